@@ -1,0 +1,59 @@
+"""Small LaTeX builders used by rules to write the mathematics of a step.
+
+Example:
+    >>> num(3612672)
+    '3{,}612{,}672'
+    >>> product([28, 28, 32])
+    '28 \\\\times 28 \\\\times 32'
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Iterable
+
+
+def num(value: Any) -> str:
+    """An integer with thousands separators (``{,}`` keeps LaTeX from adding space); others as they are."""
+    if isinstance(value, bool):
+        return r"\text{" + str(value).lower() + "}"
+    if isinstance(value, int):
+        text = f"{abs(value):,}".replace(",", "{,}")
+        return ("-" if value < 0 else "") + text
+    if isinstance(value, Fraction):
+        return frac(num(value.numerator), num(value.denominator))
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def product(factors: Iterable[Any], sep: str = r" \times ") -> str:
+    """``a × b × c`` (factors formatted by :func:`num`; negative ones in parentheses)."""
+    parts = []
+    for f in factors:
+        text = num(f) if not isinstance(f, str) else f
+        if isinstance(f, int) and f < 0:
+            text = f"({text})"
+        parts.append(text)
+    return sep.join(parts)
+
+
+def frac(a: str, b: str) -> str:
+    return r"\frac{" + a + "}{" + b + "}"
+
+
+def floor(x: str) -> str:
+    return r"\left\lfloor " + x + r" \right\rfloor"
+
+
+def ceil(x: str) -> str:
+    return r"\left\lceil " + x + r" \right\rceil"
+
+
+def shape(values: Iterable[int]) -> str:
+    """``28 × 28 × 32``-style shape."""
+    return product(list(values))
+
+
+def text(s: str) -> str:
+    """Language-neutral words inside math (layer names): ``\\text{...}`` with braces escaped."""
+    return r"\text{" + s.replace("\\", "").replace("{", "").replace("}", "") + "}"

@@ -1,0 +1,176 @@
+"""The exercise file format: load a YAML document and validate it into an :class:`Exercise`.
+
+The generic envelope (id, source, title, statement, kind, given, ask, source_answer) is checked
+here; ``given`` and the part options are checked by the solver of the exercise's ``kind``.
+
+Example:
+    >>> from solver.yamlio import parse_yaml
+    >>> doc = parse_yaml('id: demo\\nkind: network\\ngiven: {}\\nask: [{id: p, quantity: params}]\\n', "d.yaml")
+    >>> exercise_from_document(doc).ask[0].quantity
+    'params'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import Text
+from .yamlio import Document
+
+TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
+                  "notes", "tags")
+PART_KEYS = ("id", "quantity", "points")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    book: str = ""
+    chapter: str = ""
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One asked part: ``quantity`` names what is asked; ``options`` holds kind-specific keys."""
+
+    id: str
+    quantity: str
+    points: float = 1.0
+    options: dict[str, Any] = field(default_factory=dict)
+    index: int = 0
+
+
+@dataclass
+class Exercise:
+    id: str
+    kind: str
+    given: dict[str, Any]
+    ask: list[Part]
+    title: Text = Text()
+    statement: Text = Text()
+    source: Source | None = None
+    source_answer: dict[str, Any] = field(default_factory=dict)
+    notes: Text | None = None
+    doc: Document | None = None
+
+    def error(self, message: str, path: tuple[Any, ...] = ()):  # -> InputError
+        """An input error located in this exercise's file."""
+        from .errors import InputError
+        if self.doc is None:
+            return InputError(message, field=".".join(map(str, path)) or None)
+        return self.doc.error(message, path)
+
+    def part(self, part_id: str) -> Part:
+        for p in self.ask:
+            if p.id == part_id:
+                return p
+        raise KeyError(part_id)
+
+
+def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    import difflib
+    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_keys(doc: Document, mapping: dict, allowed: tuple[str, ...], path: tuple) -> None:
+    """Reject keys not in ``allowed``, suggesting the closest allowed key."""
+    for key in mapping:
+        if key not in allowed:
+            raise doc.error(f"unknown field '{key}'{_suggest(key, allowed)}; allowed: "
+                            + ", ".join(allowed), path + (key,))
+
+
+def _text(doc: Document, value: Any, path: tuple, required: bool) -> Text:
+    if value is None:
+        if required:
+            raise doc.error("missing (give {en: ..., zh: ...})", path)
+        return Text()
+    if isinstance(value, str):
+        return Text(en=value, zh=value)
+    if isinstance(value, dict):
+        check_keys(doc, value, ("en", "zh"), path)
+        for lang in ("en", "zh"):
+            if lang in value and not isinstance(value[lang], str):
+                raise doc.error("must be text", path + (lang,))
+        if not value.get("en") and not value.get("zh"):
+            raise doc.error("needs at least one of en, zh", path)
+        return Text(en=value.get("en", ""), zh=value.get("zh", ""))
+    raise doc.error("must be text or a mapping {en: ..., zh: ...}", path)
+
+
+def _ident(doc: Document, value: Any, path: tuple, what: str) -> str:
+    if isinstance(value, bool) or value is None:
+        raise doc.error(f"{what} is required and must be a string", path)
+    if isinstance(value, float):
+        raise doc.error(f"{what} must be a string: write it in quotes (\"{value}\") so YAML "
+                        "does not read it as a number", path)
+    text = str(value)
+    if not ID_PATTERN.match(text):
+        raise doc.error(f"{what} '{text}' may only use letters, digits, '.', '_' and '-'", path)
+    return text
+
+
+def exercise_from_document(doc: Document, *, bank: bool = False) -> Exercise:
+    """Validate the envelope of an exercise file. ``bank=True`` also requires bilingual titles."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise doc.error("an exercise file must be a mapping with id, kind, given, ask")
+    check_keys(doc, data, TOP_LEVEL_KEYS, ())
+    ex_id = _ident(doc, data.get("id"), ("id",), "id")
+    kind = data.get("kind")
+    if not isinstance(kind, str):
+        raise doc.error("kind is required (e.g. kind: network)", ("kind",))
+    from .registry import KINDS
+    if kind not in KINDS:
+        raise doc.error(f"unknown kind '{kind}'{_suggest(kind, tuple(KINDS))}; known: "
+                        + ", ".join(KINDS), ("kind",))
+    given = data.get("given", {})
+    if not isinstance(given, dict):
+        raise doc.error("given must be a mapping", ("given",))
+    source = None
+    if "source" in data:
+        src = data["source"]
+        if not isinstance(src, dict):
+            raise doc.error("source must be a mapping {book, chapter, number}", ("source",))
+        check_keys(doc, src, ("book", "chapter", "number"), ("source",))
+        source = Source(str(src.get("book", "")), str(src.get("chapter", "")), str(src.get("number", "")))
+    title = _text(doc, data.get("title"), ("title",), required=bank)
+    if bank and not (title.en and title.zh):
+        raise doc.error("a bank exercise needs both en and zh", ("title",))
+    statement = _text(doc, data.get("statement"), ("statement",), required=bank)
+    if bank and not (statement.en and statement.zh):
+        raise doc.error("a bank exercise needs both en and zh", ("statement",))
+    notes = _text(doc, data["notes"], ("notes",), False) if "notes" in data else None
+    ask_raw = data.get("ask")
+    if not isinstance(ask_raw, list) or not ask_raw:
+        raise doc.error("ask must be a non-empty list of parts {id, quantity}", ("ask",))
+    parts: list[Part] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(ask_raw):
+        path = ("ask", i)
+        if not isinstance(raw, dict):
+            raise doc.error("each part must be a mapping {id, quantity}", path)
+        pid = _ident(doc, raw.get("id"), path + ("id",), "part id")
+        if pid in seen:
+            raise doc.error(f"part id '{pid}' is used twice", path + ("id",))
+        seen.add(pid)
+        quantity = raw.get("quantity")
+        if not isinstance(quantity, str):
+            raise doc.error("quantity is required", path + ("quantity",))
+        points = raw.get("points", 1)
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+            raise doc.error("points must be a non-negative number", path + ("points",))
+        options = {k: v for k, v in raw.items() if k not in PART_KEYS}
+        parts.append(Part(pid, quantity, float(points), options, i))
+    source_answer = data.get("source_answer") or {}
+    if not isinstance(source_answer, dict):
+        raise doc.error("source_answer must map part ids to values", ("source_answer",))
+    for key in source_answer:
+        if key not in seen:
+            raise doc.error(f"'{key}' is not a part id of this exercise{_suggest(key, sorted(seen))}",
+                            ("source_answer", key))
+    return Exercise(id=ex_id, kind=kind, given=given, ask=parts, title=title, statement=statement,
+                    source=source, source_answer=dict(source_answer), notes=notes, doc=doc)

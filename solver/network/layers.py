@@ -1,0 +1,308 @@
+"""The layer table: which ``torch.nn`` classes a network may use and how their arguments read.
+
+Each layer is written as in PyTorch: ``{type: Conv2d, out_channels: 32, kernel_size: 3, padding: 1}``.
+``in_channels`` / ``in_features`` / ``num_features`` may be left out: they are inferred from
+the shape coming in. Spatial arguments take an int or one value per spatial dimension.
+
+Example:
+    >>> layer = parse_layer({"type": "MaxPool2d", "kernel_size": 2}, 0)
+    >>> layer.args["stride"], layer.args["padding"]
+    ((2, 2), (0, 0))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One constructor argument: ``kind`` says how it is read, ``default`` what PyTorch assumes."""
+
+    kind: str
+    default: Any = None
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class LayerType:
+    name: str
+    family: str          # conv, conv_transpose, max_pool, avg_pool, adaptive_pool, batch_norm, elementwise, flatten, linear
+    dims: int | None     # spatial dimensions the layer works on (None: any)
+    args: dict[str, Arg] = field(default_factory=dict)
+
+
+def _conv_args() -> dict[str, Arg]:
+    return {
+        "in_channels": Arg("channels", doc="inferred from the input when left out"),
+        "out_channels": Arg("channels", required=True),
+        "kernel_size": Arg("size", required=True),
+        "stride": Arg("size", 1),
+        "padding": Arg("conv_padding", 0, doc="int, one per dimension, 'same' or 'valid'"),
+        "dilation": Arg("size", 1),
+        "groups": Arg("positive", 1),
+        "bias": Arg("flag", True),
+        "padding_mode": Arg("padding_mode", "zeros"),
+    }
+
+
+def _conv_transpose_args() -> dict[str, Arg]:
+    args = _conv_args()
+    args["padding"] = Arg("padding", 0)
+    args["output_padding"] = Arg("padding", 0)
+    args["padding_mode"] = Arg("padding_mode_zeros", "zeros")
+    return args
+
+
+def _max_pool_args() -> dict[str, Arg]:
+    return {"kernel_size": Arg("size", required=True), "stride": Arg("size", None, doc="defaults to kernel_size"),
+            "padding": Arg("padding", 0), "dilation": Arg("size", 1), "return_indices": Arg("false", False),
+            "ceil_mode": Arg("flag", False)}
+
+
+def _avg_pool_args(two_d: bool) -> dict[str, Arg]:
+    args = {"kernel_size": Arg("size", required=True), "stride": Arg("size", None, doc="defaults to kernel_size"),
+            "padding": Arg("padding", 0), "ceil_mode": Arg("flag", False), "count_include_pad": Arg("flag", True)}
+    if two_d:
+        args["divisor_override"] = Arg("optional_positive", None)
+    return args
+
+
+_BN = {"num_features": Arg("channels", doc="inferred from the input when left out"), "eps": Arg("number", 1e-5),
+       "momentum": Arg("optional_number", 0.1), "affine": Arg("flag", True),
+       "track_running_stats": Arg("flag", True)}
+
+LAYER_TYPES: dict[str, LayerType] = {t.name: t for t in [
+    LayerType("Conv1d", "conv", 1, _conv_args()),
+    LayerType("Conv2d", "conv", 2, _conv_args()),
+    LayerType("ConvTranspose1d", "conv_transpose", 1, _conv_transpose_args()),
+    LayerType("ConvTranspose2d", "conv_transpose", 2, _conv_transpose_args()),
+    LayerType("MaxPool1d", "max_pool", 1, _max_pool_args()),
+    LayerType("MaxPool2d", "max_pool", 2, _max_pool_args()),
+    LayerType("AvgPool1d", "avg_pool", 1, _avg_pool_args(False)),
+    LayerType("AvgPool2d", "avg_pool", 2, _avg_pool_args(True)),
+    LayerType("AdaptiveAvgPool1d", "adaptive_pool", 1, {"output_size": Arg("output_size", required=True)}),
+    LayerType("AdaptiveAvgPool2d", "adaptive_pool", 2, {"output_size": Arg("output_size", required=True)}),
+    LayerType("AdaptiveMaxPool1d", "adaptive_pool", 1, {"output_size": Arg("output_size", required=True)}),
+    LayerType("AdaptiveMaxPool2d", "adaptive_pool", 2, {"output_size": Arg("output_size", required=True)}),
+    LayerType("BatchNorm1d", "batch_norm", None, dict(_BN)),
+    LayerType("BatchNorm2d", "batch_norm", 2, dict(_BN)),
+    LayerType("ReLU", "elementwise", None, {"inplace": Arg("flag", False)}),
+    LayerType("LeakyReLU", "elementwise", None, {"negative_slope": Arg("number", 0.01), "inplace": Arg("flag", False)}),
+    LayerType("GELU", "elementwise", None, {"approximate": Arg("gelu", "none")}),
+    LayerType("Sigmoid", "elementwise", None, {}),
+    LayerType("Tanh", "elementwise", None, {}),
+    LayerType("Identity", "elementwise", None, {}),
+    LayerType("Dropout", "elementwise", None, {"p": Arg("probability", 0.5), "inplace": Arg("flag", False)}),
+    LayerType("Dropout1d", "elementwise", None, {"p": Arg("probability", 0.5), "inplace": Arg("flag", False)}),
+    LayerType("Dropout2d", "elementwise", None, {"p": Arg("probability", 0.5), "inplace": Arg("flag", False)}),
+    LayerType("Flatten", "flatten", None, {"start_dim": Arg("int", 1), "end_dim": Arg("int", -1)}),
+    LayerType("Linear", "linear", None, {"in_features": Arg("channels", doc="inferred from the input when left out"),
+                                         "out_features": Arg("channels", required=True), "bias": Arg("flag", True)}),
+]}
+
+# Spatial arguments that become one value per dimension.
+SPATIAL_KINDS = {"size", "conv_padding", "padding"}
+
+
+@dataclass
+class Layer:
+    """A validated layer: ``args`` holds every argument, defaults filled, spatial ones as tuples."""
+
+    index: int                      # position in the network, from 0
+    type: LayerType
+    args: dict[str, Any]
+    name: str | None = None
+    path: tuple = ()
+
+    @property
+    def number(self) -> int:
+        """Position from 1, as ``at:`` counts."""
+        return self.index + 1
+
+    @property
+    def family(self) -> str:
+        return self.type.family
+
+    def label(self) -> str:
+        """Short signature such as ``Conv2d(16→32, k=3×3, s=1, p=1)`` (language-neutral)."""
+        return describe(self)
+
+
+def _bad(message: str, path: tuple) -> InputError:
+    """An input error that remembers its path, so the caller can add file and line."""
+    exc = InputError(message, field=_fmt(path))
+    exc.path = path  # type: ignore[attr-defined]
+    return exc
+
+
+def _fmt(path: tuple) -> str:
+    from ..yamlio import format_path
+    return format_path(path)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _spatial(value: Any, dims: int, name: str, path: tuple, minimum: int) -> tuple[int, ...]:
+    if _is_int(value):
+        values = (value,) * dims
+    elif isinstance(value, (list, tuple)) and len(value) == dims and all(_is_int(v) for v in value):
+        values = tuple(value)
+    else:
+        shape = "an integer" if dims == 1 else f"an integer or a list of {dims} integers"
+        raise _bad(f"{name} must be {shape}, got {value!r}", path)
+    if any(v < minimum for v in values):
+        what = "positive" if minimum == 1 else "non-negative"
+        raise _bad(f"{name} must be {what}, got {value!r}", path)
+    return values
+
+
+def _read_arg(arg: Arg, name: str, value: Any, dims: int | None, path: tuple) -> Any:
+    kind = arg.kind
+    if kind in SPATIAL_KINDS:
+        assert dims is not None
+        if kind == "conv_padding" and isinstance(value, str):
+            if value not in ("same", "valid"):
+                raise _bad(f"padding must be an integer, a list, 'same' or 'valid', got '{value}'", path)
+            return value
+        if name == "stride" and value is None:
+            return None
+        return _spatial(value, dims, name, path, 1 if kind == "size" else 0)
+    if kind in ("channels", "positive"):
+        if not _is_int(value) or value < 1:
+            raise _bad(f"{name} must be a positive integer, got {value!r}", path)
+        return value
+    if kind == "optional_positive":
+        if value is not None and (not _is_int(value) or value < 1):
+            raise _bad(f"{name} must be a positive integer or null, got {value!r}", path)
+        return value
+    if kind == "int":
+        if not _is_int(value):
+            raise _bad(f"{name} must be an integer, got {value!r}", path)
+        return value
+    if kind == "flag":
+        if not isinstance(value, bool):
+            raise _bad(f"{name} must be true or false, got {value!r}", path)
+        return value
+    if kind == "false":
+        if value is not False:
+            raise _bad(f"{name}: only false is supported", path)
+        return value
+    if kind in ("number", "optional_number", "probability"):
+        if value is None and kind == "optional_number":
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _bad(f"{name} must be a number, got {value!r}", path)
+        if kind == "probability" and not 0 <= value <= 1:
+            raise _bad(f"{name} must lie between 0 and 1, got {value!r}", path)
+        return value
+    if kind in ("padding_mode", "padding_mode_zeros"):
+        allowed = ("zeros",) if kind == "padding_mode_zeros" else ("zeros", "reflect", "replicate", "circular")
+        if value not in allowed:
+            raise _bad(f"{name} must be one of {', '.join(allowed)}, got {value!r}", path)
+        return value
+    if kind == "gelu":
+        if value not in ("none", "tanh"):
+            raise _bad(f"{name} must be 'none' or 'tanh', got {value!r}", path)
+        return value
+    if kind == "output_size":
+        assert dims is not None
+        items = [value] * dims if (value is None or _is_int(value)) else value
+        if not isinstance(items, (list, tuple)) or len(items) != dims or not all(
+                v is None or (_is_int(v) and v >= 1) for v in items):
+            raise _bad(f"output_size must be a positive integer or a list of {dims} (null keeps a size), "
+                       f"got {value!r}", path)
+        return tuple(items)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def parse_layer(raw: Any, index: int, path: tuple = ()) -> Layer:
+    """Validate one layer mapping. Errors are :class:`InputError` with the field path set."""
+    path = path or ("layers", index)
+    if not isinstance(raw, dict):
+        raise _bad("a layer must be a mapping such as {type: Conv2d, out_channels: 8, kernel_size: 3}", path)
+    type_name = raw.get("type")
+    if type_name not in LAYER_TYPES:
+        import difflib
+        close = difflib.get_close_matches(str(type_name), list(LAYER_TYPES), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise _bad(f"unknown layer type {type_name!r}{hint}; known: {', '.join(LAYER_TYPES)}", path + ("type",))
+    ltype = LAYER_TYPES[type_name]
+    args: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in ("type", "name"):
+            continue
+        if key not in ltype.args:
+            import difflib
+            close = difflib.get_close_matches(str(key), list(ltype.args), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            allowed = ", ".join(ltype.args) or "none"
+            raise _bad(f"{type_name} has no argument '{key}'{hint}; its arguments: {allowed}", path + (key,))
+        args[key] = _read_arg(ltype.args[key], key, value, ltype.dims, path + (key,))
+    for key, arg in ltype.args.items():
+        if key not in args:
+            if arg.required:
+                raise _bad(f"{type_name} needs '{key}'", path)
+            default = arg.default
+            if arg.kind in SPATIAL_KINDS and default is not None:
+                default = (default,) * ltype.dims  # type: ignore[operator]
+            args[key] = default
+    if "stride" in args and args["stride"] is None:
+        args["stride"] = args["kernel_size"]
+    name = raw.get("name")
+    if name is not None and not isinstance(name, str):
+        raise _bad("name must be text", path + ("name",))
+    return Layer(index, ltype, args, name, path)
+
+
+def _pair(values: tuple[int, ...]) -> str:
+    return "×".join(str(v) for v in values) if len(set(values)) > 1 else str(values[0])
+
+
+def describe(layer: Layer) -> str:
+    """A compact, language-neutral signature of the layer (channels filled in once inferred)."""
+    a, fam, t = layer.args, layer.family, layer.type.name
+    if fam in ("conv", "conv_transpose"):
+        cin = a.get("in_channels") or "?"
+        parts = [f"{cin}→{a['out_channels']}", f"k={'×'.join(map(str, a['kernel_size']))}"]
+        if a["stride"] != (1,) * len(a["stride"]):
+            parts.append(f"s={_pair(a['stride'])}")
+        pad = a["padding"]
+        if isinstance(pad, str):
+            parts.append(f"p={pad}")
+        elif any(pad):
+            parts.append(f"p={_pair(pad)}")
+        if fam == "conv_transpose" and any(a["output_padding"]):
+            parts.append(f"op={_pair(a['output_padding'])}")
+        if any(d != 1 for d in a["dilation"]):
+            parts.append(f"d={_pair(a['dilation'])}")
+        if a["groups"] != 1:
+            parts.append(f"g={a['groups']}")
+        if not a["bias"]:
+            parts.append("no bias")
+        return f"{t}({', '.join(parts)})"
+    if fam in ("max_pool", "avg_pool"):
+        parts = [f"k={'×'.join(map(str, a['kernel_size']))}", f"s={_pair(a['stride'])}"]
+        if any(a["padding"]):
+            parts.append(f"p={_pair(a['padding'])}")
+        if any(d != 1 for d in a.get("dilation", (1,))):
+            parts.append(f"d={_pair(a['dilation'])}")
+        if a["ceil_mode"]:
+            parts.append("ceil")
+        return f"{t}({', '.join(parts)})"
+    if fam == "adaptive_pool":
+        return f"{t}({'×'.join('·' if v is None else str(v) for v in a['output_size'])})"
+    if fam == "linear":
+        return f"Linear({a.get('in_features') or '?'}→{a['out_features']}{'' if a['bias'] else ', no bias'})"
+    if fam == "batch_norm":
+        return f"{t}({a.get('num_features') or '?'})"
+    if fam == "flatten":
+        return "Flatten" if (a["start_dim"], a["end_dim"]) == (1, -1) else f"Flatten({a['start_dim']}, {a['end_dim']})"
+    if t.startswith("Dropout"):
+        return f"{t}(p={a['p']})"
+    return t

@@ -1,0 +1,152 @@
+"""English and Chinese wording of the network solver's steps."""
+from ..i18n import register
+
+register({
+    # plan
+    "net.plan.walk": ("Walk through the network layer by layer from the input shape {shape}, applying each layer's "
+                      "output-size formula.",
+                      "从输入形状 {shape} 出发，逐层应用每一层的输出尺寸公式，得到各层输出形状。"),
+    "net.plan.params": ("Count each layer's trainable parameters (weights, plus the bias where the layer has one) "
+                        "and add them up.",
+                        "逐层计算可训练参数（权重，以及有偏置时的偏置），再求和。"),
+    "net.plan.macs": ("Count the multiply–accumulates (MACs) of every convolution and linear layer; "
+                      "FLOPs = 2 × MACs.",
+                      "逐层计算卷积层与全连接层的乘加次数（MACs）；FLOPs = 2 × MACs。"),
+    "net.plan.rf": ("Follow the receptive field R and the jump J (effective stride) with the recurrence, then "
+                    "confirm R with the closed form (Li Hang 24.19).",
+                    "用递推式逐层求感受野 R 与跳步 J（等效步幅），再用闭式公式（李航 式 24.19）验证。"),
+    "net.plan.ratio": ("Compare the networks by the ratio of the asked counts.",
+                       "用所求数量之比比较各网络。"),
+    "net.plan.verify": ("Check every answer independently with PyTorch: a forward pass for shapes, numel for "
+                        "parameters, FlopCounterMode for MACs, back-propagation from one output unit for the "
+                        "receptive field.",
+                        "用 PyTorch 独立验证每个答案：前向传播得形状，numel 计参数，FlopCounterMode 计乘加，"
+                        "从一个输出单元反向传播测感受野。"),
+    # conventions
+    "net.conv.title": ("Conventions", "约定"),
+    "net.conv.shape": ("Output sizes use PyTorch's formula with ⌊·⌋ (floor); a pooling layer with ceil_mode "
+                       "uses ⌈·⌉ and drops a last window that would start in the right padding.",
+                       "输出尺寸采用 PyTorch 的公式，向下取整 ⌊·⌋；池化层若 ceil_mode 为真则向上取整 ⌈·⌉，"
+                       "且舍弃起点落在右侧填充中的最后一个窗口。"),
+    "net.conv.bias": ("Parameters are PyTorch's trainable tensors: the bias is counted where a layer has one "
+                      "(bias: true, the default); BatchNorm counts γ and β, not its running statistics.",
+                      "参数指 PyTorch 的可训练张量：层带偏置（bias: true，默认）时计入偏置；BatchNorm 计 γ 与 β，"
+                      "不计滑动统计量。"),
+    "net.conv.macs": ("MACs: one multiply–accumulate per kernel tap per output element, padded zeros included, "
+                      "bias additions excluded (torch.utils.flop_counter, halved); FLOPs = 2 × MACs. "
+                      "Only convolutions and linear layers are counted.",
+                      "MACs：每个输出元素的每个卷积核抽头计一次乘加，填充的零也计入，不计偏置加法"
+                      "（即 torch.utils.flop_counter 的一半）；FLOPs = 2 × MACs。只统计卷积层与全连接层。"),
+    "net.conv.rf": ("Receptive field: R_0 = 1, J_0 = 1; R_l = R_{{l−1}} + (k_l − 1)·d_l·J_{{l−1}}, "
+                    "J_l = J_{{l−1}}·s_l; activations, BatchNorm and dropout leave R and J unchanged. "
+                    "Padding does not change R.",
+                    "感受野：R_0 = 1，J_0 = 1；R_l = R_{{l−1}} + (k_l − 1)·d_l·J_{{l−1}}，J_l = J_{{l−1}}·s_l；"
+                    "激活、BatchNorm、Dropout 不改变 R 与 J；填充不改变感受野大小。"),
+    "net.conv.indices": ("Layers are numbered from 1 in the order given; shapes are written without the batch "
+                         "dimension, channels first.",
+                         "层按给出的顺序从 1 编号；形状不含批量维，通道在前。"),
+    # layers
+    "net.network.title": ("Network “{name}”", "网络“{name}”"),
+    "net.input.title": ("Input", "输入"),
+    "net.layer.title": ("Layer {n}: {label}", "第 {n} 层：{label}"),
+    "net.layer.conv": ("Each output size follows the convolution formula with kernel k, stride s, padding p and "
+                       "dilation d.",
+                       "各维输出尺寸由卷积公式给出：卷积核 k，步幅 s，填充 p，膨胀 d。"),
+    "net.layer.same": ("padding='same' pads d(k−1) in total so that the size is kept (stride 1).",
+                       "padding='same' 共填充 d(k−1)，使尺寸保持不变（步幅为 1）。"),
+    "net.layer.transposed": ("A transposed convolution inverts the convolution's size formula.",
+                             "转置卷积的尺寸公式是卷积尺寸公式的逆。"),
+    "net.layer.pool": ("Pooling uses the convolution formula with the pool's own window, stride and padding; "
+                       "it has no parameters and keeps the channels.",
+                       "池化使用同一个卷积尺寸公式（代入池化自己的窗口、步幅与填充）；池化没有参数，通道数不变。"),
+    "net.layer.ceil_dropped": ("ceil mode: the last window would start in the right padding, so PyTorch drops it "
+                               "(one output less).",
+                               "ceil 模式：最后一个窗口的起点会落在右侧填充中，PyTorch 将其舍弃（输出少一个）。"),
+    "net.layer.adaptive": ("Adaptive pooling produces the requested output size whatever the input size.",
+                           "自适应池化直接输出指定的尺寸，与输入尺寸无关。"),
+    "net.layer.elementwise": ("Applied element by element: the shape is unchanged and there are no parameters.",
+                              "逐元素作用：形状不变，没有参数。"),
+    "net.layer.batch_norm": ("Normalises each of the {c} channels: the shape is unchanged; γ and β are learned "
+                             "per channel.",
+                             "对 {c} 个通道分别归一化：形状不变；每个通道学习 γ 与 β。"),
+    "net.layer.flatten": ("Flattens the dimensions into one vector.", "把各维展平为一个向量。"),
+    "net.layer.linear": ("A fully connected layer maps {fin} inputs to {fout} outputs (at each of {rows} "
+                         "positions).",
+                         "全连接层把 {fin} 个输入映射到 {fout} 个输出（在 {rows} 个位置上各作用一次）。"),
+    "net.layer.linear1": ("A fully connected layer maps {fin} inputs to {fout} outputs.",
+                          "全连接层把 {fin} 个输入映射到 {fout} 个输出。"),
+    "net.layer.dropout": ("Dropout zeroes activations at random during training only: shape unchanged, "
+                          "no parameters.",
+                          "Dropout 只在训练时随机置零：形状不变，没有参数。"),
+    # table
+    "net.table.title": ("Layer-by-layer summary", "逐层汇总"),
+    "net.table.layer": ("layer", "层"),
+    "net.table.shape": ("output shape", "输出形状"),
+    "net.table.params": ("params", "参数"),
+    "net.table.macs": ("MACs", "乘加 MACs"),
+    "net.table.rf": ("R", "感受野 R"),
+    "net.table.jump": ("J", "跳步 J"),
+    "net.table.input": ("input", "输入"),
+    "net.table.total": ("total", "合计"),
+    # totals
+    "net.total.output_shape": ("Output shape", "输出形状"),
+    "net.total.output_shape_at": ("Output shape after layer {n}", "第 {n} 层的输出形状"),
+    "net.total.output_shape.text": ("The shape after the last asked layer, without the batch dimension.",
+                                    "所求层之后的形状（不含批量维）。"),
+    "net.total.params": ("Total parameters", "参数总量"),
+    "net.total.params_at": ("Parameters of layer {n}", "第 {n} 层的参数量"),
+    "net.total.params.text": ("Add the parameters of the layers.", "把各层参数相加。"),
+    "net.total.macs": ("Total MACs", "乘加总次数 MACs"),
+    "net.total.macs_at": ("MACs of layer {n}", "第 {n} 层的乘加次数"),
+    "net.total.macs.text": ("Add the multiply–accumulates of the convolution and linear layers.",
+                            "把卷积层与全连接层的乘加次数相加。"),
+    "net.total.flops": ("FLOPs", "浮点运算次数 FLOPs"),
+    "net.total.flops_at": ("FLOPs of layer {n}", "第 {n} 层的 FLOPs"),
+    "net.total.flops.text": ("Each multiply–accumulate is one multiplication and one addition: FLOPs = 2 × MACs.",
+                             "每次乘加包含一次乘法和一次加法：FLOPs = 2 × MACs。"),
+    "net.total.rf": ("Receptive field by the closed form", "用闭式公式求感受野"),
+    "net.total.rf.text": ("The closed form (Li Hang 24.19, with dilation d) sums each layer's growth k−1, "
+                          "scaled by its dilation and the product of the strides before it; it agrees with "
+                          "the recurrence: {agree}.",
+                          "闭式公式（李航 式 24.19，含膨胀 d）把每层的增量 k−1 乘以膨胀和此前各层步幅之积后求和；"
+                          "与递推结果一致：{agree}。"),
+    "net.total.jump": ("Jump (effective stride)", "跳步（等效步幅）"),
+    "net.total.jump.text": ("The jump is the product of the strides: neighbouring units of the layer are this "
+                            "far apart on the input.",
+                            "跳步等于各层步幅之积：该层相邻两个单元在输入上相距这么远。"),
+    "net.total.ratio": ("Ratio of {what}: {num} / {den}", "{what}之比：{num} / {den}"),
+    "net.total.ratio.text": ("Divide the {what} of “{num}” by that of “{den}”.",
+                             "用“{num}”的{what}除以“{den}”的{what}。"),
+    "net.what.params": ("parameters", "参数量"),
+    "net.what.macs": ("MACs", "乘加次数"),
+    "net.what.flops": ("FLOPs", "FLOPs"),
+    "net.yes": ("yes", "是"),
+    "net.no": ("no", "否"),
+    # undefined receptive fields
+    "net.rf.undefined.linear": ("a Linear layer connects every unit to its whole input",
+                                "全连接层的每个单元都连接整个输入"),
+    "net.rf.undefined.flatten": ("Flatten merges the spatial dimensions, so later units have no spatial "
+                                 "receptive field",
+                                 "Flatten 合并了空间维，之后的单元没有空间感受野"),
+    "net.rf.undefined.transposed": ("a transposed convolution has a fractional stride, so the receptive field "
+                                    "is not a fixed window",
+                                    "转置卷积的步幅为分数，感受野不是固定窗口"),
+    "net.rf.undefined.adaptive": ("adaptive pooling with an output size that does not divide the input uses "
+                                  "windows of varying size",
+                                  "自适应池化的输出尺寸不能整除输入时，各窗口大小不一"),
+    "net.rf.undefined.flat_input": ("the input has no spatial dimension", "输入没有空间维"),
+    # checks
+    "net.check.shape": ("PyTorch forward pass gives {got}", "PyTorch 前向传播得到 {got}"),
+    "net.check.params": ("sum of numel over trainable parameters = {got}", "可训练参数 numel 之和 = {got}"),
+    "net.check.macs": ("FlopCounterMode counts {flops} FLOPs = 2 × {got} MACs",
+                       "FlopCounterMode 统计 {flops} FLOPs = 2 × {got} MACs"),
+    "net.check.flops": ("FlopCounterMode counts {got} FLOPs", "FlopCounterMode 统计 {got} FLOPs"),
+    "net.check.rf": ("back-propagating from one output unit reaches an input window of {got}",
+                     "从一个输出单元反向传播，梯度覆盖输入中 {got} 的窗口"),
+    "net.check.jump": ("the windows of two neighbouring output units are {got} apart",
+                       "相邻两个输出单元的窗口相距 {got}"),
+    "net.check.ratio": ("ratio of the PyTorch counts = {got}", "PyTorch 计数之比 = {got}"),
+    "net.check.closed_form": ("closed form (24.19) gives {got}, the recurrence {want}",
+                              "闭式公式（24.19）得 {got}，递推得 {want}"),
+    "net.check.probe_small": ("the probe input was too small to measure the window", "探测输入太小，无法测量窗口"),
+})

@@ -1,0 +1,166 @@
+"""Independent check of network answers with PyTorch (imported here only).
+
+- output shape: a forward pass of ``nn.Sequential`` on a batch of one;
+- parameters: ``sum(p.numel() for p in model.parameters() if p.requires_grad)``;
+- MACs / FLOPs: ``torch.utils.flop_counter.FlopCounterMode`` (FLOPs; MACs are half);
+- receptive field and jump: a probe network with the same windows (kernel, stride, padding,
+  dilation; pooling becomes a window sum so that the gradient reaches every input of the window)
+  is back-propagated from one output unit and from its neighbour; the span of the non-zero
+  gradient is the receptive field, the shift between the two spans the jump.  The probe input is
+  enlarged until the span lies strictly inside it, so borders cannot clip the measurement.
+
+Large models run on the ``meta`` device (shapes and counts without memory).
+
+Example:
+    >>> from solver.bank import load_exercise
+    >>> from solver.network.solve import solve
+    >>> sol = solve(load_exercise("hw-q2"))
+    >>> all(c.ok for c in verify(sol.exercise, sol))
+    True
+"""
+from __future__ import annotations
+
+from math import prod
+from typing import Any
+
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from ..i18n import Msg, Plain
+from ..model import Exercise
+from ..receptive_probe import measure_window
+from ..steps import Check, Solution
+from .analysis import NetworkAnalysis
+from .layers import Layer
+from .receptive import closed_form, recurrence
+from .solve import Network, _layer_index, _network_of
+
+META_PARAMS = 20_000_000   # above this many parameters (or input elements) run on the meta device
+
+
+def build_layer(layer: Layer) -> nn.Module:
+    """The ``torch.nn`` module the layer describes (arguments as validated, channels inferred)."""
+    cls = getattr(nn, layer.type.name)
+    return cls(**dict(layer.args))
+
+
+def build(net: Network, upto: int | None = None, device: str = "cpu") -> nn.Sequential:
+    layers = net.layers if upto is None else net.layers[:upto]
+    with torch.device(device):
+        model = nn.Sequential(*(build_layer(l) for l in layers))
+    return model.eval()
+
+
+def _device(analysis: NetworkAnalysis) -> str:
+    params = sum(la.params for la in analysis.layers)
+    elements = max(prod(la.out_shape) for la in analysis.layers)
+    return "meta" if params > META_PARAMS or elements > META_PARAMS else "cpu"
+
+
+def _shape_after(net: Network, analysis: NetworkAnalysis, at: int | None) -> list[int]:
+    device = _device(analysis)
+    model = build(net, at, device)
+    with torch.no_grad():
+        y = model(torch.zeros((1,) + net.input_shape, device=device))
+    return list(y.shape[1:])
+
+
+def _params(net: Network, analysis: NetworkAnalysis, at: int | None) -> int:
+    model = build(net, None, "meta")
+    modules = [model[at - 1]] if at else list(model)
+    return sum(p.numel() for m in modules for p in m.parameters() if p.requires_grad)
+
+
+def _flops(net: Network, analysis: NetworkAnalysis, at: int | None) -> int:
+    """FLOPs of the whole network, or of layer ``at`` alone (run on its own input)."""
+    device = _device(analysis)
+    model = build(net, None, device)
+    x = torch.zeros((1,) + net.input_shape, device=device)
+    with torch.no_grad():
+        if at is None:
+            with FlopCounterMode(display=False) as counter:
+                model(x)
+            return int(counter.get_total_flops())
+        for i, module in enumerate(model, start=1):
+            if i == at:
+                with FlopCounterMode(display=False) as counter:
+                    module(x)
+                return int(counter.get_total_flops())
+            x = module(x)
+    raise AssertionError(at)
+
+
+def _probe_layers(net: Network, analysis: NetworkAnalysis, at: int | None) -> list[dict[str, Any]]:
+    """The windows of layers 1..at as (kernel, stride, padding, dilation) per dimension."""
+    out = []
+    for la in analysis.upto(at):
+        layer = la.layer
+        a, fam = layer.args, layer.family
+        dims = analysis.spatial_dims
+        if fam in ("conv", "max_pool", "avg_pool"):
+            pad = a["padding"]
+            if pad == "same":
+                pad = "same"
+            elif pad == "valid":
+                pad = (0,) * dims
+            out.append({"kernel": a["kernel_size"], "stride": a["stride"], "padding": pad,
+                        "dilation": a.get("dilation", (1,) * dims)})
+        elif fam == "adaptive_pool":
+            steps = tuple(c.n_in // c.n_out for c in la.sizes)
+            out.append({"kernel": steps, "stride": steps, "padding": (0,) * dims, "dilation": (1,) * dims})
+    return out
+
+
+def verify(ex: Exercise, solution: Solution) -> list[Check]:
+    """One ``by: torch`` check per part (plus the closed-form agreement for receptive fields)."""
+    nets: dict[str, Network] = solution.context["networks"]
+    analyses: dict[str, NetworkAnalysis] = solution.context["analyses"]
+    checks: list[Check] = []
+    for part in ex.ask:
+        ours = solution.answers[part.id]
+        q = part.quantity
+        if q == "ratio":
+            what = part.options["of"]
+            counts = []
+            for key in ("numerator", "denominator"):
+                net = nets[str(part.options[key])]
+                counts.append(_params(net, analyses[net.name], None) if what == "params"
+                              else _flops(net, analyses[net.name], None) // (2 if what == "macs" else 1))
+            got = counts[0] / counts[1]
+            ok = abs(got - ours) <= 1e-12 * max(1.0, abs(got))
+            checks.append(Check("torch", part.id, ok, Msg("net.check.ratio", got=Plain(f"{got:.6g}"))))
+            continue
+        net = _network_of(ex, part, nets)
+        analysis = analyses[net.name]
+        at = _layer_index(ex, part, net)
+        if q == "output_shape":
+            got_shape = _shape_after(net, analysis, at)
+            checks.append(Check("torch", part.id, got_shape == ours,
+                                Msg("net.check.shape", got=Plain("×".join(map(str, got_shape))))))
+        elif q == "params":
+            got = _params(net, analysis, at)
+            checks.append(Check("torch", part.id, got == ours, Msg("net.check.params", got=got)))
+        elif q in ("macs", "flops"):
+            flops = _flops(net, analysis, at)
+            got = flops // 2 if q == "macs" else flops
+            msg = Msg("net.check.macs", flops=flops, got=got) if q == "macs" else Msg("net.check.flops", got=got)
+            checks.append(Check("torch", part.id, got == ours, msg))
+        else:
+            measured = measure_window(_probe_layers(net, analysis, at), analysis.spatial_dims)
+            if measured is None:
+                checks.append(Check("torch", part.id, False, Msg("net.check.probe_small")))
+                continue
+            rf, jump = measured
+            got = rf if q == "receptive_field" else jump
+            key = "net.check.rf" if q == "receptive_field" else "net.check.jump"
+            checks.append(Check("torch", part.id, list(got) == ours, Msg(key, got=Plain("×".join(map(str, got))))))
+            if q == "receptive_field":
+                stacks = [[la.windows[i] for la in analysis.upto(at) if la.windows is not None]
+                          for i in range(analysis.spatial_dims)]
+                closed = [closed_form(s) for s in stacks]
+                rec = [recurrence(s)[-1][0] if s else 1 for s in stacks]
+                checks.append(Check("closed_form", part.id, closed == rec == ours,
+                                    Msg("net.check.closed_form", got=Plain("×".join(map(str, closed))),
+                                        want=Plain("×".join(map(str, rec))))))
+    return checks

@@ -1,0 +1,63 @@
+"""Measure a receptive field and jump by back-propagation (PyTorch), for any stack of windows.
+
+The probe is a one-channel stack of all-ones convolutions with the given kernels, strides,
+paddings and dilations, in float64. The gradient of one output unit with respect to the input
+is non-zero exactly on the inputs that unit depends on; its span along each dimension is the
+receptive field, and the shift of the span between two neighbouring output units is the jump.
+
+Example:
+    >>> measure_window([{"kernel": (3,), "stride": (2,), "padding": (0,), "dilation": (1,)}] * 2, 1)
+    ((7,), (4,))
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+MAX_ELEMENTS = 1 << 22
+
+
+def _forward(x: torch.Tensor, layers: list[dict[str, Any]], dims: int) -> torch.Tensor:
+    conv = F.conv1d if dims == 1 else F.conv2d
+    for spec in layers:
+        weight = torch.ones((1, 1) + tuple(spec["kernel"]), dtype=x.dtype)
+        x = conv(x, weight, stride=spec["stride"], padding=spec["padding"], dilation=spec["dilation"])
+    return x
+
+
+def _span(grad: torch.Tensor, dim: int) -> tuple[int, int]:
+    other = tuple(i for i in range(grad.dim()) if i != dim)
+    nz = (grad.abs().sum(dim=other) if other else grad.abs()) > 0
+    idx = torch.nonzero(nz).flatten()
+    return int(idx[0]), int(idx[-1])
+
+
+def measure_window(layers: list[dict[str, Any]], dims: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """(receptive field, jump) per dimension, or None if no probe of up to ``MAX_ELEMENTS`` inputs fits."""
+    side = 16
+    while side ** dims <= MAX_ELEMENTS:
+        x = torch.zeros((1, 1) + (side,) * dims, dtype=torch.float64, requires_grad=True)
+        try:
+            y = _forward(x, layers, dims)
+        except RuntimeError:
+            side *= 2
+            continue
+        out_sizes = y.shape[2:]
+        if min(out_sizes) < 3:
+            side *= 2
+            continue
+        centre = tuple(n // 2 for n in out_sizes)
+        neighbour = tuple(c + 1 for c in centre)
+        spans = []
+        for unit in (centre, neighbour):
+            (g,) = torch.autograd.grad(y[(0, 0) + unit], x, retain_graph=True)
+            spans.append([_span(g[0, 0], d) for d in range(dims)])
+        inside = all(0 < lo and hi < side - 1 for span in spans for lo, hi in span)
+        if inside:
+            rf = tuple(hi - lo + 1 for lo, hi in spans[0])
+            jump = tuple(b[0] - a[0] for a, b in zip(spans[0], spans[1]))
+            return rf, jump
+        side *= 2
+    return None

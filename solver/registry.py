@@ -1,0 +1,26 @@
+"""Which solver handles which ``kind``; modules are imported only when a kind is solved.
+
+Example:
+    >>> "network" in KINDS
+    True
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+# kind → "module:function"; the function takes an Exercise and returns a Solution.
+KINDS: dict[str, str] = {
+    "network": "solver.network.solve:solve",
+}
+
+# kind → "module:function"; the function takes (Exercise, Solution) and returns a list of Checks.
+VERIFIERS: dict[str, str] = {
+    "network": "solver.network.verify:verify",
+}
+
+
+def load(target: str) -> Callable:
+    """Import ``module:function`` lazily."""
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)

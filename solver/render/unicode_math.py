@@ -1,0 +1,116 @@
+"""LaTeX source → readable Unicode for the terminal (the subset the rules write).
+
+Example:
+    >>> to_unicode(r"\\left\\lfloor \\frac{28 + 2 - 3}{1} \\right\\rfloor + 1 = 28")
+    '⌊(28 + 2 − 3)/1⌋ + 1 = 28'
+    >>> to_unicode(r"R_{2} = 3{,}612{,}672 \\times 2")
+    'R₂ = 3,612,672 × 2'
+"""
+from __future__ import annotations
+
+import re
+
+SYMBOLS = {
+    r"\times": "×", r"\cdot": "·", r"\to": "→", r"\Rightarrow": "⇒", r"\approx": "≈", r"\le": "≤",
+    r"\ge": "≥", r"\ne": "≠", r"\neq": "≠", r"\sum": "Σ", r"\prod": "Π", r"\quad": "  ", r"\qquad": "    ",
+    r"\left\lfloor": "⌊", r"\right\rfloor": "⌋", r"\left\lceil": "⌈", r"\right\rceil": "⌉",
+    r"\lfloor": "⌊", r"\rfloor": "⌋", r"\lceil": "⌈", r"\rceil": "⌉", r"\left(": "(", r"\right)": ")",
+    r"\left[": "[", r"\right]": "]", r"\infty": "∞", r"\partial": "∂", r"\circledast": "⊛", r"\ast": "*",
+    r"\in": "∈", r"\forall": "∀", r"\sqrt": "√", r"\%": "%", r"\#": "#", r"\,": "", r"\ ": " ", r"\;": " ",
+    r"\!": "", r"\{": "{", r"\}": "}", r"\_": "_", r"\lambda": "λ", r"\tau": "τ", r"\delta": "δ",
+    r"\Delta": "Δ", r"\sigma": "σ", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\mid": "|",
+    r"\ldots": "…", r"\cdots": "⋯", r"\dots": "…", r"\vdots": "⋮", r"\ddots": "⋱", r"\pm": "±",
+}
+SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+SUP = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+
+
+def _group(s: str, i: int) -> tuple[str, int]:
+    """The braced group (or single character) starting at ``i``; returns (content, index after)."""
+    if i < len(s) and s[i] == "{":
+        depth, j = 0, i
+        while j < len(s):
+            if s[j] == "{":
+                depth += 1
+            elif s[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    return s[i + 1:j], j + 1
+            j += 1
+        return s[i + 1:], len(s)
+    if i < len(s) and s[i] == "\\":
+        m = re.match(r"\\[A-Za-z]+", s[i:])
+        if m:
+            return m.group(0), i + len(m.group(0))
+    return s[i:i + 1], i + 1
+
+
+def _script(content: str, table: dict[int, int], mark: str) -> str:
+    text = to_unicode(content)
+    converted = text.translate(table)
+    if all(ord(c) in table.values() or c == " " for c in converted if c) and converted:
+        return converted
+    return f"{mark}{text}" if len(text) == 1 else f"{mark}{{{text}}}"
+
+
+def _atom(text: str) -> str:
+    return text if re.fullmatch(r"[\w.,·]+", text) else f"({text})"
+
+
+def to_unicode(latex: str) -> str:
+    """Convert the LaTeX subset used by the rules (fractions, floors, scripts, text, symbols)."""
+    out: list[str] = []
+    s, i = latex, 0
+    while i < len(s):
+        c = s[i]
+        if s.startswith("{,}", i):
+            out.append(",")
+            i += 3
+        elif c == "\\":
+            if s.startswith(r"\frac", i):
+                num, j = _group(s, i + 5)
+                den, k = _group(s, j)
+                out.append(f"{_atom(to_unicode(num))}/{_atom(to_unicode(den))}")
+                i = k
+                continue
+            if s.startswith(r"\text", i) or s.startswith(r"\mathrm", i) or s.startswith(r"\operatorname", i):
+                name_len = 5 if s.startswith(r"\text", i) else 7 if s.startswith(r"\mathrm", i) else 12
+                content, j = _group(s, i + name_len)
+                out.append(content.replace(r"\_", "_"))
+                i = j
+                continue
+            if s.startswith(r"\begin{", i) or s.startswith(r"\end{", i):
+                _, j = _group(s, s.index("{", i))
+                i = j
+                continue
+            for sym in sorted(SYMBOLS, key=len, reverse=True):
+                if s.startswith(sym, i) and not (sym[-1].isalpha() and i + len(sym) < len(s)
+                                                   and s[i + len(sym)].isalpha()):
+                    out.append(SYMBOLS[sym])
+                    i += len(sym)
+                    break
+            else:
+                m = re.match(r"\\([A-Za-z]+)", s[i:])
+                if m:
+                    out.append(m.group(1))
+                    i += len(m.group(0))
+                else:
+                    out.append(s[i + 1:i + 2])
+                    i += 2
+        elif c in "_^":
+            content, j = _group(s, i + 1)
+            out.append(_script(content, SUB if c == "_" else SUP, c))
+            i = j
+        elif c in "{}":
+            i += 1
+        elif c == "-":
+            out.append("−")
+            i += 1
+        elif c == "&":
+            out.append("  ")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    text = re.sub(r" {3,}", "  ", "".join(out))
+    return re.sub(r" ([⌋⌉])", r"\1", re.sub(r"([⌊⌈]) ", r"\1", text))

@@ -1,0 +1,105 @@
+"""JSON Schema (draft 2020-12) of the exercise file format, built from the same tables the loader uses.
+
+Example:
+    >>> s = exercise_schema()
+    >>> s["required"]
+    ['id', 'kind', 'ask']
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .model import TOP_LEVEL_KEYS
+
+TEXT = {"oneOf": [{"type": "string"},
+                  {"type": "object", "properties": {"en": {"type": "string"}, "zh": {"type": "string"}},
+                   "additionalProperties": False, "minProperties": 1}]}
+
+
+def _arg_schema(kind: str, dims: int | None) -> dict[str, Any]:
+    spatial = {"oneOf": [{"type": "integer", "minimum": 1},
+                         {"type": "array", "items": {"type": "integer", "minimum": 1},
+                          "minItems": dims or 1, "maxItems": dims or 1}]}
+    nonneg = {"oneOf": [{"type": "integer", "minimum": 0},
+                        {"type": "array", "items": {"type": "integer", "minimum": 0},
+                         "minItems": dims or 1, "maxItems": dims or 1}]}
+    return {
+        "size": spatial,
+        "padding": nonneg,
+        "conv_padding": {"oneOf": nonneg["oneOf"] + [{"enum": ["same", "valid"]}]},
+        "channels": {"type": "integer", "minimum": 1},
+        "positive": {"type": "integer", "minimum": 1},
+        "optional_positive": {"type": ["integer", "null"], "minimum": 1},
+        "int": {"type": "integer"},
+        "flag": {"type": "boolean"},
+        "false": {"const": False},
+        "number": {"type": "number"},
+        "optional_number": {"type": ["number", "null"]},
+        "probability": {"type": "number", "minimum": 0, "maximum": 1},
+        "padding_mode": {"enum": ["zeros", "reflect", "replicate", "circular"]},
+        "padding_mode_zeros": {"const": "zeros"},
+        "gelu": {"enum": ["none", "tanh"]},
+        "output_size": {"oneOf": [{"type": "integer", "minimum": 1},
+                                  {"type": "array", "items": {"type": ["integer", "null"], "minimum": 1},
+                                   "minItems": dims or 1, "maxItems": dims or 1}]},
+    }[kind]
+
+
+def layer_schema() -> dict[str, Any]:
+    from .network.layers import LAYER_TYPES
+    variants = []
+    for name, lt in LAYER_TYPES.items():
+        props: dict[str, Any] = {"type": {"const": name}, "name": {"type": "string"}}
+        for arg_name, arg in lt.args.items():
+            props[arg_name] = dict(_arg_schema(arg.kind, lt.dims))
+            if arg.doc:
+                props[arg_name]["description"] = arg.doc
+        required = ["type"] + [k for k, a in lt.args.items() if a.required]
+        variants.append({"type": "object", "properties": props, "required": required,
+                         "additionalProperties": False, "title": name})
+    return {"oneOf": variants}
+
+
+def exercise_schema() -> dict[str, Any]:
+    from .network.solve import QUANTITIES
+    from .registry import KINDS
+    network = {"type": "object", "properties": {
+        "input_shape": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 3,
+                        "description": "[C, L], [C, H, W] or [F], without the batch dimension"},
+        "layers": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/layer"}},
+        "label": TEXT}, "required": ["input_shape", "layers"], "additionalProperties": False}
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.org/cnn-exercises/exercise.schema.json",
+        "title": "CNN exercise",
+        "type": "object",
+        "required": ["id", "kind", "ask"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"},
+            "source": {"type": "object", "properties": {"book": {"type": "string"},
+                                                         "chapter": {"type": ["string", "integer"]},
+                                                         "number": {"type": ["string", "number"]}},
+                       "additionalProperties": False},
+            "title": TEXT, "statement": TEXT, "notes": TEXT,
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "kind": {"enum": list(KINDS)},
+            "given": {"type": "object", "description": "kind: network → {input_shape, layers} or {networks: {name: "
+                      "{input_shape, layers, label}}}",
+                      "oneOf": [network, {"type": "object", "properties": {
+                          "networks": {"type": "object", "additionalProperties": network, "minProperties": 1}},
+                          "required": ["networks"], "additionalProperties": False}]},
+            "ask": {"type": "array", "minItems": 1, "items": {
+                "type": "object", "required": ["id", "quantity"],
+                "properties": {
+                    "id": {"type": "string"}, "quantity": {"enum": list(QUANTITIES)},
+                    "points": {"type": "number", "minimum": 0},
+                    "at": {"type": ["integer", "string"], "description": "layer number from 1, or a layer name"},
+                    "network": {"type": "string"}, "of": {"enum": ["params", "macs", "flops"]},
+                    "numerator": {"type": "string"}, "denominator": {"type": "string"}}}},
+            "source_answer": {"type": "object", "description": "part id → printed value, or {value, sig|rel|abs|layout}"},
+        },
+        "$defs": {"layer": layer_schema()},
+    }
+    assert set(schema["properties"]) == set(TOP_LEVEL_KEYS)
+    return schema

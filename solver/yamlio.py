@@ -1,0 +1,127 @@
+"""Read YAML/JSON files into plain data plus a map from field paths to line numbers.
+
+Field paths are written ``given.layers[2].stride``; list positions count from 1, like ``at:``
+and the books' indices.
+
+Example:
+    >>> doc = parse_yaml("a:\\n  b: [1, 2]\\n", "x.yaml")
+    >>> doc.data, doc.line_of(("a", "b"))
+    ({'a': {'b': [1, 2]}}, 2)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+import re
+
+try:
+    _Base = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Base = yaml.SafeLoader  # type: ignore[misc]
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loader that also reads ``7.23e6`` and ``1e-3`` as numbers (YAML 1.2), as people write them."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789."))
+
+MAX_FILE_BYTES = 2_000_000
+
+Path_ = tuple[Any, ...]
+
+
+def format_path(path: Path_) -> str:
+    """``("given", "layers", 1, "stride")`` → ``given.layers[2].stride`` (positions from 1)."""
+    out = ""
+    for key in path:
+        if isinstance(key, int):
+            out += f"[{key + 1}]"
+        else:
+            out += ("." if out else "") + str(key)
+    return out
+
+
+@dataclass
+class Document:
+    """Parsed data of one file with the line (1-based) where each field starts."""
+
+    data: Any
+    file: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """Line of ``path`` or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+    def error(self, message: str, path: Path_ = ()) -> InputError:
+        """An :class:`InputError` located at ``path`` in this document."""
+        return InputError(message, file=self.file, field=format_path(path) or None,
+                          line=self.line_of(path))
+
+
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _record_lines(value_node, path + (key,), lines)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record_lines(item, path + (i,), lines)
+
+
+def parse_yaml(text: str, file: str) -> Document:
+    """Parse YAML (JSON is YAML too) text; syntax errors become one-line :class:`InputError`."""
+    if len(text) > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", file=file)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError("the file is empty", file=file)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise InputError(f"invalid YAML: {problem}", file=file,
+                         line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}".splitlines()[0], file=file) from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+    _record_lines(node, (), lines)
+    return Document(data, file, lines)
+
+
+def read_document(path: str | Path) -> Document:
+    """Read and parse a YAML or JSON file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(p)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", file=str(p))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(p)) from None
+    return parse_yaml(text, str(p))
