@@ -157,6 +157,9 @@ def _rf_or_error(ex: Exercise, part: Part, analysis: NetworkAnalysis, at: int | 
     last = layers[-1]
     if last.rf is None:
         reason = Msg(last.rf_undefined or "net.rf.undefined.flat_input").render("en")
+        culprit = next((la for la in layers if la.rf is None), None)
+        if culprit is not None and culprit is not last:
+            reason += f" (layer {culprit.layer.number}, {culprit.layer.type.name})"
         defined = [la.layer.number for la in layers if la.rf is not None]
         hint = f"; ask with at: {defined[-1]} or earlier" if defined else ""
         raise ex.error(f"{part.quantity} is not defined after layer {last.layer.number} "
@@ -433,29 +436,42 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
     stack_dims = []
     for i in range(analysis.spatial_dims):
         stack_dims.append([la.windows[i] for la in layers if la.windows is not None])
+    names = _dim_names(analysis.spatial_dims, stack_dims)
     if q == "jump":
         math = []
-        for i, stack in enumerate(stack_dims):
-            strides = [w.s for w in stack if w.s != 1] or [1]
-            name = SPATIAL_NAMES[analysis.spatial_dims][i]
-            math.append(rf"J_{{{name}}} = \prod s_i = {tex.product(strides, CDOT)} = {value[i]}")
+        for i, name in names:
+            strides = [w.s for w in stack_dims[i] if not (w.k == 1 and w.s == 1)] or [1]
+            product = f" = {tex.product(strides, CDOT)}" if len(strides) > 1 else ""
+            math.append(rf"{_lhs('J', name)} = \prod s_i{product} = {value[i]}")
         return Step(Msg("net.total.jump"), text=Msg("net.total.jump.text"), math=math, result=value,
                     rule="network.jump")
     math = []
     agree = True
     for i, stack in enumerate(stack_dims):
-        name = SPATIAL_NAMES[analysis.spatial_dims][i]
-        math.append(_closed_form_math(name, [w for w in stack if not (w.k == 1 and w.s == 1)]))
-        agree &= closed_form(stack) == recurrence(stack)[-1][0] == value[i]
+        agree &= closed_form(stack) == (recurrence(stack)[-1][0] if stack else 1) == value[i]
+    for i, name in names:
+        math.append(_closed_form_math(name, [w for w in stack_dims[i] if not (w.k == 1 and w.s == 1)]))
     return Step(Msg("net.total.rf"), text=Msg("net.total.rf.text", agree=Msg("net.yes" if agree else "net.no")),
                 math=math, result=value, rule="network.receptive_field.closed_form")
+
+
+def _dim_names(dims: int, stacks: list[list[Window]]) -> list[tuple[int, tuple[str, ...]]]:
+    """Dimensions to write out: one line ``R_H = R_W = …`` when every dimension has the same windows."""
+    names = SPATIAL_NAMES[dims]
+    if dims > 1 and all(s == stacks[0] for s in stacks):
+        return [(0, names)]
+    return [(i, (n,)) for i, n in enumerate(names)]
+
+
+def _lhs(symbol: str, names: tuple[str, ...]) -> str:
+    return " = ".join(f"{symbol}_{{{n}}}" for n in names)
 
 
 def _label(net: Network) -> Any:
     return net.label if net.label is not None else Plain(net.name)
 
 
-def _closed_form_math(name: str, stack: list[Window]) -> str:
+def _closed_form_math(name: tuple[str, ...], stack: list[Window]) -> str:
     terms, strides = [], []
     for w in stack:
         factors = [f"({w.k}-1)"] + ([str(w.d)] if w.d != 1 else []) + [str(s) for s in strides if s != 1]
@@ -463,7 +479,7 @@ def _closed_form_math(name: str, stack: list[Window]) -> str:
         strides.append(w.s)
     total = closed_form(stack)
     body = " + ".join(terms) if terms else "0"
-    return rf"R_{{{name}}} = 1 + \sum_j (k_j - 1)\, d_j \prod_{{i<j}} s_i = 1 + {body} = {total}"
+    return rf"{_lhs('R', name)} = 1 + \sum_j (k_j - 1)\, d_j \prod_{{i<j}} s_i = 1 + {body} = {total}"
 
 
 def solve(ex: Exercise) -> Solution:
