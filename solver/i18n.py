@@ -90,3 +90,14 @@ class Join:
     def render(self, lang: str) -> str:
         sep = "" if lang == "zh" else " "
         return sep.join(p.render(lang) for p in self.parts if p is not None)
+
+
+@dataclass(frozen=True)
+class Sep:
+    """A list joined with the language's list separator (``; `` or ``；``)."""
+
+    parts: tuple[Any, ...]
+
+    def render(self, lang: str) -> str:
+        sep = "；" if lang == "zh" else "; "
+        return sep.join(p.render(lang) for p in self.parts)

@@ -17,11 +17,13 @@ register({
                     "用递推式逐层求感受野 R 与跳步 J（等效步幅），再用闭式公式（李航 式 24.19）验证。"),
     "net.plan.ratio": ("Compare the networks by the ratio of the asked counts.",
                        "用所求数量之比比较各网络。"),
-    "net.plan.verify": ("Check every answer independently with PyTorch: a forward pass for shapes, numel for "
-                        "parameters, FlopCounterMode for MACs, back-propagation from one output unit for the "
-                        "receptive field.",
-                        "用 PyTorch 独立验证每个答案：前向传播得形状，numel 计参数，FlopCounterMode 计乘加，"
-                        "从一个输出单元反向传播测感受野。"),
+    "net.plan.verify": ("Check every answer independently with PyTorch: {methods}.",
+                        "用 PyTorch 独立验证每个答案：{methods}。"),
+    "net.verify.shape": ("a forward pass for the shapes", "前向传播得形状"),
+    "net.verify.params": ("numel of the trainable tensors for the parameters", "可训练张量的 numel 计参数"),
+    "net.verify.macs": ("FlopCounterMode for MACs and FLOPs", "FlopCounterMode 计乘加与 FLOPs"),
+    "net.verify.rf": ("back-propagation from one output unit for the receptive field and jump",
+                      "从一个输出单元反向传播测感受野与跳步"),
     # conventions
     "net.conv.title": ("Conventions", "约定"),
     "net.conv.shape": ("Output sizes use PyTorch's formula with ⌊·⌋ (floor); a pooling layer with ceil_mode "
@@ -111,6 +113,8 @@ register({
                           "闭式公式（李航 式 24.19，含膨胀 d）把每层的增量 k−1 乘以膨胀和此前各层步幅之积后求和；"
                           "与递推结果一致：{agree}。"),
     "net.total.jump": ("Jump (effective stride)", "跳步（等效步幅）"),
+    "net.total.jump_at": ("Jump (effective stride) after layer {n}", "第 {n} 层的跳步（等效步幅）"),
+    "net.total.rf_at": ("Receptive field after layer {n} by the closed form", "用闭式公式求第 {n} 层的感受野"),
     "net.total.jump.text": ("The jump is the product of the strides: neighbouring units of the layer are this "
                             "far apart on the input.",
                             "跳步等于各层步幅之积：该层相邻两个单元在输入上相距这么远。"),

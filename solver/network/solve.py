@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import latex as tex
 from ..errors import InputError
-from ..i18n import Msg, Plain
+from ..i18n import Msg, Plain, Sep
 from ..model import Exercise, Part
 from ..steps import Solution, Step, Table
 from . import messages  # noqa: F401  (registers the wording)
@@ -443,7 +443,8 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
             strides = [w.s for w in stack_dims[i] if not (w.k == 1 and w.s == 1)] or [1]
             product = f" = {tex.product(strides, CDOT)}" if len(strides) > 1 else ""
             math.append(rf"{_lhs('J', name)} = \prod s_i{product} = {value[i]}")
-        return Step(Msg("net.total.jump"), text=Msg("net.total.jump.text"), math=math, result=value,
+        title = Msg("net.total.jump_at", n=at) if at else Msg("net.total.jump")
+        return Step(title, text=Msg("net.total.jump.text"), math=math, result=value,
                     rule="network.jump")
     math = []
     agree = True
@@ -451,7 +452,7 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
         agree &= closed_form(stack) == (recurrence(stack)[-1][0] if stack else 1) == value[i]
     for i, name in names:
         math.append(_closed_form_math(name, [w for w in stack_dims[i] if not (w.k == 1 and w.s == 1)]))
-    return Step(Msg("net.total.rf"), text=Msg("net.total.rf.text", agree=Msg("net.yes" if agree else "net.no")),
+    return Step(Msg("net.total.rf_at", n=at) if at else Msg("net.total.rf"), text=Msg("net.total.rf.text", agree=Msg("net.yes" if agree else "net.no")),
                 math=math, result=value, rule="network.receptive_field.closed_form")
 
 
@@ -511,7 +512,14 @@ def solve(ex: Exercise) -> Solution:
         plan.append(Msg("net.plan.rf"))
     if any(p.quantity == "ratio" for p in ex.ask):
         plan.append(Msg("net.plan.ratio"))
-    plan.append(Msg("net.plan.verify"))
+    methods = [Msg("net.verify.shape")]
+    if wanted & {"params", "ratio"}:
+        methods.append(Msg("net.verify.params"))
+    if wanted & {"macs", "flops", "ratio"}:
+        methods.append(Msg("net.verify.macs"))
+    if wanted & {"receptive_field", "jump"}:
+        methods.append(Msg("net.verify.rf"))
+    plan.append(Msg("net.plan.verify", methods=Sep(tuple(methods))))
     conventions = [Msg("net.conv.indices"), Msg("net.conv.shape")]
     if "params" in wanted:
         conventions.append(Msg("net.conv.bias"))
