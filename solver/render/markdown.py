@@ -37,8 +37,8 @@ def render(solution: Solution, lang: str, verified: bool = True) -> str:
         out.append("")
         if step.text is not None:
             out += [escape(step.text.render(lang)), ""]
-        if step.math:
-            out += ["$$", " \\\\\n".join(step.math), "$$", ""]
+        for line in step.math:
+            out += [f"$${line}$$", ""]
         if step.table is not None:
             out.append("| " + " | ".join(_cell(c, lang) for c in step.table.columns) + " |")
             out.append("|" + "---|" * len(step.table.columns))
