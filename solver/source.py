@@ -17,21 +17,8 @@ from typing import Any
 
 from . import messages  # noqa: F401
 from .i18n import Msg, Plain
+from .render.common import show_value as _show
 from .steps import Check
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return str(value)
 
 
 def _to_layout(chw: list[Any], layout: str) -> list[Any]:

@@ -18,9 +18,13 @@ def show_value(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
+        if 1e5 <= abs(value) < 1e15:
+            return f"{value:,.2f}".rstrip("0").rstrip(".")
         return f"{value:.6g}"
     if isinstance(value, list):
-        return "[" + ", ".join(show_value(v) for v in value) + "]"
+        # no thousands separators inside lists: "[1, 1,000]" would read as four numbers
+        return "[" + ", ".join(str(v) if isinstance(v, int) and not isinstance(v, bool) else show_value(v)
+                               for v in value) + "]"
     if isinstance(value, dict) and "expr" in value:
         return str(value["expr"])
     return str(value)

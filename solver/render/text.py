@@ -11,8 +11,6 @@ import re
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.panel import Panel
-from rich.table import Table as RichTable
 from rich.text import Text
 
 from .. import messages  # noqa: F401
@@ -66,31 +64,39 @@ class _Doc:
             self.text.append(line, style=style)
             self.text.append("\n")
 
+    def line(self, body: str, indent: int = 0, style: str = "") -> None:
+        """One line, not wrapped (tables)."""
+        self.text.append(" " * indent + body + "\n", style=style)
+
     def flush(self) -> None:
         if self.text.plain:
             self.text.rstrip()
             self.console.print(self.text, soft_wrap=True)
             self.text = Text()
 
-    def block(self, renderable: object) -> None:
-        self.flush()
-        self.console.print(renderable)
-
 
 def _cell(value: object, lang: str) -> str:
     return value.render(lang) if hasattr(value, "render") else str(value)  # type: ignore[union-attr]
 
 
-def _table(step: Step, lang: str, indent: int) -> RichTable:
+def _table(doc: "_Doc", step: Step, lang: str, indent: int) -> None:
+    """Aligned columns (numbers right-aligned), header in bold; cells wider than the screen just overflow."""
     assert step.table is not None
-    table = RichTable(show_header=True, header_style="bold", box=None, padding=(0, 1), pad_edge=False)
-    for col in step.table.columns:
-        numeric = _cell(col, "en") in ("params", "MACs", "#")
-        table.add_column(_cell(col, lang), justify="right" if numeric else "left")
-    for row in step.table.rows:
-        table.add_row(*(_cell(c, lang) for c in row))
-    from rich.padding import Padding
-    return Padding(table, (0, 0, 0, indent))  # type: ignore[return-value]
+    header = [_cell(c, lang) for c in step.table.columns]
+    numeric = [_cell(c, "en") in ("params", "MACs", "#") for c in step.table.columns]
+    rows = [[_cell(c, lang) for c in row] for row in step.table.rows]
+    widths = [max(cell_len(r[i]) for r in [header] + rows) for i in range(len(header))]
+
+    def fmt(cells: list[str]) -> str:
+        out = []
+        for text, width, right in zip(cells, widths, numeric):
+            gap = " " * (width - cell_len(text))
+            out.append(gap + text if right else text + gap)
+        return "  ".join(out).rstrip()
+
+    doc.line(fmt(header), indent, "bold")
+    for row in rows:
+        doc.line(fmt(row), indent)
 
 
 def _step(doc: _Doc, number: str, depth: int, step: Step, lang: str) -> None:
@@ -101,7 +107,7 @@ def _step(doc: _Doc, number: str, depth: int, step: Step, lang: str) -> None:
     for line in step.math:
         doc.para(to_unicode(line), pad + 5, "green")
     if step.table is not None:
-        doc.block(_table(step, lang, pad + 3))
+        _table(doc, step, lang, pad + 3)
     if step.result is not None and not step.children:
         doc.para(show_value(step.result), pad + 3, "bold", marker="⇒ ")
 
@@ -109,9 +115,14 @@ def _step(doc: _Doc, number: str, depth: int, step: Step, lang: str) -> None:
 def render(solution: Solution, lang: str, console: Console, verified: bool = True) -> None:
     """Print one solution."""
     ex = solution.exercise
-    statement = ex.statement.render(lang)
-    console.print(Panel(Text(statement), title=Text(heading(solution, lang), style="bold"), title_align="left"))
     doc = _Doc(console)
+    title = heading(solution, lang)
+    doc.line("━" * min(doc.width, max(cell_len(title), 20)), 0, "cyan")
+    doc.para(title, 0, "bold")
+    statement = ex.statement.render(lang)
+    if statement:
+        doc.para(statement, 0)
+    doc.line("━" * min(doc.width, max(cell_len(title), 20)), 0, "cyan")
     doc.para(Msg("head.plan").render(lang), 0, "bold underline")
     for item in solution.plan:
         doc.para(item.render(lang), 1, marker="• ")
