@@ -22,7 +22,8 @@ def num(value: Any) -> str:
     if isinstance(value, Fraction):
         return frac(num(value.numerator), num(value.denominator))
     if isinstance(value, float):
-        return f"{value:.6g}"
+        from .render.common import show_value
+        return show_value(value).replace(",", "{,}")
     return str(value)
 
 

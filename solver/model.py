@@ -83,13 +83,26 @@ def check_keys(doc: Document, mapping: dict, allowed: tuple[str, ...], path: tup
                             + ", ".join(allowed), path + (key,))
 
 
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
+
+
+def unfold_cjk(text: str) -> str:
+    """Drop the spaces YAML's folded blocks (``>-``) put between two CJK characters.
+
+    >>> unfold_cjk("输入为 16×28×28。 计算该层")
+    '输入为 16×28×28。计算该层'
+    """
+    return _CJK_GAP.sub("", text)
+
+
 def _text(doc: Document, value: Any, path: tuple, required: bool) -> Text:
     if value is None:
         if required:
             raise doc.error("missing (give {en: ..., zh: ...})", path)
         return Text()
     if isinstance(value, str):
-        return Text(en=value, zh=value)
+        return Text(en=value, zh=unfold_cjk(value))
     if isinstance(value, dict):
         check_keys(doc, value, ("en", "zh"), path)
         for lang in ("en", "zh"):
@@ -97,7 +110,7 @@ def _text(doc: Document, value: Any, path: tuple, required: bool) -> Text:
                 raise doc.error("must be text", path + (lang,))
         if not value.get("en") and not value.get("zh"):
             raise doc.error("needs at least one of en, zh", path)
-        return Text(en=value.get("en", ""), zh=value.get("zh", ""))
+        return Text(en=value.get("en", ""), zh=unfold_cjk(value.get("zh", "")))
     raise doc.error("must be text or a mapping {en: ..., zh: ...}", path)
 
 

@@ -284,7 +284,7 @@ def describe(layer: Layer) -> str:
         if a["groups"] != 1:
             parts.append(f"g={a['groups']}")
         if not a["bias"]:
-            parts.append("no bias")
+            parts.append("bias=False")
         return f"{t}({', '.join(parts)})"
     if fam in ("max_pool", "avg_pool"):
         parts = [f"k={'×'.join(map(str, a['kernel_size']))}", f"s={_pair(a['stride'])}"]
@@ -298,7 +298,7 @@ def describe(layer: Layer) -> str:
     if fam == "adaptive_pool":
         return f"{t}({'×'.join('·' if v is None else str(v) for v in a['output_size'])})"
     if fam == "linear":
-        return f"Linear({a.get('in_features') or '?'}→{a['out_features']}{'' if a['bias'] else ', no bias'})"
+        return f"Linear({a.get('in_features') or '?'}→{a['out_features']}{'' if a['bias'] else ', bias=False'})"
     if fam == "batch_norm":
         return f"{t}({a.get('num_features') or '?'})"
     if fam == "flatten":

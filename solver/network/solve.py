@@ -232,7 +232,7 @@ def _params_math(la: LayerAnalysis) -> list[str]:
             return [rf"\#\text{{params}} = ({sym} + 1) \cdot C_{{out}} = ({tex.product(per, CDOT)} + 1)"
                     rf" \cdot {a['out_channels']} = {tex.num(la.params)}"]
         return [rf"\#\text{{params}} = {sym} \cdot C_{{out}} = {tex.product(per + [a['out_channels']], CDOT)}"
-                rf" = {tex.num(la.params)} \quad (\text{{no bias}})"]
+                rf" = {tex.num(la.params)}"]
     if fam == "linear":
         fin, fout = a["in_features"], a["out_features"]
         if a["bias"]:
@@ -316,6 +316,11 @@ def _layer_text(la: LayerAnalysis) -> Any:
     return Msg("net.layer.elementwise")
 
 
+def _layer_name(layer: Layer) -> Any:
+    """`` (conv2)`` / ``（conv2）`` after the layer number when the layer is named."""
+    return Msg("net.layer.name", name=layer.name) if layer.name else Plain("")
+
+
 def _fmt_shape(shape: tuple[int, ...]) -> str:
     return "×".join(str(v) for v in shape)
 
@@ -327,7 +332,7 @@ def _fmt_pair(values: tuple[int, ...] | None) -> str:
 
 
 def _layer_steps(analysis: NetworkAnalysis, want: set[str]) -> list[Step]:
-    steps = [Step(Msg("net.input.title"), math=[rf"\text{{input}}: {tex.shape(analysis.input_shape)}"],
+    steps = [Step(Msg("net.input.title"), math=[tex.shape(analysis.input_shape)],
                   result=list(analysis.input_shape), rule="network.input")]
     prev_rf = (1,) * analysis.spatial_dims
     prev_jump = prev_rf
@@ -342,7 +347,7 @@ def _layer_steps(analysis: NetworkAnalysis, want: set[str]) -> list[Step]:
             math += _rf_math(la, prev_rf, prev_jump)
         if la.rf is not None and la.jump is not None:
             prev_rf, prev_jump = la.rf, la.jump
-        steps.append(Step(Msg("net.layer.title", n=la.layer.number, label=Plain(la.layer.label())),
+        steps.append(Step(Msg("net.layer.title", n=la.layer.number, name=_layer_name(la.layer), label=Plain(la.layer.label())),
                           text=_layer_text(la), math=math, result=list(la.out_shape),
                           rule=f"network.layer.{la.layer.family}"))
     return steps
@@ -397,6 +402,9 @@ def _sum_math(symbol: str, values: list[int], total: int) -> str:
 def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dict[str, NetworkAnalysis],
                value: Any) -> Step:
     q = part.quantity
+    if q != "ratio":
+        at_number = _layer_index(ex, part, _network_of(ex, part, nets))
+        at_name = _layer_name(_network_of(ex, part, nets).layers[at_number - 1]) if at_number else None
     if q == "ratio":
         what = part.options["of"]
         num, den = str(part.options["numerator"]), str(part.options["denominator"])
@@ -408,7 +416,7 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
         else:
             if fr.denominator != b:
                 line += f" = {tex.num(fr)}"
-            line += rf" \approx {value:.4g}" + (rf" = {value * 100:.3g}\%" if value < 1 else "")
+            line += rf" \approx {tex.num(value)}" + (rf" = {value * 100:.3g}\%" if value < 1 else "")
         math = [line]
         num_label, den_label = _label(nets[num]), _label(nets[den])
         return Step(Msg("net.total.ratio", what=Msg(f"net.what.{what}"), num=num_label, den=den_label),
@@ -418,7 +426,7 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
     analysis = analyses[net.name]
     at = _layer_index(ex, part, net)
     if q == "output_shape":
-        title = Msg("net.total.output_shape_at", n=at) if at else Msg("net.total.output_shape")
+        title = Msg("net.total.output_shape_at", n=at, name=at_name) if at else Msg("net.total.output_shape")
         return Step(title, text=Msg("net.total.output_shape.text"), math=[tex.shape(value)], result=value,
                     rule="network.output_shape")
     if q in ("params", "macs", "flops"):
@@ -429,8 +437,13 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
         math = [_sum_math(symbol, values, sum(values))]
         if q == "flops":
             math.append(rf"\text{{FLOPs}} = 2 \times \text{{MACs}} = 2 \times {tex.num(sum(values))} = {tex.num(value)}")
-        title = Msg(f"net.total.{q}_at", n=at) if at else Msg(f"net.total.{q}")
-        text = Msg("net.total.flops.text") if q == "flops" else Msg(f"net.total.{q}.text")
+        title = Msg(f"net.total.{q}_at", n=at, name=at_name) if at else Msg(f"net.total.{q}")
+        if q == "flops":
+            text = Msg("net.total.flops.text")
+        elif at:
+            text = Msg(f"net.total.{q}.one")
+        else:
+            text = Msg(f"net.total.{q}.text")
         return Step(title, text=text, math=math, result=value, rule=f"network.{q}")
     layers = analysis.upto(at)
     stack_dims = []
@@ -443,7 +456,7 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
             strides = [w.s for w in stack_dims[i] if not (w.k == 1 and w.s == 1)] or [1]
             product = f" = {tex.product(strides, CDOT)}" if len(strides) > 1 else ""
             math.append(rf"{_lhs('J', name)} = \prod s_i{product} = {value[i]}")
-        title = Msg("net.total.jump_at", n=at) if at else Msg("net.total.jump")
+        title = Msg("net.total.jump_at", n=at, name=at_name) if at else Msg("net.total.jump")
         return Step(title, text=Msg("net.total.jump.text"), math=math, result=value,
                     rule="network.jump")
     math = []
@@ -452,7 +465,7 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
         agree &= closed_form(stack) == (recurrence(stack)[-1][0] if stack else 1) == value[i]
     for i, name in names:
         math.append(_closed_form_math(name, [w for w in stack_dims[i] if not (w.k == 1 and w.s == 1)]))
-    return Step(Msg("net.total.rf_at", n=at) if at else Msg("net.total.rf"), text=Msg("net.total.rf.text", agree=Msg("net.yes" if agree else "net.no")),
+    return Step(Msg("net.total.rf_at", n=at, name=at_name) if at else Msg("net.total.rf"), text=Msg("net.total.rf.text", agree=Msg("net.yes" if agree else "net.no")),
                 math=math, result=value, rule="network.receptive_field.closed_form")
 
 

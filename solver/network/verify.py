@@ -30,6 +30,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..receptive_probe import measure_window
+from ..render.common import show_value
 from ..steps import Check, Solution
 from .analysis import NetworkAnalysis
 from .layers import Layer
@@ -129,7 +130,7 @@ def verify(ex: Exercise, solution: Solution) -> list[Check]:
                               else _flops(net, analyses[net.name], None) // (2 if what == "macs" else 1))
             got = counts[0] / counts[1]
             ok = abs(got - ours) <= 1e-12 * max(1.0, abs(got))
-            checks.append(Check("torch", part.id, ok, Msg("net.check.ratio", got=Plain(f"{got:.6g}"))))
+            checks.append(Check("torch", part.id, ok, Msg("net.check.ratio", got=Plain(show_value(got)))))
             continue
         net = _network_of(ex, part, nets)
         analysis = analyses[net.name]

@@ -22,6 +22,9 @@ from .unicode_math import to_unicode
 _TOKEN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|\s+")
 
 
+_NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)]")  # kinsoku: punctuation stays on the line before
+
+
 def wrap(text: str, width: int) -> list[str]:
     """Greedy wrap by display cells; CJK characters may break anywhere, other words at spaces.
 
@@ -37,7 +40,7 @@ def wrap(text: str, width: int) -> list[str]:
                 if line:
                     line, used = line + " ", used + 1
                 continue
-            if used + size > width and line.strip():
+            if used + size > width and line.strip() and token not in _NO_LINE_START:
                 lines.append(line.rstrip())
                 line, used = "", 0
             line, used = line + token, used + size
