@@ -58,3 +58,23 @@ def shape(values: Iterable[int]) -> str:
 def text(s: str) -> str:
     """Language-neutral words inside math (layer names): ``\\text{...}`` with braces escaped."""
     return r"\text{" + s.replace("\\", "").replace("{", "").replace("}", "") + "}"
+
+
+def matrix(rows: Any, env: str = "bmatrix") -> str:
+    """A matrix (or a vector, as one row) as ``\\begin{bmatrix} … \\end{bmatrix}``; entries by :func:`num`
+    (sympy expressions by sympy's LaTeX printer)."""
+    if rows and not isinstance(rows[0], list):
+        rows = [rows]
+    body = r" \\ ".join(" & ".join(entry(e) for e in row) for row in rows)
+    return r"\begin{" + env + "} " + body + r" \end{" + env + "}"
+
+
+def entry(value: Any) -> str:
+    """One matrix entry: numbers by :func:`num`, anything else (sympy) by its ``_latex`` if it has one."""
+    if isinstance(value, (int, float, Fraction)) or value is None:
+        return num(value) if value is not None else r"-\infty"
+    try:
+        import sympy
+        return sympy.latex(value)
+    except Exception:  # pragma: no cover - not a sympy object
+        return str(value)

@@ -12,11 +12,13 @@ from typing import Callable
 # kind → "module:function"; the function takes an Exercise and returns a Solution.
 KINDS: dict[str, str] = {
     "network": "solver.network.solve:solve",
+    "convolution": "solver.conv.solve:solve",
 }
 
 # kind → "module:function"; the function takes (Exercise, Solution) and returns a list of Checks.
 VERIFIERS: dict[str, str] = {
     "network": "solver.network.verify:verify",
+    "convolution": "solver.conv.verify:verify",
 }
 
 

@@ -17,7 +17,7 @@ from .. import messages  # noqa: F401
 from ..i18n import Msg
 from ..steps import Solution, Step
 from .common import heading, show_value, walk
-from .unicode_math import to_unicode
+from .unicode_math import to_block
 
 _TOKEN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|\s+")
 
@@ -38,7 +38,7 @@ def wrap(text: str, width: int) -> list[str]:
             size = cell_len(token)
             if token.isspace():
                 if line:
-                    line, used = line + " ", used + 1
+                    line, used = line + token, used + size
                 continue
             if used + size > width and line.strip() and token not in _NO_LINE_START:
                 lines.append(line.rstrip())
@@ -108,7 +108,12 @@ def _step(doc: _Doc, number: str, depth: int, step: Step, lang: str) -> None:
     if step.text is not None:
         doc.para(step.text.render(lang), pad + 3)
     for line in step.math:
-        doc.para(to_unicode(line), pad + 5, "green")
+        block = to_block(line)
+        if len(block) == 1:
+            doc.para(block[0], pad + 5, "green")
+        else:
+            for row in block:
+                doc.line(row, pad + 5, "green")
     if step.table is not None:
         _table(doc, step, lang, pad + 3)
     if step.result is not None and not step.children:

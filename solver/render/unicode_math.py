@@ -114,3 +114,58 @@ def to_unicode(latex: str) -> str:
             i += 1
     text = re.sub(r" {3,}", "  ", "".join(out))
     return re.sub(r" ([⌋⌉])", r"\1", re.sub(r"([⌊⌈]) ", r"\1", text))
+
+
+_MATRIX = re.compile(r"\\begin\{([bpv]?matrix)\}(.*?)\\end\{\1\}", re.S)
+_BRACKETS = {"bmatrix": ("[⎡⎢⎣", "]⎤⎥⎦"), "pmatrix": ("(⎛⎜⎝", ")⎞⎟⎠"), "vmatrix": ("||||", "||||"),
+             "matrix": ("    ", "    ")}
+
+
+def _matrix_block(env: str, body: str) -> list[str]:
+    from rich.cells import cell_len
+    rows = [[to_unicode(c.strip()) for c in row.split("&")] for row in re.split(r"\\\\", body) if row.strip()]
+    ncols = max(len(r) for r in rows)
+    rows = [r + [""] * (ncols - len(r)) for r in rows]
+    widths = [max(cell_len(r[j]) for r in rows) for j in range(ncols)]
+    lines = ["  ".join(" " * (w - cell_len(c)) + c for c, w in zip(r, widths)) for r in rows]
+    left, right = _BRACKETS.get(env, _BRACKETS["bmatrix"])
+    if len(lines) == 1:
+        return [f"{left[0]} {lines[0]} {right[0]}"]
+    out = []
+    for i, line in enumerate(lines):
+        pos = 1 if i == 0 else 3 if i == len(lines) - 1 else 2
+        out.append(f"{left[pos]} {line} {right[pos]}")
+    return out
+
+
+def to_block(latex: str) -> list[str]:
+    """Like :func:`to_unicode`, but matrices become aligned multi-line blocks; the text around them
+    sits on the middle line.
+
+    >>> print("\\n".join(to_block(r"Y = \\begin{bmatrix} 1 & 2 \\\\ 30 & 4 \\end{bmatrix}")))
+        ⎡  1  2 ⎤
+    Y = ⎣ 30  4 ⎦
+    """
+    from rich.cells import cell_len
+    pieces: list[list[str]] = []
+    pos = 0
+    for m in _MATRIX.finditer(latex):
+        if m.start() > pos:
+            pieces.append([to_unicode(latex[pos:m.start()])])
+        pieces.append(_matrix_block(m.group(1), m.group(2)))
+        pos = m.end()
+    if pos < len(latex):
+        pieces.append([to_unicode(latex[pos:])])
+    if all(len(p) == 1 for p in pieces):
+        return ["".join(p[0] for p in pieces)]
+    height = max(len(p) for p in pieces)
+    middle = (height - 1) // 2 + (1 if height % 2 == 0 else 0)
+    lines = [""] * height
+    for piece in pieces:
+        width = max(cell_len(s) for s in piece)
+        top = middle - (len(piece) - 1) // 2 - (1 if len(piece) % 2 == 0 else 0) if len(piece) > 1 else middle
+        top = max(0, min(top, height - len(piece)))
+        for i in range(height):
+            text = piece[i - top] if top <= i < top + len(piece) else ""
+            lines[i] += text + " " * (width - cell_len(text))
+    return [line.rstrip() for line in lines]

@@ -1,0 +1,59 @@
+"""English and Chinese wording of the convolution solvers."""
+from ..i18n import register
+
+register({
+    "conv.plan.read": ("Read the given matrices and their sizes.", "写出已知矩阵及其大小。"),
+    "conv.plan.compute": ("Evaluate {expr} operation by operation; for each convolution slide the kernel over the "
+                          "(padded) input and write every output entry as its sum of products.",
+                          "按运算顺序计算 {expr}；每次卷积都让核在（填充后的）输入上滑动，把每个输出元素写成乘积之和。"),
+    "conv.plan.compare": ("Compare the two sides entry by entry.", "逐元素比较两边。"),
+    "conv.plan.verify": ("Check every value independently with PyTorch (torch.nn.functional; the flipped kernel "
+                         "for the mathematical convolution).",
+                         "用 PyTorch（torch.nn.functional；数学卷积使用翻转后的核）独立验证每个结果。"),
+    "conv.given.title": ("Given", "已知"),
+    "conv.given.text": ("Indices start at 1, as in the books.", "下标从 1 开始，与教材一致。"),
+    "conv.corr.title": ("ML convolution (cross-correlation) {expr}", "机器学习卷积（互相关）{expr}"),
+    "conv.conv.title": ("Mathematical convolution {expr}", "数学卷积 {expr}"),
+    "conv.pool.title": ("{how} pooling {expr}", "{how}池化 {expr}"),
+    "conv.how.max": ("Max", "最大"),
+    "conv.how.avg": ("Average", "平均"),
+    "conv.channel": (" — input channel {c}", "——输入通道 {c}"),
+    "conv.channel_out": (" — output channel {o}, input channel {c}", "——输出通道 {o}，输入通道 {c}"),
+    "conv.corr.text": ("The kernel slides over the input from left to right and top to bottom; each output entry "
+                       "is the inner product of the kernel with the window it covers: "
+                       "y_kl = Σ_m Σ_n w_mn · x_(k+m−1, l+n−1){geometry}.",
+                       "核在输入上从左到右、从上到下滑动；每个输出元素是核与其覆盖窗口的内积："
+                       "y_kl = Σ_m Σ_n w_mn · x_(k+m−1, l+n−1){geometry}。"),
+    "conv.conv.text": ("The mathematical convolution flips the kernel: W ⊛ X = rot180(W) * X (Li Hang 24.1). "
+                       "Rotate the kernel by 180°, then slide it as in the ML convolution{geometry}.",
+                       "数学卷积要翻转卷积核：W ⊛ X = rot180(W) * X（李航 习题 24.1）。先把核旋转 180°，"
+                       "再按机器学习卷积滑动{geometry}。"),
+    "conv.pool.text": ("Each output entry is the {how} of its {k}×{k} window{geometry}.",
+                       "每个输出元素取其 {k}×{k} 窗口的{how}{geometry}。"),
+    "conv.how.max.word": ("maximum", "最大值"),
+    "conv.how.avg.word": ("mean", "平均值"),
+    "conv.geometry": (" (stride {stride}, padding {padding}{mode})", "（步幅 {stride}，填充 {padding}{mode}）"),
+    "conv.mode": (", {mode} mode", "，{mode} 模式"),
+    "conv.entries.all": ("Every entry, with the numbers in:", "逐个写出每个元素："),
+    "conv.entries.some": ("The first row of entries with the numbers in ({shown} of {total}); the others follow "
+                          "the same rule:",
+                          "先写出第一行元素（共 {total} 个中的 {shown} 个），其余元素按同样规则计算："),
+    "conv.sum.title": ("Add the channels", "各通道结果相加"),
+    "conv.sum.text": ("With several input channels the per-channel results are added.",
+                      "多输入通道时，把各通道的结果相加。"),
+    "conv.op.title": ("{expr}", "{expr}"),
+    "conv.op.text": ("Apply {expr} to the matrix above.", "对上面的矩阵做 {expr}。"),
+    "conv.result.title": ("Result {part}", "结果 {part}"),
+    "conv.result.text": ("The value of {expr}.", "{expr} 的值。"),
+    "conv.equal.title": ("Compare {expr}", "比较 {expr}"),
+    "conv.equal.yes": ("The two sides are equal entry by entry.", "两边逐元素相等。"),
+    "conv.equal.no": ("The two sides differ: {where}.", "两边不相等：{where}。"),
+    "conv.equal.shape": ("the shapes differ ({a} vs {b})", "形状不同（{a} 与 {b}）"),
+    "conv.equal.entries": ("{n} entries differ, e.g. at ({i}, {j}): {a} vs {b}",
+                           "有 {n} 个元素不同，例如位置 ({i}, {j})：{a} 与 {b}"),
+    "conv.check.value": ("torch.nn.functional gives {got}", "torch.nn.functional 得到 {got}"),
+    "conv.check.mismatch": ("torch.nn.functional gives {got}, not {ours}", "torch.nn.functional 得到 {got}，而不是 {ours}"),
+    "conv.check.equal": ("torch evaluates both sides: {verdict}", "torch 计算两边：{verdict}"),
+    "conv.equal.word": ("equal", "相等"),
+    "conv.differ.word": ("different", "不相等"),
+})

@@ -1,0 +1,258 @@
+"""``kind: convolution``: numeric convolution, pooling, rotation and transposition, entry by entry.
+
+Exercise format::
+
+    kind: convolution
+    given:
+      values: {X: [[0, 1, 2], [3, 4, 5], [6, 7, 8]], K: [[0, 1], [2, 3]]}
+    ask:
+      - {id: Y, quantity: value, expr: "corr(K, X)"}           # a matrix (or vector)
+      - {id: same, quantity: equal, expr: "K * X = T(K) * X"}   # true/false, compared entry by entry
+
+Example:
+    >>> from solver.bank import load_exercise
+    >>> solve(load_exercise("24.4")).answers["output"]
+    [7, -6, 8, -2, 5]
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from .. import latex as tex
+from ..i18n import Join, Msg, Plain
+from ..model import Exercise, Part
+from ..steps import Solution, Step
+from . import messages  # noqa: F401
+from .evaluate import EvalError, Entry, TraceItem, Value, evaluate
+from .expr import Eq, ExprError, parse
+
+QUANTITIES = ("value", "equal")
+MAX_ALL_ENTRIES = 36
+
+
+def to_json(value: Any) -> Any:
+    """Ints stay ints, exact fractions become floats, lists stay lists."""
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    return value
+
+
+def read_values(ex: Exercise) -> dict[str, Value]:
+    g = ex.given
+    for key in g:
+        if key != "values":
+            raise ex.error(f"unknown field '{key}'; given has values: {{name: matrix}}", ("given", key))
+    raw = g.get("values")
+    if not isinstance(raw, dict) or not raw:
+        raise ex.error("values must map names to numbers, vectors or matrices", ("given", "values"))
+    env = {}
+    for name, data in raw.items():
+        path = ("given", "values", name)
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ex.error(f"'{name}' is not a valid name", path)
+        try:
+            value = Value.of(_exact(data))
+            _check_rectangular(value.data, value.rank)
+        except (EvalError, TypeError) as exc:
+            raise ex.error(f"{exc}", path) from None
+        env[name] = value
+    return env
+
+
+def _exact(data: Any) -> Any:
+    if isinstance(data, list):
+        return [_exact(d) for d in data]
+    if isinstance(data, bool) or not isinstance(data, (int, float)):
+        raise TypeError(f"entries must be numbers, got {data!r}")
+    return data if isinstance(data, int) else Fraction(str(data))
+
+
+def _check_rectangular(data: Any, rank: int) -> None:
+    if rank <= 1:
+        if rank == 1 and any(isinstance(d, list) for d in data):
+            raise EvalError("mixed nesting")
+        return
+    lengths = {len(d) if isinstance(d, list) else -1 for d in data}
+    if len(lengths) != 1 or -1 in lengths:
+        raise EvalError("rows of different lengths: the matrix is not rectangular")
+    for d in data:
+        _check_rectangular(d, rank - 1)
+
+
+def _parse_part(ex: Exercise, part: Part) -> Any:
+    if part.quantity not in QUANTITIES:
+        raise ex.error(f"unknown quantity '{part.quantity}' for kind convolution; known: {', '.join(QUANTITIES)}",
+                       ("ask", part.index, "quantity"))
+    for key in part.options:
+        if key != "expr":
+            raise ex.error(f"unknown option '{key}'; a convolution part has expr", ("ask", part.index, key))
+    text = part.options.get("expr")
+    if not isinstance(text, str):
+        raise ex.error("expr is required, e.g. expr: \"corr(K, X)\"", ("ask", part.index))
+    try:
+        node = parse(text)
+    except ExprError as exc:
+        raise ex.error(f"{exc}", ("ask", part.index, "expr")) from None
+    if (part.quantity == "equal") != isinstance(node, Eq):
+        want = "an identity 'left = right'" if part.quantity == "equal" else "an expression without '='"
+        raise ex.error(f"quantity {part.quantity} needs {want}", ("ask", part.index, "expr"))
+    return node
+
+
+# ------------------------------------------------------------------ steps
+
+
+def _sub(index: tuple[int, ...]) -> str:
+    parts = [str(i + 1) for i in index]
+    return "".join(parts) if all(len(p) == 1 for p in parts) else ",".join(parts)
+
+
+def _factor(v: Any) -> str:
+    text = tex.entry(v)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _entry_math(symbol: str, e: Entry, one_d: bool, op: str) -> str:
+    index = e.index[1:] if one_d else e.index
+    lhs = f"{symbol}_{{{_sub(index)}}}"
+    if op in ("maxpool", "avgpool"):
+        vals = ", ".join(tex.entry(v) for v in e.window if v is not None)
+        fn = r"\max" if op == "maxpool" else r"\operatorname{mean}"
+        return rf"{lhs} = {fn}({vals}) = {tex.entry(e.value)}"
+    products = " + ".join(rf"{_factor(w)} \times {_factor(x)}" for w, x in e.terms)
+    return rf"{lhs} = {products} = {tex.entry(e.value)}"
+
+
+def _geometry_msg(item: TraceItem) -> Any:
+    g = item.geometry
+    if g.stride == (1, 1) and not any(g.padding) and item.mode is None:
+        return Plain("")
+    stride = str(g.stride[0]) if g.stride[0] == g.stride[1] else "×".join(map(str, g.stride))
+    top, bottom, left, right = g.padding
+    padding = str(top) if len({top, bottom, left, right}) == 1 else f"{top},{bottom} / {left},{right}"
+    mode = Msg("conv.mode", mode=item.mode) if item.mode else Plain("")
+    return Msg("conv.geometry", stride=stride, padding=padding, mode=mode)
+
+
+def _item_steps(item: TraceItem, one_d: bool) -> Step:
+    expr_text = Plain(_node_text(item.node))
+    geometry = _geometry_msg(item)
+    math: list[str] = []
+    if item.op in ("corr", "conv"):
+        title = Msg(f"conv.{item.op}.title", expr=expr_text)
+        text: Any = Msg(f"conv.{item.op}.text", geometry=geometry)
+        if item.op == "conv":
+            kernel, used = (item.kernel[0], item.kernel_used[0]) if one_d else (item.kernel, item.kernel_used)
+            math.append(rf"\operatorname{{rot180}}\left({tex.matrix(kernel)}\right) = {tex.matrix(used)}")
+        if any(item.geometry.padding):
+            padded = item.input_padded[0] if one_d else item.input_padded
+            math.append(rf"X_{{pad}} = {tex.matrix(padded)}")
+    elif item.op in ("maxpool", "avgpool"):
+        how = item.op[:3]
+        title = Msg("conv.pool.title", how=Msg(f"conv.how.{how}"), expr=expr_text)
+        k = len(item.entries[0].window) ** 0.5 if item.entries else 0
+        text = Msg("conv.pool.text", how=Msg(f"conv.how.{how}.word"), k=int(round(k)), geometry=geometry)
+        if any(item.geometry.padding):
+            math.append(rf"X_{{pad}} = {tex.matrix([[v if v is not None else None for v in r] for r in item.input_padded])}")
+    else:
+        return Step(Msg("conv.op.title", expr=expr_text), text=Msg("conv.op.text", expr=expr_text),
+                    math=[rf"{tex.matrix(item.input)} \to {tex.matrix(item.result)}"], result=to_json(item.result),
+                    rule=f"convolution.{item.op}")
+    if item.out_channel is not None:
+        title = Join((title, Msg("conv.channel_out", o=item.out_channel + 1, c=(item.channel or 0) + 1)))
+    elif item.channel is not None:
+        title = Join((title, Msg("conv.channel", c=item.channel + 1)))
+    entries = item.entries
+    shown = entries if len(entries) <= MAX_ALL_ENTRIES else [e for e in entries if e.index[0] == 0][:8]
+    text = Join((text, Msg("conv.entries.all") if shown is entries else
+                 Msg("conv.entries.some", shown=len(shown), total=len(entries))))
+    math += [_entry_math("y", e, one_d, item.op) for e in shown]
+    result = item.result[0] if one_d else item.result
+    math.append(rf"Y = {tex.matrix(result)}")
+    return Step(title, text=text, math=math, result=to_json(result), rule=f"convolution.{item.op}")
+
+
+def _node_text(node: Any) -> str:
+    """Readable text of an expression node (language-neutral)."""
+    from .expr import BinOp, Call, Name, Neg, Num
+    if isinstance(node, Num):
+        return str(node.value)
+    if isinstance(node, Name):
+        return node.name
+    if isinstance(node, Neg):
+        return "−" + _node_text(node.operand)
+    if isinstance(node, BinOp):
+        return f"{_node_text(node.left)} {node.op} {_node_text(node.right)}"
+    if isinstance(node, Eq):
+        return f"{_node_text(node.left)} = {_node_text(node.right)}"
+    args = [_node_text(a) for a in node.args] + [f"{k}={v}" for k, v in node.kwargs]
+    return f"{node.func}({', '.join(args)})"
+
+
+def _given_step(env: dict[str, Value]) -> Step:
+    math = []
+    for name, v in env.items():
+        if v.rank == 0:
+            math.append(f"{name} = {tex.entry(v.data)}")
+        elif v.rank <= 2:
+            math.append(rf"{name} = {tex.matrix(v.data)} \quad ({'×'.join(map(str, v.shape))})")
+        else:
+            blocks = ", ".join(tex.matrix(m) if v.rank == 3 else "…" for m in v.data)
+            math.append(rf"{name} = \left( {blocks} \right) \quad ({'×'.join(map(str, v.shape))})")
+    return Step(Msg("conv.given.title"), text=Msg("conv.given.text"), math=math, rule="convolution.given")
+
+
+def _differences(a: Value, b: Value) -> Any:
+    if a.shape != b.shape:
+        return Msg("conv.equal.shape", a="×".join(map(str, a.shape)), b="×".join(map(str, b.shape)))
+    am, bm = a.as_matrix(), b.as_matrix()
+    diffs = [(i, j) for i, row in enumerate(am) for j, v in enumerate(row) if v != bm[i][j]]
+    if not diffs:
+        return None
+    i, j = diffs[0]
+    return Msg("conv.equal.entries", n=len(diffs), i=i + 1, j=j + 1, a=Plain(tex.entry(am[i][j]).replace("{,}", ",")),
+               b=Plain(tex.entry(bm[i][j]).replace("{,}", ",")))
+
+
+def solve(ex: Exercise) -> Solution:
+    """Evaluate every part; steps show each convolution entry as its sum of products."""
+    env = read_values(ex)
+    nodes = {p.id: _parse_part(ex, p) for p in ex.ask}
+    steps = [_given_step(env)]
+    answers: dict[str, Any] = {}
+    for part in ex.ask:
+        node = nodes[part.id]
+        sides = [node.left, node.right] if isinstance(node, Eq) else [node]
+        values = []
+        part_steps: list[Step] = []
+        for side in sides:
+            try:
+                value, trace = evaluate(side, env)
+            except EvalError as exc:
+                raise ex.error(f"{exc}", ("ask", part.index, "expr")) from None
+            part_steps += [_item_steps(item, item.one_d) for item in trace]
+            values.append(value)
+        if isinstance(node, Eq):
+            diff = _differences(values[0], values[1])
+            answers[part.id] = diff is None
+            relation = "=" if diff is None else r"\ne"
+            math = [f"{tex.matrix(values[0].as_matrix())} {relation} {tex.matrix(values[1].as_matrix())}"]
+            part_steps.append(Step(Msg("conv.equal.title", expr=Plain(_node_text(node))),
+                                   text=Msg("conv.equal.yes") if diff is None else Msg("conv.equal.no", where=diff),
+                                   math=math, result=answers[part.id], rule="convolution.equal"))
+        else:
+            answers[part.id] = to_json(values[0].data)
+            part_steps.append(Step(Msg("conv.result.title", part=Plain(part.id)),
+                                   text=Msg("conv.result.text", expr=Plain(_node_text(node))),
+                                   math=[rf"{part.id} = {tex.matrix(values[0].data) if values[0].rank else tex.entry(values[0].data)}"],
+                                   result=answers[part.id], rule="convolution.result"))
+        steps += part_steps
+    plan = [Msg("conv.plan.read"),
+            Msg("conv.plan.compute", expr=Plain("; ".join(_node_text(n) for n in nodes.values())))]
+    if any(isinstance(n, Eq) for n in nodes.values()):
+        plan.append(Msg("conv.plan.compare"))
+    plan.append(Msg("conv.plan.verify"))
+    return Solution(ex, plan, steps, answers, context={"nodes": nodes, "env": env})
