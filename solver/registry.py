@@ -13,12 +13,14 @@ from typing import Callable
 KINDS: dict[str, str] = {
     "network": "solver.network.solve:solve",
     "convolution": "solver.conv.solve:solve",
+    "identity": "solver.conv.identity:solve",
 }
 
 # kind → "module:function"; the function takes (Exercise, Solution) and returns a list of Checks.
 VERIFIERS: dict[str, str] = {
     "network": "solver.network.verify:verify",
     "convolution": "solver.conv.verify:verify",
+    "identity": "solver.conv.verify_identity:verify",
 }
 
 

@@ -1,0 +1,347 @@
+"""``kind: identity``: does an identity between convolution expressions hold?
+
+Exercise format::
+
+    kind: identity
+    given:
+      sizes: {X: [4, 5], W: [3, 3]}            # symbolic matrices x11…x45, w11…w33
+      range: {X: [[2, 6], [2, 6]], W: [[1, 3], [1, 3]]}   # optional: also check this family of sizes
+    ask:
+      - {id: holds, quantity: identity, expr: "conv(W, X) = corr(rot180(W), X)"}
+
+The solver builds matrices of sympy symbols, evaluates both sides with the same primitives as the
+numeric solver, expands every entry and compares. When the identity fails it shows the first
+entry that decides it and a concrete integer counterexample. The general index form of each side
+is shown, with the reindexing of the summation variables that turns one into the other when one
+of the simple reindexings (m → M+1−m, n → N+1−n) does. PyTorch re-checks on random real matrices.
+
+Example:
+    >>> from solver.bank import load_exercise
+    >>> solve(load_exercise("24.1")).answers["holds"]
+    True
+"""
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import sympy
+
+from .. import latex as tex
+from ..i18n import Msg, Plain
+from ..model import Exercise, Part
+from ..steps import Solution, Step, Table
+from . import ops
+from .evaluate import EvalError, Value, evaluate
+from .expr import Eq, ExprError, parse
+from .solve import _node_text
+
+MAX_SIDE = 12
+MAX_RANGE_CASES = 400
+
+
+def symbolic(name: str, rows: int, cols: int) -> list[list[sympy.Symbol]]:
+    """Matrix of symbols ``x11 … xIJ`` named after the lower-case matrix name (``x_{10,2}`` past 9)."""
+    low = name.lower()
+
+    def sym(i: int, j: int) -> sympy.Symbol:
+        sub = f"{i}{j}" if i < 10 and j < 10 else f"{i},{j}"
+        return sympy.Symbol(f"{low}{sub}" if "," not in sub else f"{low}_{{{sub}}}")
+    return [[sym(i, j) for j in range(1, cols + 1)] for i in range(1, rows + 1)]
+
+
+def _sizes(ex: Exercise) -> dict[str, tuple[int, int]]:
+    raw = ex.given.get("sizes")
+    if not isinstance(raw, dict) or not raw:
+        raise ex.error("sizes must map matrix names to [rows, cols]", ("given", "sizes"))
+    out = {}
+    for name, size in raw.items():
+        ok = (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                                 and 1 <= v <= MAX_SIDE for v in size))
+        if not ok or not str(name).isidentifier():
+            raise ex.error(f"{name}: a size is [rows, cols] with 1 ≤ rows, cols ≤ {MAX_SIDE}", ("given", "sizes", name))
+        out[str(name)] = (size[0], size[1])
+    return out
+
+
+def _ranges(ex: Exercise, names: list[str]) -> dict[str, list[tuple[int, int]]] | None:
+    raw = ex.given.get("range")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ex.error("range maps names to [[min_rows, max_rows], [min_cols, max_cols]]", ("given", "range"))
+    out = {}
+    for name in names:
+        spec = raw.get(name)
+        if spec is None:
+            continue
+        try:
+            (r0, r1), (c0, c1) = spec
+            assert all(isinstance(v, int) for v in (r0, r1, c0, c1)) and 1 <= r0 <= r1 <= MAX_SIDE \
+                and 1 <= c0 <= c1 <= MAX_SIDE
+        except (TypeError, ValueError, AssertionError):
+            raise ex.error(f"range of {name} must be [[min_rows, max_rows], [min_cols, max_cols]] within "
+                           f"1..{MAX_SIDE}", ("given", "range", name)) from None
+        out[name] = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+    return out
+
+
+def _env(sizes: dict[str, tuple[int, int]]) -> dict[str, Value]:
+    return {n: Value(symbolic(n, r, c), 2) for n, (r, c) in sizes.items()}
+
+
+def _side(node: Any, env: dict[str, Value]) -> Value | None:
+    try:
+        return evaluate(node, env)[0]
+    except EvalError:
+        return None
+
+
+def compare(node: Eq, env: dict[str, Value]) -> tuple[str, Any]:
+    """("holds", None) | ("shape", (shape_a, shape_b)) | ("entry", (i, j, a, b)) | ("undefined", message)."""
+    try:
+        a = evaluate(node.left, env)[0]
+        b = evaluate(node.right, env)[0]
+    except EvalError as exc:
+        return "undefined", str(exc)
+    if a.shape != b.shape:
+        return "shape", (a.shape, b.shape)
+    am, bm = a.as_matrix(), b.as_matrix()
+    for i, row in enumerate(am):
+        for j, v in enumerate(row):
+            if sympy.expand(v - bm[i][j]) != 0:
+                return "entry", (i, j, sympy.expand(v), sympy.expand(bm[i][j]))
+    return "holds", (a, b)
+
+
+def _counterexample(node: Eq, sizes: dict[str, tuple[int, int]], seed: int = 24) -> tuple[dict, Value, Value] | None:
+    rng = random.Random(seed)
+    for _ in range(50):
+        values = {n: [[rng.randint(-3, 3) for _ in range(c)] for _ in range(r)] for n, (r, c) in sizes.items()}
+        env = {n: Value(v, 2) for n, v in values.items()}
+        try:
+            a, b = evaluate(node.left, env)[0], evaluate(node.right, env)[0]
+        except EvalError:
+            return None
+        if a.shape != b.shape or a.data != b.data:
+            return values, a, b
+    return None
+
+
+# --------------------------------------------------------------- index form
+
+def _index_form(node: Any, idx: tuple[Any, Any], sizes: dict[str, tuple[Any, Any]], counter: list[int]) -> Any:
+    """The general (k, l) entry of an expression as a sympy expression with IndexedBase and symbolic sizes.
+    Returns None for operations without a simple index form (padding modes, strides, pooling)."""
+    from .expr import BinOp, Call, Name, Neg
+    k, l = idx
+    if isinstance(node, Name):
+        return sympy.IndexedBase(node.name)[k, l]
+    if isinstance(node, Neg):
+        inner = _index_form(node.operand, idx, sizes, counter)
+        return None if inner is None else -inner
+    if isinstance(node, BinOp) and node.op in "+-":
+        a = _index_form(node.left, idx, sizes, counter)
+        b = _index_form(node.right, idx, sizes, counter)
+        return None if a is None or b is None else (a + b if node.op == "+" else a - b)
+    if isinstance(node, Call) and node.func in ("rot180", "T") and len(node.args) == 1:
+        rows, cols = _shape_symbols(node.args[0], sizes)
+        if rows is None:
+            return None
+        new = (rows + 1 - k, cols + 1 - l) if node.func == "rot180" else (l, k)
+        return _index_form(node.args[0], new, sizes, counter)
+    conv_call = (isinstance(node, Call) and node.func in ("corr", "conv") and not node.kwargs and len(node.args) == 2)
+    conv_bin = isinstance(node, BinOp) and node.op in ("*", "⊛")
+    if conv_call or conv_bin:
+        kern, inp = (node.args if conv_call else (node.left, node.right))  # type: ignore[union-attr]
+        flip = (node.func == "conv") if conv_call else node.op == "⊛"  # type: ignore[union-attr]
+        M, N = _shape_symbols(kern, sizes)
+        if M is None:
+            return None
+        counter[0] += 1
+        m, n = sympy.symbols(f"m{counter[0]} n{counter[0]}", integer=True, positive=True) if counter[0] > 1 \
+            else sympy.symbols("m n", integer=True, positive=True)
+        # Li Hang's forms: corr y_kl = Σ w_mn x_{k+m−1, l+n−1}; conv y_kl = Σ w_mn x_{k+M−m, l+N−n}
+        w = _index_form(kern, (m, n), sizes, counter)
+        x_idx = (k + M - m, l + N - n) if flip else (k + m - 1, l + n - 1)
+        x = _index_form(inp, x_idx, sizes, counter)
+        if w is None or x is None:
+            return None
+        return sympy.Sum(w * x, (m, 1, M), (n, 1, N))
+    return None
+
+
+def _shape_symbols(node: Any, sizes: dict[str, tuple[Any, Any]]) -> tuple[Any, Any]:
+    from .expr import Call, Name
+    if isinstance(node, Name) and node.name in sizes:
+        return sizes[node.name]
+    if isinstance(node, Call) and node.func == "rot180" and len(node.args) == 1:
+        return _shape_symbols(node.args[0], sizes)
+    if isinstance(node, Call) and node.func == "T" and len(node.args) == 1:
+        r, c = _shape_symbols(node.args[0], sizes)
+        return c, r
+    return None, None
+
+
+def _reindexing(a: Any, b: Any) -> str | None:
+    """A substitution of summation variables (identity or m → M+1−m, n → N+1−n) making the summands equal."""
+    if not (isinstance(a, sympy.Sum) and isinstance(b, sympy.Sum)):
+        return None
+    limits_a, limits_b = a.limits, b.limits
+    if [lim[1:] for lim in limits_a] != [lim[1:] for lim in limits_b]:
+        return None
+    vars_a = [lim[0] for lim in limits_a]
+    vars_b = [lim[0] for lim in limits_b]
+    for flips in itertools.product([False, True], repeat=len(vars_b)):
+        sub = {}
+        for va, vb, flip, lim in zip(vars_a, vars_b, flips, limits_b):
+            sub[vb] = (lim[2] + 1 - va) if flip else va
+        if any(flips) and sympy.simplify(b.function.xreplace(sub) - a.function) == 0:
+            return ", ".join(f"{vb} → {sub[vb]}" for vb in vars_b)
+    return None
+
+
+# ------------------------------------------------------------------ solve
+
+def _parse(ex: Exercise, part: Part) -> Eq:
+    if part.quantity != "identity":
+        raise ex.error(f"unknown quantity '{part.quantity}' for kind identity; known: identity",
+                       ("ask", part.index, "quantity"))
+    for key in part.options:
+        if key != "expr":
+            raise ex.error(f"unknown option '{key}'; an identity part has expr", ("ask", part.index, key))
+    text = part.options.get("expr")
+    if not isinstance(text, str):
+        raise ex.error("expr is required, e.g. expr: \"conv(W, X) = corr(rot180(W), X)\"", ("ask", part.index))
+    try:
+        node = parse(text)
+    except ExprError as exc:
+        raise ex.error(str(exc), ("ask", part.index, "expr")) from None
+    if not isinstance(node, Eq):
+        raise ex.error("an identity needs '=': left = right", ("ask", part.index, "expr"))
+    return node
+
+
+def sum_latex(expr: Any) -> str:
+    """``\\sum_{m=1}^{M} \\sum_{n=1}^{N} …`` (one sum sign per variable, readable in the terminal too)."""
+    if isinstance(expr, sympy.Sum):
+        sums = "".join(rf"\sum_{{{sympy.latex(v)}={sympy.latex(a)}}}^{{{sympy.latex(b)}}} " for v, a, b in expr.limits)
+        return sums + sum_latex(expr.function)
+    if isinstance(expr, sympy.Mul):
+        return r" \cdot ".join(sum_latex(f) for f in expr.args)
+    return sympy.latex(expr)
+
+
+def _matrix_tex(v: Value, limit: int = 4, max_terms: int = 4) -> str:
+    """The matrix when it is small, else its size and its first entry."""
+    m = [[sympy.expand(e) for e in row] for row in v.as_matrix()]
+    big = len(m) > limit or len(m[0]) > limit or any(len(sympy.Add.make_args(e)) > max_terms for row in m for e in row)
+    if big:
+        return rf"\left[{len(m)} \times {len(m[0])}\right],\ (\cdot)_{{11}} = {sympy.latex(m[0][0])}"
+    return tex.matrix(m)
+
+
+def solve(ex: Exercise) -> Solution:
+    from . import messages_identity  # noqa: F401
+    for key in ex.given:
+        if key not in ("sizes", "range"):
+            raise ex.error(f"unknown field '{key}'; given has sizes and range", ("given", key))
+    sizes = _sizes(ex)
+    nodes = {p.id: _parse(ex, p) for p in ex.ask}
+    for p in ex.ask:
+        from .expr import names
+        missing = names(nodes[p.id]) - set(sizes)
+        if missing:
+            raise ex.error(f"no size given for {', '.join(sorted(missing))}", ("ask", p.index, "expr"))
+    ranges = _ranges(ex, list(sizes))
+    env = _env(sizes)
+    steps = [Step(Msg("id.given.title"), text=Msg("id.given.text"),
+                  math=[rf"{n} = {tex.matrix(v.data)} \quad ({'×'.join(map(str, v.shape))})" for n, v in env.items()],
+                  rule="identity.given")]
+    answers: dict[str, Any] = {}
+    context: dict[str, Any] = {"nodes": nodes, "sizes": sizes, "counterexamples": {}}
+    for part in ex.ask:
+        node = nodes[part.id]
+        verdict, info = compare(node, env)
+        sides = [_side(node.left, env), _side(node.right, env)]
+        side_math = []
+        for label, side_node, val in (("L", node.left, sides[0]), ("R", node.right, sides[1])):
+            if val is None:
+                side_math.append(rf"{label} = {tex.text(_node_text(side_node))}: \text{{undefined}}")
+            else:
+                shown = _matrix_tex(val)
+                size = "" if shown.startswith(r"\left[") else rf" \quad ({'×'.join(map(str, val.shape))})"
+                side_math.append(rf"{label} = {tex.text(_node_text(side_node))} = {shown}{size}")
+        steps.append(Step(Msg("id.sides.title", expr=Plain(_node_text(node))), text=Msg("id.sides.text"),
+                          math=side_math, rule="identity.sides"))
+        holds = verdict == "holds"
+        answers[part.id] = holds
+        if verdict == "holds":
+            steps.append(Step(Msg("id.holds.title"), text=Msg("id.holds.text"),
+                              math=[rf"L_{{ij}} - R_{{ij}} = 0 \quad \forall i, j"], result=True, rule="identity.expand"))
+        elif verdict == "undefined":
+            steps.append(Step(Msg("id.undefined.title"), text=Msg("id.undefined.text", why=Plain(info)),
+                              result=False, rule="identity.undefined"))
+        else:
+            if verdict == "shape":
+                text = Msg("id.shape.text", a="×".join(map(str, info[0])), b="×".join(map(str, info[1])))
+                math: list[str] = []
+            else:
+                i, j, a, b = info
+                text = Msg("id.entry.text", i=i + 1, j=j + 1)
+                math = [rf"L_{{{i + 1}{j + 1}}} = {sympy.latex(a)}", rf"R_{{{i + 1}{j + 1}}} = {sympy.latex(b)}"]
+            steps.append(Step(Msg("id.fails.title"), text=text, math=math, result=False, rule="identity.expand"))
+            found = _counterexample(node, sizes)
+            if found is not None:
+                values, a_val, b_val = found
+                context["counterexamples"][part.id] = values
+                math = [rf"{n} = {tex.matrix(v)}" for n, v in values.items()]
+                math += [rf"L = {tex.matrix(a_val.as_matrix())}", rf"R = {tex.matrix(b_val.as_matrix())}"]
+                steps.append(Step(Msg("id.counter.title"), text=Msg("id.counter.text"), math=math,
+                                  rule="identity.counterexample"))
+        # the general index form
+        symbolic_sizes = {n: (sympy.Symbol(_size_name(n, 0), integer=True, positive=True),
+                              sympy.Symbol(_size_name(n, 1), integer=True, positive=True)) for n in sizes}
+        k, l = sympy.symbols("k l", integer=True, positive=True)
+        forms = [_index_form(side, (k, l), symbolic_sizes, [0]) for side in (node.left, node.right)]
+        if all(f is not None for f in forms):
+            math = [rf"L_{{kl}} = {sum_latex(forms[0])}", rf"R_{{kl}} = {sum_latex(forms[1])}"]
+            reindex = _reindexing(forms[0], forms[1]) or _reindexing(forms[1], forms[0])
+            text = Msg("id.index.reindex", sub=Plain(reindex)) if reindex else Msg("id.index.text")
+            steps.append(Step(Msg("id.index.title"), text=text, math=math, rule="identity.index_form"))
+        # a family of sizes
+        if ranges:
+            rows, all_hold, agree = [], True, True
+            names_ = list(sizes)
+            choices = [ranges.get(n, [sizes[n]]) for n in names_]
+            for count, combo in enumerate(itertools.product(*choices)):
+                if count >= MAX_RANGE_CASES:
+                    break
+                case_sizes = dict(zip(names_, combo))
+                v, _ = compare(node, _env(case_sizes))
+                if v == "undefined":
+                    continue
+                ok = v == "holds"
+                all_hold &= ok
+                agree &= ok == holds
+                rows.append([", ".join(f"{n}: {r}×{c}" for n, (r, c) in case_sizes.items()),
+                             Msg("id.yes" if ok else "id.no")])
+            context.setdefault("range_cases", {})[part.id] = len(rows)
+            shown = rows if len(rows) <= 12 else rows[:6] + [["…", Plain("…")]] + rows[-5:]
+            steps.append(Step(Msg("id.range.title", n=len(rows)),
+                              text=Msg("id.range.all" if all_hold else ("id.range.none" if not any(
+                                  r[1].key == "id.yes" for r in rows) else "id.range.some")),
+                              table=Table([Msg("id.range.sizes"), Msg("id.range.holds")], shown),
+                              result=all_hold, rule="identity.range"))
+    plan = [Msg("id.plan.symbols"), Msg("id.plan.expand"), Msg("id.plan.counter"), Msg("id.plan.index"),
+            Msg("id.plan.verify")]
+    return Solution(ex, plan, steps, answers, context=context)
+
+
+def _size_name(name: str, axis: int) -> str:
+    """Symbolic sizes: W → M, N; X → I, J; others → R_A, C_A."""
+    table = {"W": ("M", "N"), "K": ("M", "N"), "B": ("M", "N"), "X": ("I", "J"), "A": ("I", "J")}
+    if name in table:
+        return table[name][axis]
+    return ("R_", "C_")[axis] + name
