@@ -14,6 +14,7 @@ KINDS: dict[str, str] = {
     "network": "solver.network.solve:solve",
     "convolution": "solver.conv.solve:solve",
     "identity": "solver.conv.identity:solve",
+    "gradient": "solver.conv.gradient:solve",
 }
 
 # kind → "module:function"; the function takes (Exercise, Solution) and returns a list of Checks.
@@ -21,6 +22,7 @@ VERIFIERS: dict[str, str] = {
     "network": "solver.network.verify:verify",
     "convolution": "solver.conv.verify:verify",
     "identity": "solver.conv.verify_identity:verify",
+    "gradient": "solver.conv.verify_gradient:verify",
 }
 
 

@@ -25,6 +25,9 @@ def show_value(value: Any) -> str:
         # no thousands separators inside lists: "[1, 1,000]" would read as four numbers
         return "[" + ", ".join(str(v) if isinstance(v, int) and not isinstance(v, bool) else show_value(v)
                                for v in value) + "]"
+    if isinstance(value, dict) and "rows" in value:
+        rows = value["rows"]
+        return f"[{len(rows)}×{len(rows[0]) if rows else 0} matrix]"
     if isinstance(value, dict) and "expr" in value:
         return str(value["expr"])
     return str(value)

@@ -19,6 +19,7 @@ SYMBOLS = {
     r"\in": "∈", r"\forall": "∀", r"\sqrt": "√", r"\%": "%", r"\#": "#", r"\,": "", r"\ ": " ", r"\;": " ",
     r"\!": "", r"\{": "{", r"\}": "}", r"\_": "_", r"\lambda": "λ", r"\tau": "τ", r"\delta": "δ",
     r"\Delta": "Δ", r"\sigma": "σ", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\mid": "|",
+    r"\leq": "≤", r"\geq": "≥", r"\wedge": "∧", r"\vee": "∨", r"\neg": "¬", r"\:": " ", r"\qquad": "    ",
     r"\ldots": "…", r"\cdots": "⋯", r"\dots": "…", r"\vdots": "⋮", r"\ddots": "⋱", r"\pm": "±",
 }
 SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
@@ -74,7 +75,7 @@ def to_unicode(latex: str) -> str:
                 i = k
                 continue
             if s.startswith(r"\text", i) or s.startswith(r"\mathrm", i) or s.startswith(r"\operatorname", i):
-                name_len = 5 if s.startswith(r"\text", i) else 7 if s.startswith(r"\mathrm", i) else 12
+                name_len = 5 if s.startswith(r"\text", i) else 7 if s.startswith(r"\mathrm", i) else 13
                 content, j = _group(s, i + name_len)
                 out.append(content.replace(r"\_", "_"))
                 i = j
@@ -109,6 +110,9 @@ def to_unicode(latex: str) -> str:
         elif c == "&":
             out.append("  ")
             i += 1
+        elif s.startswith("\\\\", i):
+            out.append("; ")
+            i += 2
         else:
             out.append(c)
             i += 1

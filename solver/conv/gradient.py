@@ -1,0 +1,144 @@
+"""``kind: gradient``: derivatives of Y = W * X (ML convolution) — Jacobians, general entries, backprop.
+
+Exercise format (Li Hang 24.8)::
+
+    kind: gradient
+    given: {sizes: {X: [4, 5], W: [3, 3]}}
+    ask:
+      - {id: dY_dW, quantity: jacobian, wrt: W}    # ∂vec(Y)/∂vec(W), rows y11, y12, …; columns w11, …
+      - {id: dy_dw, quantity: partial, wrt: W}     # the general ∂y_kl/∂w_mn, derived by sympy
+      - {id: dL_dW, quantity: backprop, wrt: W}    # ∂L/∂W in terms of δ = ∂L/∂Y
+
+Everything is derived with sympy from the definition y_kl = Σ_m Σ_n w_mn x_{k+m−1, l+n−1} and
+re-checked with torch autograd on random values.
+
+Example:
+    >>> from solver.bank import load_exercise
+    >>> solve(load_exercise("24.8")).answers["dy_dw"]["expr"]
+    'x[k + m - 1, l + n - 1]'
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from .. import latex as tex
+from ..i18n import Msg, Plain
+from ..model import Exercise, Part
+from ..steps import Solution, Step
+from . import ops
+from .identity import _sizes, sum_latex, symbolic
+
+QUANTITIES = ("jacobian", "partial", "backprop")
+BACKPROP_FORMS = {
+    "W": ("corr(δ, X)", "X \\ast \\delta \\;(= \\operatorname{corr}(\\delta, X):\\ \\delta \\text{ slides over } X)"),
+    "X": ("conv(W, δ, mode=full)", "\\operatorname{conv}_{full}(\\delta, W) = "
+                                   "\\operatorname{corr}_{full}(\\operatorname{rot180}(W), \\delta)"),
+}
+
+
+def _flatten_piecewise(expr: Any) -> Any:
+    """Piecewise((Piecewise((e, c2), (0, True)), c1), (0, True)) → Piecewise((e, c1 ∧ c2), (0, True))."""
+    conds = []
+    while isinstance(expr, sympy.Piecewise) and len(expr.args) == 2 and expr.args[1].expr == 0:
+        conds.append(expr.args[0].cond)
+        expr = expr.args[0].expr
+    if not conds:
+        return expr
+    return sympy.Piecewise((expr, sympy.And(*conds)), (0, True))
+
+
+def general_partials() -> dict[str, Any]:
+    """∂y_kl/∂w_mn and ∂y_kl/∂x_ij derived from the definition (sympy)."""
+    k, l, m, n, i, j, a, b = sympy.symbols("k l m n i j a b", integer=True, positive=True)
+    M, N = sympy.symbols("M N", integer=True, positive=True)
+    w, x = sympy.IndexedBase("w"), sympy.IndexedBase("x")
+    y = sympy.Sum(w[a, b] * x[k + a - 1, l + b - 1], (a, 1, M), (b, 1, N))
+    dw = _flatten_piecewise(sympy.simplify(sympy.diff(y, w[m, n]).doit()))
+    dx = _flatten_piecewise(sympy.simplify(sympy.diff(y, x[i, j]).doit()))
+    # inside the kernel's index range (1 ≤ m ≤ M, 1 ≤ n ≤ N) the condition on ∂y/∂w is always true
+    if isinstance(dw, sympy.Piecewise):
+        dw = dw.args[0].expr
+    return {"y": y, "W": dw, "X": dx}
+
+
+def _sym_json(expr: Any) -> dict[str, str]:
+    return {"expr": str(expr), "latex": sympy.latex(expr)}
+
+
+def _jacobian(y: list[list[Any]], wrt: list[list[Any]]) -> sympy.Matrix:
+    ys = [e for row in y for e in row]
+    vs = [e for row in wrt for e in row]
+    return sympy.Matrix([[sympy.diff(f, v) for v in vs] for f in ys])
+
+
+def solve(ex: Exercise) -> Solution:
+    from . import messages_gradient  # noqa: F401
+    for key in ex.given:
+        if key != "sizes":
+            raise ex.error(f"unknown field '{key}'; given has sizes: {{X: [I, J], W: [M, N]}}", ("given", key))
+    sizes = _sizes(ex)
+    if set(sizes) != {"X", "W"}:
+        raise ex.error("a gradient exercise gives the sizes of X and W", ("given", "sizes"))
+    (I, J), (M, N) = sizes["X"], sizes["W"]
+    if M > I or N > J:
+        raise ex.error(f"the kernel {M}×{N} is larger than the input {I}×{J}", ("given", "sizes"))
+    for part in ex.ask:
+        if part.quantity not in QUANTITIES:
+            raise ex.error(f"unknown quantity '{part.quantity}'; known: {', '.join(QUANTITIES)}",
+                           ("ask", part.index, "quantity"))
+        if part.options.get("wrt") not in ("W", "X") or set(part.options) != {"wrt"}:
+            raise ex.error("each part needs wrt: W or wrt: X (and nothing else)", ("ask", part.index))
+    X, W = symbolic("X", I, J), symbolic("W", M, N)
+    Y = ops.corr2d(W, X)
+    K, L = ops.shape(Y)
+    delta = symbolic("delta", K, L)
+    loss = sum(d * e for drow, yrow in zip(delta, Y) for d, e in zip(drow, yrow))
+    general = general_partials()
+    steps = [Step(Msg("grad.def.title"), text=Msg("grad.def.text", K=K, L=L),
+                  math=[rf"X = {tex.matrix(X)}", rf"W = {tex.matrix(W)}",
+                        r"y_{kl} = \sum_{m=1}^{M} \sum_{n=1}^{N} w_{mn}\, x_{k+m-1,\, l+n-1}",
+                        rf"Y = W \ast X \quad ({K} \times {L}),\qquad y_{{11}} = {sympy.latex(Y[0][0])}"],
+                  rule="gradient.definition")]
+    answers: dict[str, Any] = {}
+    context: dict[str, Any] = {"sizes": sizes, "jacobians": {}, "backprop": {}}
+    for part in ex.ask:
+        wrt = part.options["wrt"]
+        var = W if wrt == "W" else X
+        if part.quantity == "jacobian":
+            jac = _jacobian(Y, var)
+            context["jacobians"][part.id] = (wrt, jac)
+            answers[part.id] = {"expr": str(jac.tolist()), "latex": sympy.latex(jac),
+                                "rows": [[str(e) for e in row] for row in jac.tolist()]}
+            nonzero = sum(1 for e in jac if e != 0)
+            steps.append(Step(Msg("grad.jac.title", wrt=wrt), text=Msg("grad.jac.text", wrt=wrt, r=jac.rows,
+                                                                        c=jac.cols, nz=nonzero),
+                              math=[rf"\frac{{\partial \operatorname{{vec}}(Y)}}{{\partial \operatorname{{vec}}({wrt})}} = "
+                                    rf"{tex.matrix(jac.tolist())}"],
+                              rule="gradient.jacobian"))
+        elif part.quantity == "partial":
+            expr = general[wrt]
+            answers[part.id] = _sym_json(expr)
+            lhs = r"\frac{\partial y_{kl}}{\partial w_{mn}}" if wrt == "W" else r"\frac{\partial y_{kl}}{\partial x_{ij}}"
+            steps.append(Step(Msg(f"grad.partial.{wrt}.title"), text=Msg(f"grad.partial.{wrt}.text"),
+                              math=[rf"{lhs} = \frac{{\partial}}{{\partial {'w_{mn}' if wrt == 'W' else 'x_{ij}'}}} "
+                                    rf"{sum_latex(general['y'])}", rf"{lhs} = {sympy.latex(expr)}"],
+                              result=answers[part.id], rule="gradient.partial"))
+        else:
+            grad = [[sympy.diff(loss, v) for v in row] for row in var]
+            form_text, form_tex = BACKPROP_FORMS[wrt]
+            candidate = ops.corr2d(delta, X) if wrt == "W" else ops.conv2d(W, delta, mode="full")
+            same = all(sympy.expand(g - c) == 0 for grow, crow in zip(grad, candidate) for g, c in zip(grow, crow))
+            context["backprop"][part.id] = (wrt, same)
+            answers[part.id] = {"expr": form_text, "latex": rf"\frac{{\partial L}}{{\partial {wrt}}} = {form_tex}"}
+            steps.append(Step(Msg(f"grad.backprop.{wrt}.title"), text=Msg(f"grad.backprop.{wrt}.text",
+                                                                          ok=Msg("grad.yes" if same else "grad.no")),
+                              math=[rf"\delta = \frac{{\partial L}}{{\partial Y}} = {tex.matrix(delta)}",
+                                    rf"\frac{{\partial L}}{{\partial {wrt}}} = \sum_{{k,l}} \delta_{{kl}} "
+                                    rf"\frac{{\partial y_{{kl}}}}{{\partial {wrt}}} = {form_tex}",
+                                    rf"\left(\frac{{\partial L}}{{\partial {wrt}}}\right)_{{11}} = {sympy.latex(sympy.expand(grad[0][0]))}"],
+                              result=answers[part.id], rule="gradient.backprop"))
+    plan = [Msg("grad.plan.define"), Msg("grad.plan.jacobian"), Msg("grad.plan.general"), Msg("grad.plan.backprop"),
+            Msg("grad.plan.verify")]
+    return Solution(ex, plan, steps, answers, context=context)
