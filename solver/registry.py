@@ -15,6 +15,7 @@ KINDS: dict[str, str] = {
     "convolution": "solver.conv.solve:solve",
     "identity": "solver.conv.identity:solve",
     "gradient": "solver.conv.gradient:solve",
+    "rf_proof": "solver.network.proof:solve",
 }
 
 # kind → "module:function"; the function takes (Exercise, Solution) and returns a list of Checks.
@@ -23,6 +24,7 @@ VERIFIERS: dict[str, str] = {
     "convolution": "solver.conv.verify:verify",
     "identity": "solver.conv.verify_identity:verify",
     "gradient": "solver.conv.verify_gradient:verify",
+    "rf_proof": "solver.network.proof:verify",
 }
 
 
