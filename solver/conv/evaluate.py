@@ -211,6 +211,41 @@ def _matrix_op(name: str, v: Value, arg: Value | None = None) -> Value:
     return Value(ops.rot90(v.data, turns), 2)
 
 
+def _ints(values: list[Value], f: str) -> list[int]:
+    if not all(v.rank == 0 and int(v.data) == v.data and int(v.data) > 0 for v in values):
+        raise EvalError(f"{f} takes positive whole numbers for its sizes")
+    return [int(v.data) for v in values]
+
+
+def _linear_algebra(f: str, args: list[Value]) -> Value:
+    if f == "mm":
+        if len(args) != 2 or args[0].rank not in (1, 2) or args[1].rank not in (1, 2):
+            raise EvalError("mm takes two matrices: mm(A, B)")
+        a, b = args[0].as_matrix(), args[1].as_matrix()
+        if len(a[0]) != len(b):
+            raise EvalError(f"mm: {len(a)}×{len(a[0])} times {len(b)}×{len(b[0])} does not fit")
+        return Value(ops.matmul(a, b), 2)
+    if f == "vec":
+        if len(args) != 1 or args[0].rank not in (1, 2):
+            raise EvalError("vec takes one matrix")
+        return Value(ops.vec(args[0].as_matrix()), 2)
+    if f == "toeplitz":
+        if len(args) != 3 or args[0].rank != 2:
+            raise EvalError("toeplitz takes a kernel and the input size: toeplitz(K, rows, cols)")
+        rows, cols = _ints(args[1:], f)
+        kh, kw = args[0].shape
+        if kh > rows or kw > cols:
+            raise EvalError(f"toeplitz: the kernel {kh}×{kw} is larger than the input {rows}×{cols}")
+        return Value(ops.toeplitz(args[0].data, rows, cols), 2)
+    if len(args) != 3 or args[0].rank != 2:
+        raise EvalError("im2col takes a matrix and the kernel size: im2col(X, kh, kw)")
+    kh, kw = _ints(args[1:], f)
+    rows, cols = args[0].shape
+    if kh > rows or kw > cols:
+        raise EvalError(f"im2col: the window {kh}×{kw} is larger than the input {rows}×{cols}")
+    return Value(ops.im2col(args[0].data, kh, kw), 2)
+
+
 def _elementwise(a: Value, b: Value, f: Any, what: str) -> Value:
     if a.rank == 0 and b.rank == 0:
         return Value(f(a.data, b.data), 0)
@@ -270,6 +305,10 @@ def evaluate(node: Node | Eq, env: dict[str, Value], trace: list[TraceItem] | No
         if not 1 <= len(args) <= 2:
             raise EvalError(f"{f} takes an input and a window size: {f}(X, 2)")
         return _pool(node, f[:3], args[0], args[1] if len(args) > 1 else None, trace), trace
+    if f in ("mm", "vec", "toeplitz", "im2col"):
+        result = _linear_algebra(f, args)
+        trace.append(TraceItem(node, f, None, None, args[0].data, None, ops.Geometry(), None, result.data, []))
+        return result, trace
     if len(args) not in (1, 2) or (len(args) == 2 and f != "rot90"):
         raise EvalError(f"{f} takes one matrix")
     result = _matrix_op(f, args[0], args[1] if len(args) == 2 else None)

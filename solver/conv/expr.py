@@ -13,7 +13,8 @@ Grammar (whitespace ignored)::
 Functions: ``corr(K, X, mode=valid|full|same, stride=, padding=, dilation=)`` (ML convolution, kernel
 first), ``conv(K, X, …)`` (mathematical convolution), ``rot180(A)``, ``rot90(A)`` (counter-clockwise),
 ``rot90(A, -1)`` or ``rot90cw(A)`` (clockwise), ``T(A)`` (transpose), ``maxpool(X, size, stride=,
-padding=)``, ``avgpool(…)``. Inputs are bounded (length, depth, digits), so hostile text fails fast.
+padding=)``, ``avgpool(…)``, and for convolution as a matrix product ``mm(A, B)`` (matrix product),
+``vec(A)`` (row-major column), ``toeplitz(K, rows, cols)``, ``im2col(X, kh, kw)``. Inputs are bounded (length, depth, digits), so hostile text fails fast.
 
 Example:
     >>> parse("conv(W, X) = corr(rot180(W), X, mode=valid)")
@@ -30,7 +31,8 @@ MAX_LENGTH = 2000
 MAX_DEPTH = 40
 MAX_DIGITS = 30
 
-FUNCTIONS = {"corr", "conv", "rot180", "rot90", "rot90cw", "T", "maxpool", "avgpool"}
+FUNCTIONS = {"corr", "conv", "rot180", "rot90", "rot90cw", "T", "maxpool", "avgpool", "mm", "vec", "toeplitz",
+             "im2col"}
 KEYWORDS = {"mode", "stride", "padding", "dilation"}
 MODES = {"valid", "full", "same"}
 

@@ -143,3 +143,37 @@ def pool2d(x: Matrix, size: tuple[int, int], g: Geometry, how: str) -> Matrix:
 def _normal(value: Any) -> Any:
     """A Fraction with denominator 1 becomes an int."""
     return int(value) if getattr(value, "denominator", None) == 1 else value
+
+
+def matmul(a: Matrix, b: Matrix) -> Matrix:
+    """Matrix product (rows of ``a`` times columns of ``b``)."""
+    return [[_sum([x * y for x, y in zip(row, col)]) for col in zip(*b)] for row in a]
+
+
+def vec(m: Matrix) -> Matrix:
+    """Row-major vectorisation as a column: vec(X) = (x11, x12, …, x1J, x21, …)ᵀ."""
+    return [[e] for row in m for e in row]
+
+
+def toeplitz(kernel: Matrix, rows: int, cols: int) -> Matrix:
+    """The (oh·ow)×(rows·cols) matrix C with vec(corr2d(kernel, X)) = C · vec(X) for any rows×cols X
+    (valid mode, stride 1): row (k, l) holds w_mn at column (k+m−1, l+n−1)."""
+    kh, kw = shape(kernel)
+    oh, ow = rows - kh + 1, cols - kw + 1
+    out = []
+    for k in range(oh):
+        for l in range(ow):
+            row = [0] * (rows * cols)
+            for m in range(kh):
+                for n in range(kw):
+                    row[(k + m) * cols + (l + n)] = kernel[m][n]
+            out.append(row)
+    return out
+
+
+def im2col(x: Matrix, kh: int, kw: int) -> Matrix:
+    """The (kh·kw)×(oh·ow) matrix whose column (k, l) is the window of output (k, l), read row by row;
+    vec(W)ᵀ · im2col(X) is the convolution as one row."""
+    rows, cols = shape(x)
+    oh, ow = rows - kh + 1, cols - kw + 1
+    return [[x[k + m][l + n] for k in range(oh) for l in range(ow)] for m in range(kh) for n in range(kw)]

@@ -90,6 +90,20 @@ def torch_evaluate(node: Node, values: dict[str, Any]) -> torch.Tensor:
             out = F.avg_pool2d(batched, size, stride=stride, padding=padding, count_include_pad=True)
         return out[0] if x.dim() == 3 else out[0, 0]
     x = args[0]
+    if f == "mm":
+        a, b = (t.reshape(1, -1) if t.dim() == 1 else t for t in args)
+        return a @ b
+    if f == "vec":
+        return x.reshape(-1, 1)
+    if f == "toeplitz":
+        rows, cols = int(args[1].item()), int(args[2].item())
+        # column j of C is vec(corr(K, e_j)): the response to the j-th unit input, by F.conv2d
+        basis = torch.eye(rows * cols, dtype=torch.float64).reshape(rows * cols, 1, rows, cols)
+        responses = F.conv2d(basis, x[None, None])
+        return responses.reshape(rows * cols, -1).T
+    if f == "im2col":
+        kh, kw = int(args[1].item()), int(args[2].item())
+        return F.unfold(x[None, None], (kh, kw))[0]
     if f == "T":
         return x.reshape(-1, 1) if x.dim() == 1 else x.T
     if f == "rot180":
