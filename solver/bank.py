@@ -3,7 +3,7 @@
 A bank file is named after its id (``24.6.yaml``), so looking one exercise up reads one file.
 
 Example:
-    >>> load_exercise("24.6").kind
+    >>> load_exercise("hw-q2").kind
     'network'
 """
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Example:
     >>> from solver.bank import load_exercise
     >>> sol = solve_exercise(load_exercise("hw-q3"), verify=False)
-    >>> [c.by for c in sol.checks]
-    ['source', 'source', 'source', 'source']
+    >>> sorted({c.by for c in sol.checks})
+    ['source']
 """
 from __future__ import annotations
 
