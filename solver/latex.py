@@ -20,7 +20,10 @@ def num(value: Any) -> str:
         text = f"{abs(value):,}".replace(",", "{,}")
         return ("-" if value < 0 else "") + text
     if isinstance(value, Fraction):
-        return frac(num(value.numerator), num(value.denominator))
+        if value.denominator == 1:
+            return num(int(value))
+        sign = "-" if value < 0 else ""
+        return sign + frac(num(abs(value.numerator)), num(value.denominator))
     if isinstance(value, float):
         from .render.common import show_value
         return show_value(value).replace(",", "{,}")
@@ -65,6 +68,8 @@ def matrix(rows: Any, env: str = "bmatrix") -> str:
     (sympy expressions by sympy's LaTeX printer)."""
     if rows and not isinstance(rows[0], list):
         rows = [rows]
+    if rows and rows[0] and isinstance(rows[0][0], list):     # channels: one matrix per channel
+        return r",\ ".join(matrix(m, env) for m in rows)
     body = r" \\ ".join(" & ".join(entry(e) for e in row) for row in rows)
     return r"\begin{" + env + "} " + body + r" \end{" + env + "}"
 

@@ -19,6 +19,9 @@ register({
                          "与书中给出的答案 {printed} 一致（书中按 {layout} 顺序书写）"),
     "src.wrong": ("the source printed {printed}, but the correct value is {value}: the source is wrong",
                   "书中给出 {printed}，但正确值为 {value}：书中答案有误"),
+    "src.wrong_entry": ("the source is wrong: {n} entry(ies) differ; entry ({i}, {j}) is printed as {printed} but is "
+                        "{value}",
+                        "书中答案有误：有 {n} 个元素不同；第 ({i}, {j}) 个元素书中为 {printed}，正确值为 {value}"),
     "by.torch": ("PyTorch", "PyTorch"),
     "by.source": ("source", "原书答案"),
     "by.closed_form": ("closed form", "闭式公式"),

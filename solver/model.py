@@ -118,7 +118,8 @@ def _ident(doc: Document, value: Any, path: tuple, what: str) -> str:
     if isinstance(value, bool) or value is None:
         raise doc.error(f"{what} is required and must be a string", path)
     if isinstance(value, float):
-        raise doc.error(f"{what} must be a string: write it in quotes (\"{value}\") so YAML "
+        written = doc.texts.get(tuple(path), str(value))      # 24.10 as written, not the float 24.1
+        raise doc.error(f"{what} must be a string: write it in quotes (\"{written}\") so YAML "
                         "does not read it as a number", path)
     text = str(value)
     if not ID_PATTERN.match(text):

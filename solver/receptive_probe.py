@@ -4,6 +4,7 @@ The probe is a one-channel stack of all-ones convolutions with the given kernels
 paddings and dilations, in float64. The gradient of one output unit with respect to the input
 is non-zero exactly on the inputs that unit depends on; its span along each dimension is the
 receptive field, and the shift of the span between two neighbouring output units is the jump.
+A measurement counts once two probe sizes in a row agree with the spans inside the input.
 
 Example:
     >>> measure_window([{"kernel": (3,), "stride": (2,), "padding": (0,), "dilation": (1,)}] * 2, 1)
@@ -27,16 +28,19 @@ def _forward(x: torch.Tensor, layers: list[dict[str, Any]], dims: int) -> torch.
     return x
 
 
-def _span(grad: torch.Tensor, dim: int) -> tuple[int, int]:
+def _span(grad: torch.Tensor, dim: int) -> tuple[int, int] | None:
     other = tuple(i for i in range(grad.dim()) if i != dim)
     nz = (grad.abs().sum(dim=other) if other else grad.abs()) > 0
     idx = torch.nonzero(nz).flatten()
+    if not len(idx):
+        return None              # the unit reads only padding
     return int(idx[0]), int(idx[-1])
 
 
 def measure_window(layers: list[dict[str, Any]], dims: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     """(receptive field, jump) per dimension, or None if no probe of up to ``MAX_ELEMENTS`` inputs fits."""
     side = 16
+    previous = None
     while side ** dims <= MAX_ELEMENTS:
         x = torch.zeros((1, 1) + (side,) * dims, dtype=torch.float64, requires_grad=True)
         try:
@@ -54,10 +58,16 @@ def measure_window(layers: list[dict[str, Any]], dims: int) -> tuple[tuple[int, 
         for unit in (centre, neighbour):
             (g,) = torch.autograd.grad(y[(0, 0) + unit], x, retain_graph=True)
             spans.append([_span(g[0, 0], d) for d in range(dims)])
-        inside = all(0 < lo and hi < side - 1 for span in spans for lo, hi in span)
+        inside = all(s is not None and 0 < s[0] and s[1] < side - 1 for span in spans for s in span)
         if inside:
             rf = tuple(hi - lo + 1 for lo, hi in spans[0])
             jump = tuple(b[0] - a[0] for a, b in zip(spans[0], spans[1]))
-            return rf, jump
+            # a span can be clipped without touching the border (a dilated or strided layer's taps falling
+            # in the padding): accept a measurement only when the next larger probe gives the same one
+            if (rf, jump) == previous:
+                return rf, jump
+            previous = (rf, jump)
+        else:
+            previous = None
         side *= 2
     return None

@@ -41,6 +41,14 @@ def _close(a: Any, b: Any, rel: float, abs_tol: float) -> bool:
     return a == b
 
 
+def _is_matrix(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(r, list) and r and not isinstance(r[0], list) for r in v)
+
+
+def _shape(m: list[list[Any]]) -> tuple[int, ...]:
+    return (len(m),) + tuple(len(r) for r in m)
+
+
 def compare_printed(value: Any, printed: Any, part: str) -> Check:
     """A ``by: source`` check of one part."""
     spec = printed if isinstance(printed, dict) and "value" in printed else {"value": printed}
@@ -59,7 +67,13 @@ def compare_printed(value: Any, printed: Any, part: str) -> Check:
         shown = Plain(f"{target:.{int(spec['sig'])}g}".replace("e+0", "e").replace("e+", "e"))
     else:
         shown = Plain(_show(target))
-    if not ok:
+    if not ok and _is_matrix(ours) and _is_matrix(target) and _shape(ours) == _shape(target):
+        i, j = next((i, j) for i, row in enumerate(ours) for j, v in enumerate(row)
+                    if not _close(v, target[i][j], rel, abs_tol))
+        wrong = sum(1 for r, row in enumerate(ours) for c, v in enumerate(row) if not _close(v, target[r][c], rel, abs_tol))
+        detail = Msg("src.wrong_entry", n=wrong, i=i + 1, j=j + 1, printed=Plain(_show(target[i][j])),
+                     value=Plain(_show(ours[i][j])))
+    elif not ok:
         detail = Msg("src.wrong", printed=shown, value=Plain(_show(ours if "layout" in spec else value)))
     elif "layout" in spec:
         detail = Msg("src.agree_layout", printed=shown, layout=Plain("×".join(str(spec["layout"]).upper())))

@@ -58,6 +58,7 @@ class Document:
     data: Any
     file: str
     lines: dict[Path_, int] = field(default_factory=dict)
+    texts: dict[Path_, str] = field(default_factory=dict)   # scalars as written (``24.10``, not 24.1)
 
     def line_of(self, path: Path_) -> int | None:
         """Line of ``path`` or of its nearest ancestor that has one."""
@@ -74,17 +75,19 @@ class Document:
                           line=self.line_of(path))
 
 
-def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], texts: dict[Path_, str]) -> None:
     lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        texts[path] = node.value
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
             lines[path + (key,)] = key_node.start_mark.line + 1
-            _record_lines(value_node, path + (key,), lines)
+            _record_lines(value_node, path + (key,), lines, texts)
             lines[path + (key,)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(item, path + (i,), lines)
+            _record_lines(item, path + (i,), lines, texts)
 
 
 def parse_yaml(text: str, file: str) -> Document:
@@ -100,6 +103,13 @@ def parse_yaml(text: str, file: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        context = (exc.context or "").strip()
+        if (exc.problem_mark and exc.context_mark and exc.context_mark.line < exc.problem_mark.line
+                and ("flow" in context or "quoted" in context)):
+            # an unclosed bracket or quote: point at the line that opened it, where the fix goes
+            what = context.replace("while parsing a ", "").replace("while scanning a ", "")
+            problem = f"{problem} at line {exc.problem_mark.line + 1}: the {what} that starts here is not closed"
+            mark = exc.context_mark
         raise InputError(f"invalid YAML: {problem}", file=file,
                          line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
@@ -107,8 +117,9 @@ def parse_yaml(text: str, file: str) -> Document:
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
-    _record_lines(node, (), lines)
-    return Document(data, file, lines)
+    texts: dict[Path_, str] = {}
+    _record_lines(node, (), lines, texts)
+    return Document(data, file, lines, texts)
 
 
 def read_document(path: str | Path) -> Document:

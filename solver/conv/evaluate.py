@@ -21,7 +21,21 @@ from .expr import BinOp, Call, Eq, Name, Neg, Node, Num
 
 
 class EvalError(ValueError):
-    """An expression that cannot be evaluated on these values (shapes, unknown names)."""
+    """An expression that cannot be evaluated on these values (shapes, unknown names).
+
+    ``key`` names a bilingual message for the reasons a reader meets in a solution."""
+
+    def __init__(self, message: str, key: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+
+def _numeric(data: Any) -> bool:
+    from fractions import Fraction
+    if isinstance(data, list):
+        return all(_numeric(d) for d in data)
+    return isinstance(data, (int, Fraction, float))
 
 
 @dataclass
@@ -118,7 +132,8 @@ def _conv_matrix(node: Call | BinOp, op: str, k: ops.Matrix, x: ops.Matrix, trac
     top, bottom, left, right = g.padding
     if h + top + bottom < g.dilation[0] * (kh - 1) + 1 or w + left + right < g.dilation[1] * (kw - 1) + 1:
         raise EvalError(f"the kernel ({kh}×{kw}) is larger than the padded input "
-                        f"({h + top + bottom}×{w + left + right})")
+                        f"({h + top + bottom}×{w + left + right})", key="eval.kernel_larger",
+                        k=f"{kh}×{kw}", x=f"{h + top + bottom}×{w + left + right}")
     entries, result = [], []
     for r, row in enumerate(ops.windows((h, w), (kh, kw), g)):
         out_row = []
@@ -165,6 +180,9 @@ def _convolve(node: Call | BinOp, op: str, k: Value, x: Value, trace: list[Trace
 
 
 def _pool(node: Call, how: str, x: Value, size: Value | None, trace: list[TraceItem]) -> Value:
+    if how == "max" and not _numeric(x.data):
+        raise EvalError("max pooling of symbolic entries cannot be decided symbolically: use numbers "
+                        "(kind: convolution)", key="eval.max_symbolic")
     if size is None or size.rank != 0:
         raise EvalError(f"{node.func} needs a window size: {node.func}(X, 2)")
     s = int(size.data)
@@ -249,8 +267,16 @@ def _linear_algebra(f: str, args: list[Value]) -> Value:
 def _elementwise(a: Value, b: Value, f: Any, what: str) -> Value:
     if a.rank == 0 and b.rank == 0:
         return Value(f(a.data, b.data), 0)
+    if a.rank == 0 or b.rank == 0:     # a number added to every entry (X + 1)
+        def bc(x: Any, depth: int, scalar_left: bool, c: Any) -> Any:
+            if depth == 0:
+                return f(c, x) if scalar_left else f(x, c)
+            return [bc(p, depth - 1, scalar_left, c) for p in x]
+        big, small, left = (b, a, True) if a.rank == 0 else (a, b, False)
+        return Value(bc(big.data, big.rank, left, small.data), big.rank)
     if a.shape != b.shape:
-        raise EvalError(f"cannot {what} shapes {_shape_text(a.shape)} and {_shape_text(b.shape)}")
+        raise EvalError(f"cannot {what} shapes {_shape_text(a.shape)} and {_shape_text(b.shape)}",
+                        key="eval.shapes", a=_shape_text(a.shape) or "1", b=_shape_text(b.shape) or "1")
 
     def rec(x: Any, y: Any, depth: int) -> Any:
         return f(x, y) if depth == 0 else [rec(p, q, depth - 1) for p, q in zip(x, y)]

@@ -98,13 +98,18 @@ def _side(node: Any, env: dict[str, Value]) -> Value | None:
         return None
 
 
+def _reason(exc: Any) -> Msg:
+    key = getattr(exc, "key", "") or "eval.other"
+    return Msg(key, **getattr(exc, "params", {}))
+
+
 def compare(node: Eq, env: dict[str, Value]) -> tuple[str, Any]:
     """("holds", None) | ("shape", (shape_a, shape_b)) | ("entry", (i, j, a, b)) | ("undefined", message)."""
     try:
         a = evaluate(node.left, env)[0]
         b = evaluate(node.right, env)[0]
     except EvalError as exc:
-        return "undefined", str(exc)
+        return "undefined", exc
     if a.shape != b.shape:
         return "shape", (a.shape, b.shape)
     am, bm = a.as_matrix(), b.as_matrix()
@@ -268,7 +273,7 @@ def solve(ex: Exercise) -> Solution:
         side_math = []
         for label, side_node, val in (("L", node.left, sides[0]), ("R", node.right, sides[1])):
             if val is None:
-                side_math.append(rf"{label} = {tex.text(_node_text(side_node))}: \text{{undefined}}")
+                side_math.append(rf"{label} = {tex.text(_node_text(side_node))}")
             else:
                 shown = _matrix_tex(val)
                 size = "" if shown.startswith(r"\left[") else rf" \quad ({'×'.join(map(str, val.shape))})"
@@ -281,7 +286,7 @@ def solve(ex: Exercise) -> Solution:
             steps.append(Step(Msg("id.holds.title"), text=Msg("id.holds.text"),
                               math=[rf"L_{{ij}} - R_{{ij}} = 0 \quad \forall i, j"], result=True, rule="identity.expand"))
         elif verdict == "undefined":
-            steps.append(Step(Msg("id.undefined.title"), text=Msg("id.undefined.text", why=Plain(info)),
+            steps.append(Step(Msg("id.undefined.title"), text=_reason(info),
                               result=False, rule="identity.undefined"))
         else:
             if verdict == "shape":
@@ -312,31 +317,51 @@ def solve(ex: Exercise) -> Solution:
             steps.append(Step(Msg("id.index.title"), text=text, math=math, rule="identity.index_form"))
         # a family of sizes
         if ranges:
-            rows, all_hold, agree = [], True, True
-            names_ = list(sizes)
-            choices = [ranges.get(n, [sizes[n]]) for n in names_]
-            for count, combo in enumerate(itertools.product(*choices)):
-                if count >= MAX_RANGE_CASES:
-                    break
-                case_sizes = dict(zip(names_, combo))
-                v, _ = compare(node, _env(case_sizes))
-                if v == "undefined":
-                    continue
-                ok = v == "holds"
-                all_hold &= ok
-                agree &= ok == holds
-                rows.append([", ".join(f"{n}: {r}×{c}" for n, (r, c) in case_sizes.items()),
-                             Msg("id.yes" if ok else "id.no")])
-            context.setdefault("range_cases", {})[part.id] = len(rows)
-            shown = rows if len(rows) <= 12 else rows[:6] + [["…", Plain("…")]] + rows[-5:]
-            steps.append(Step(Msg("id.range.title", n=len(rows)),
-                              text=Msg("id.range.all" if all_hold else ("id.range.none" if not any(
-                                  r[1].key == "id.yes" for r in rows) else "id.range.some")),
-                              table=Table([Msg("id.range.sizes"), Msg("id.range.holds")], shown),
-                              result=all_hold, rule="identity.range"))
+            steps.append(_range_step(node, sizes, ranges, context, part.id))
     plan = [Msg("id.plan.symbols"), Msg("id.plan.expand"), Msg("id.plan.counter"), Msg("id.plan.index"),
             Msg("id.plan.verify")]
     return Solution(ex, plan, steps, answers, context=context)
+
+
+def _range_step(node: Eq, sizes: dict[str, tuple[int, int]], ranges: dict[str, list[tuple[int, int]]],
+                context: dict[str, Any], part_id: str) -> Step:
+    """Check the identity over a family of sizes; undefined combinations are counted, not hidden."""
+    names_ = list(sizes)
+    choices = [ranges.get(n, [sizes[n]]) for n in names_]
+    total = 1
+    for c in choices:
+        total *= len(c)
+    rows: list[list[Any]] = []
+    checked = 0
+    for count, combo in enumerate(itertools.product(*choices)):
+        if count >= MAX_RANGE_CASES:
+            break
+        checked += 1
+        case_sizes = dict(zip(names_, combo))
+        verdict, _ = compare(node, _env(case_sizes))
+        if verdict == "undefined":
+            continue
+        rows.append([", ".join(f"{n}: {r}×{c}" for n, (r, c) in case_sizes.items()),
+                     Msg("id.yes" if verdict == "holds" else "id.no")])
+    holds = [r for r in rows if r[1].key == "id.yes"]
+    context.setdefault("range_cases", {})[part_id] = len(rows)
+    if not rows:
+        summary = "id.range.empty"
+    else:
+        summary = "id.range.all" if len(holds) == len(rows) else "id.range.none" if not holds else "id.range.some"
+    parts: list[Any] = [Msg("id.range.defined", n=checked, d=len(rows))]
+    if checked < total:
+        parts.append(Msg("id.range.cut", n=checked, total=total))
+    parts.append(Msg(summary))
+    if summary == "id.range.some":     # show where it holds and where it fails, both
+        fails = [r for r in rows if r[1].key == "id.no"]
+        shown = holds[:6] + fails[:6]
+    else:
+        shown = rows if len(rows) <= 12 else rows[:6] + [["…", Plain("…")]] + rows[-5:]
+    from ..i18n import Join
+    return Step(Msg("id.range.title", n=len(rows)), text=Join(tuple(parts)),
+                table=Table([Msg("id.range.sizes"), Msg("id.range.holds")], shown),
+                result=bool(rows) and len(holds) == len(rows), rule="identity.range")
 
 
 def _size_name(name: str, axis: int) -> str:

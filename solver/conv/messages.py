@@ -20,14 +20,18 @@ register({
     "conv.channel": (" — input channel {c}", "——输入通道 {c}"),
     "conv.channel_out": (" — output channel {o}, input channel {c}", "——输出通道 {o}，输入通道 {c}"),
     "conv.corr.text": ("The kernel slides over the input from left to right and top to bottom; each output entry "
-                       "is the inner product of the kernel with the window it covers: "
-                       "y_kl = Σ_m Σ_n w_mn · x_(k+m−1, l+n−1){geometry}.",
-                       "核在输入上从左到右、从上到下滑动；每个输出元素是核与其覆盖窗口的内积："
-                       "y_kl = Σ_m Σ_n w_mn · x_(k+m−1, l+n−1){geometry}。"),
+                       "is the inner product of the kernel with the window it covers: {formula}{geometry}.",
+                       "核在输入上从左到右、从上到下滑动；每个输出元素是核与其覆盖窗口的内积：{formula}{geometry}。"),
+    "conv.corr.text_1d": ("The kernel slides along the input; each output entry is the inner product of the kernel "
+                          "with the window it covers: {formula}{geometry}.",
+                          "核沿输入滑动；每个输出元素是核与其覆盖窗口的内积：{formula}{geometry}。"),
     "conv.conv.text": ("The mathematical convolution flips the kernel: W ⊛ X = rot180(W) * X (Li Hang 24.1). "
-                       "Rotate the kernel by 180°, then slide it as in the ML convolution{geometry}.",
+                       "Rotate the kernel by 180°, then slide it as in the ML convolution: {formula}{geometry}.",
                        "数学卷积要翻转卷积核：W ⊛ X = rot180(W) * X（李航 习题 24.1）。先把核旋转 180°，"
-                       "再按机器学习卷积滑动{geometry}。"),
+                       "再按机器学习卷积滑动：{formula}{geometry}。"),
+    "conv.conv.text_1d": ("The mathematical convolution flips the kernel: reverse it, then slide it as in the ML "
+                          "convolution: {formula}{geometry}.",
+                          "数学卷积要翻转卷积核：先把核反转，再按机器学习卷积滑动：{formula}{geometry}。"),
     "conv.pool.text": ("Each output entry is the {how} of its {k}×{k} window{geometry}.",
                        "每个输出元素取其 {k}×{k} 窗口的{how}{geometry}。"),
     "conv.how.max.word": ("maximum", "最大值"),
@@ -42,7 +46,19 @@ register({
     "conv.sum.text": ("With several input channels the per-channel results are added.",
                       "多输入通道时，把各通道的结果相加。"),
     "conv.op.title": ("{expr}", "{expr}"),
-    "conv.op.text": ("Apply {expr} to the matrix above.", "对上面的矩阵做 {expr}。"),
+    "conv.op.rot180": ("Rotate by 180°: a'_ij = a_(I−i+1, J−j+1).", "旋转 180°：a'_ij = a_(I−i+1, J−j+1)。"),
+    "conv.op.rot90": ("Rotate by 90° counter-clockwise: the last column becomes the first row.",
+                      "逆时针旋转 90°：最后一列变成第一行。"),
+    "conv.op.rot90cw": ("Rotate by 90° clockwise: the first column, read upwards, becomes the first row.",
+                        "顺时针旋转 90°：第一列自下而上变成第一行。"),
+    "conv.op.T": ("Transpose: rows become columns.", "转置：行变成列。"),
+    "conv.op.mm": ("Matrix product.", "矩阵乘积。"),
+    "conv.op.vec": ("Stack the entries row by row into one column.", "按行把元素排成一列。"),
+    "conv.op.toeplitz": ("The matrix C with vec(K * X) = C · vec(X): row (k, l) holds the kernel where its window "
+                         "meets X.",
+                         "矩阵 C 满足 vec(K * X) = C · vec(X)：第 (k, l) 行在窗口覆盖 X 的位置放置核元素。"),
+    "conv.op.im2col": ("im2col: each column is one window of X, read row by row.", "im2col：每一列是 X 的一个窗口（按行读取）。"),
+    "conv.out_channel": (" — output channel {o}", "——输出通道 {o}"),
     "conv.result.title": ("Result {part}", "结果 {part}"),
     "conv.result.text": ("The value of {expr}.", "{expr} 的值。"),
     "conv.equal.title": ("Compare {expr}", "比较 {expr}"),

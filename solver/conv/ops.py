@@ -132,12 +132,20 @@ def pool2d(x: Matrix, size: tuple[int, int], g: Geometry, how: str) -> Matrix:
         fill: Any = None
         reduce = lambda vals: max(v for v in vals if v is not None)  # noqa: E731
     else:
-        from fractions import Fraction
         fill = 0
-        reduce = lambda vals: _normal(Fraction(sum(vals), len(vals)))  # noqa: E731
+        reduce = _mean
     xp = pad(x, *g.padding, fill=fill)
     return [[reduce([xp[i][j] for _m, _n, i, j in cell]) for cell in row]
             for row in windows(shape(x), size, g)]
+
+
+def _mean(vals: list[Any]) -> Any:
+    """Exact mean: a Fraction for numbers, a division for symbolic entries."""
+    from fractions import Fraction
+    total = _sum(vals)
+    if isinstance(total, (int, Fraction)):
+        return _normal(Fraction(total) / len(vals))
+    return total / len(vals)
 
 
 def _normal(value: Any) -> Any:

@@ -126,13 +126,31 @@ def _entry_math(symbol: str, e: Entry, one_d: bool, op: str) -> str:
     return rf"{lhs} = {products} = {tex.entry(e.value)}"
 
 
+def _formula(item: TraceItem, one_d: bool) -> str:
+    """The entry formula with this item's stride and dilation put in (indices from 1)."""
+    (sh, sw), (dh, dw) = item.geometry.stride, item.geometry.dilation
+
+    def index(out: str, k: str, s: int, d: int) -> str:
+        base = f"{out}+{k}−1" if s == 1 else f"{s}({out}−1)+{k}" if d == 1 else f"{s}({out}−1)+{d}({k}−1)+1"
+        if s == 1 and d != 1:
+            base = f"{out}+{d}({k}−1)"
+        return base
+    if one_d:
+        return f"y_k = Σ_m w_m · x_({index('k', 'm', sw, dw)})"
+    return f"y_kl = Σ_m Σ_n w_mn · x_({index('k', 'm', sh, dh)}, {index('l', 'n', sw, dw)})"
+
+
 def _geometry_msg(item: TraceItem) -> Any:
     g = item.geometry
     if g.stride == (1, 1) and not any(g.padding) and item.mode is None:
         return Plain("")
     stride = str(g.stride[0]) if g.stride[0] == g.stride[1] else "×".join(map(str, g.stride))
     top, bottom, left, right = g.padding
-    padding = str(top) if len({top, bottom, left, right}) == 1 else f"{top},{bottom} / {left},{right}"
+    if item.one_d:
+        padding = str(left) if left == right else f"{left} / {right}"
+        stride = str(g.stride[1])
+    else:
+        padding = str(top) if len({top, bottom, left, right}) == 1 else f"{top},{bottom} / {left},{right}"
     mode = Msg("conv.mode", mode=item.mode) if item.mode else Plain("")
     return Msg("conv.geometry", stride=stride, padding=padding, mode=mode)
 
@@ -143,22 +161,22 @@ def _item_steps(item: TraceItem, one_d: bool) -> Step:
     math: list[str] = []
     if item.op in ("corr", "conv"):
         title = Msg(f"conv.{item.op}.title", expr=expr_text)
-        text: Any = Msg(f"conv.{item.op}.text", geometry=geometry)
+        text = Msg(f"conv.{item.op}.text{'_1d' if one_d else ''}", geometry=geometry, formula=Plain(_formula(item, one_d)))
         if item.op == "conv":
             kernel, used = (item.kernel[0], item.kernel_used[0]) if one_d else (item.kernel, item.kernel_used)
             math.append(rf"\operatorname{{rot180}}\left({tex.matrix(kernel)}\right) = {tex.matrix(used)}")
         if any(item.geometry.padding):
             padded = item.input_padded[0] if one_d else item.input_padded
-            math.append(rf"X_{{pad}} = {tex.matrix(padded)}")
+            math.append(rf"X_p = {tex.matrix(padded)}")
     elif item.op in ("maxpool", "avgpool"):
         how = item.op[:3]
         title = Msg("conv.pool.title", how=Msg(f"conv.how.{how}"), expr=expr_text)
         k = len(item.entries[0].window) ** 0.5 if item.entries else 0
         text = Msg("conv.pool.text", how=Msg(f"conv.how.{how}.word"), k=int(round(k)), geometry=geometry)
         if any(item.geometry.padding):
-            math.append(rf"X_{{pad}} = {tex.matrix([[v if v is not None else None for v in r] for r in item.input_padded])}")
+            math.append(rf"X_p = {tex.matrix([[v if v is not None else None for v in r] for r in item.input_padded])}")
     else:
-        return Step(Msg("conv.op.title", expr=expr_text), text=Msg("conv.op.text", expr=expr_text),
+        return Step(Msg("conv.op.title", expr=expr_text), text=Msg(f"conv.op.{item.op}"),
                     math=[rf"{tex.matrix(item.input)} \to {tex.matrix(item.result)}"], result=to_json(item.result),
                     rule=f"convolution.{item.op}")
     if item.out_channel is not None:
@@ -173,6 +191,36 @@ def _item_steps(item: TraceItem, one_d: bool) -> Step:
     result = item.result[0] if one_d else item.result
     math.append(rf"Y = {tex.matrix(result)}")
     return Step(title, text=text, math=math, result=to_json(result), rule=f"convolution.{item.op}")
+
+
+def _new_items(trace: list[TraceItem], shown_before: set[str]) -> list[TraceItem]:
+    """Trace items not already derived in an earlier part (an ``equal`` part reuses them)."""
+    fresh = []
+    for item in trace:
+        key = _node_text(item.node) + f"#{item.channel}#{item.out_channel}"
+        if key not in shown_before:
+            shown_before.add(key)
+            fresh.append(item)
+    return fresh
+
+
+def _item_steps_with_sum(item: TraceItem, trace: list[TraceItem]) -> list[Step]:
+    """The item's step, plus the sum over input channels after the last channel of a multi-channel convolution."""
+    steps = [_item_steps(item, item.one_d)]
+    if item.channel is None or item.op not in ("corr", "conv"):
+        return steps
+    group = [t for t in trace if t.node is item.node and t.out_channel == item.out_channel and t.channel is not None]
+    if group and item is group[-1] and len(group) > 1:
+        total = group[0].result
+        for t in group[1:]:
+            total = [[a + b for a, b in zip(ra, rb)] for ra, rb in zip(total, t.result)]
+        terms = " + ".join(tex.matrix(t.result) for t in group)
+        title: Any = Msg("conv.sum.title")
+        if item.out_channel is not None:
+            title = Join((title, Msg("conv.out_channel", o=item.out_channel + 1)))
+        steps.append(Step(title, text=Msg("conv.sum.text"), math=[rf"Y = {terms} = {tex.matrix(total)}"],
+                          result=to_json(total), rule="convolution.channel_sum"))
+    return steps
 
 
 def _node_text(node: Any) -> str:
@@ -223,6 +271,7 @@ def solve(ex: Exercise) -> Solution:
     nodes = {p.id: _parse_part(ex, p) for p in ex.ask}
     steps = [_given_step(env)]
     answers: dict[str, Any] = {}
+    shown_before: set[str] = set()
     for part in ex.ask:
         node = nodes[part.id]
         sides = [node.left, node.right] if isinstance(node, Eq) else [node]
@@ -233,7 +282,8 @@ def solve(ex: Exercise) -> Solution:
                 value, trace = evaluate(side, env)
             except EvalError as exc:
                 raise ex.error(f"{exc}", ("ask", part.index, "expr")) from None
-            part_steps += [_item_steps(item, item.one_d) for item in trace]
+            for item in _new_items(trace, shown_before):
+                part_steps += _item_steps_with_sum(item, trace)
             values.append(value)
         if isinstance(node, Eq):
             diff = _differences(values[0], values[1])
@@ -247,7 +297,7 @@ def solve(ex: Exercise) -> Solution:
             answers[part.id] = to_json(values[0].data)
             part_steps.append(Step(Msg("conv.result.title", part=Plain(part.id)),
                                    text=Msg("conv.result.text", expr=Plain(_node_text(node))),
-                                   math=[rf"{part.id} = {tex.matrix(values[0].data) if values[0].rank else tex.entry(values[0].data)}"],
+                                   math=[rf"{tex.text(part.id)} = {tex.matrix(values[0].data) if values[0].rank else tex.entry(values[0].data)}"],
                                    result=answers[part.id], rule="convolution.result"))
         steps += part_steps
     plan = [Msg("conv.plan.read"),

@@ -5,6 +5,7 @@ PyTorch would refuse it (with a clear message instead of a traceback) and record
 the calculations the steps show.
 
 Example:
+    >>> from solver.network.layers import parse_layer
     >>> net = analyse((16, 28, 28), [parse_layer({"type": "Conv2d", "out_channels": 32,
     ...                                           "kernel_size": 3, "padding": 1}, 0)])
     >>> net.layers[0].out_shape, net.layers[0].params, net.layers[0].macs
@@ -82,6 +83,17 @@ def _too_small(layer: Layer, calc: sizes.SizeCalc, dim: int) -> InputError:
                 f"of layer {layer.number}: {calc.n_in} + {calc.p} padding < {dk}", layer.path + ("kernel_size",))
 
 
+def _check_padding_mode(layer: Layer, mode: str, pad: int | str, k: int, d: int, n: int, dim: int) -> None:
+    """PyTorch pads 'reflect' by less than the input size and 'circular' by at most the input size."""
+    if mode not in ("reflect", "circular"):
+        return
+    side = max(sizes.same_padding(k, d)) if pad == "same" else 0 if pad == "valid" else int(pad)
+    if side >= n + (mode == "circular"):
+        limit = "smaller than" if mode == "reflect" else "at most"
+        raise _bad(f"padding_mode '{mode}' needs a padding {limit} the input size: padding {side} on an input of "
+                   f"{n} along spatial dimension {dim + 1} of layer {layer.number}", layer.path + ("padding",))
+
+
 def _conv(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
     a, dims = layer.args, layer.type.dims
     assert dims
@@ -111,6 +123,7 @@ def _conv(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
             calc = sizes.conv_size(shape[1 + i], k, s, pad, d)
             if calc.n_out < 1:
                 raise _too_small(layer, calc, i)
+            _check_padding_mode(layer, a.get("padding_mode", "zeros"), pad, k, d, shape[1 + i], i)
         calcs.append(calc)
     la.sizes = calcs
     out_spatial = tuple(c.n_out for c in calcs)
@@ -132,8 +145,7 @@ def _pool(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
     for i in range(dims):
         k, s, pad = a["kernel_size"][i], a["stride"][i], a["padding"][i]
         d = a.get("dilation", (1,) * dims)[i]
-        limit_ok = 2 * pad <= (d * (k - 1) + 1 if layer.family == "max_pool" else k)
-        if not limit_ok:
+        if 2 * pad > k:     # PyTorch compares with the kernel size, not the dilated one, for max pooling too
             raise _bad(f"padding {pad} must be at most half the kernel size {k} (PyTorch's rule for pooling)",
                        layer.path + ("padding",))
         calc = sizes.pool_size(shape[1 + i], k, s, pad, d, a["ceil_mode"])
@@ -197,6 +209,8 @@ def _linear(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
 
 
 def _elementwise(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
+    if layer.type.name == "Dropout1d":
+        _need_rank(layer, shape, (1, 2))       # PyTorch: 2-D or 3-D input, batch included
     la.out_shape = shape
     la.windows = (IDENTITY,) * (len(shape) - 1)
 

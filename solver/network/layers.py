@@ -213,10 +213,11 @@ def _read_arg(arg: Arg, name: str, value: Any, dims: int | None, path: tuple) ->
     if kind == "output_size":
         assert dims is not None
         items = [value] * dims if (value is None or _is_int(value)) else value
+        keep = dims > 1          # null keeps a size; PyTorch's 1-D adaptive pools refuse it
         if not isinstance(items, (list, tuple)) or len(items) != dims or not all(
-                v is None or (_is_int(v) and v >= 1) for v in items):
-            raise _bad(f"output_size must be a positive integer or a list of {dims} (null keeps a size), "
-                       f"got {value!r}", path)
+                (v is None and keep) or (_is_int(v) and v >= 1) for v in items):
+            what = f"a positive integer or a list of {dims} (null keeps a size)" if keep else "a positive integer"
+            raise _bad(f"output_size must be {what}, got {value!r}", path)
         return tuple(items)
     raise AssertionError(kind)  # pragma: no cover
 

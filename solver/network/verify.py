@@ -38,6 +38,7 @@ from .receptive import closed_form, recurrence
 from .solve import Network, _layer_index, _network_of
 
 META_PARAMS = 20_000_000   # above this many parameters (or input elements) run on the meta device
+BATCH = 2                  # BatchNorm with batch statistics refuses a batch of one value per channel
 
 
 def build_layer(layer: Layer) -> nn.Module:
@@ -63,7 +64,7 @@ def _shape_after(net: Network, analysis: NetworkAnalysis, at: int | None) -> lis
     device = _device(analysis)
     model = build(net, at, device)
     with torch.no_grad():
-        y = model(torch.zeros((1,) + net.input_shape, device=device))
+        y = model(torch.zeros((BATCH,) + net.input_shape, device=device))
     return list(y.shape[1:])
 
 
@@ -77,17 +78,17 @@ def _flops(net: Network, analysis: NetworkAnalysis, at: int | None) -> int:
     """FLOPs of the whole network, or of layer ``at`` alone (run on its own input)."""
     device = _device(analysis)
     model = build(net, None, device)
-    x = torch.zeros((1,) + net.input_shape, device=device)
+    x = torch.zeros((BATCH,) + net.input_shape, device=device)
     with torch.no_grad():
         if at is None:
             with FlopCounterMode(display=False) as counter:
                 model(x)
-            return int(counter.get_total_flops())
+            return int(counter.get_total_flops()) // BATCH
         for i, module in enumerate(model, start=1):
             if i == at:
                 with FlopCounterMode(display=False) as counter:
                     module(x)
-                return int(counter.get_total_flops())
+                return int(counter.get_total_flops()) // BATCH
             x = module(x)
     raise AssertionError(at)
 
