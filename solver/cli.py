@@ -56,9 +56,14 @@ def _common(f: Callable) -> Callable:
     return f
 
 
-def _no_pdf(pdf: str | None) -> None:
-    if pdf:
-        _fail(InputError("PDF output is not available in this version yet; use --format markdown"))
+def _write_pdf(path: str, solutions: list, lang: str, booklet: bool, font_paths: tuple[str, ...] = ()) -> None:
+    from .render.typst import write_pdf
+    try:
+        write_pdf(path, solutions, lang, booklet, font_paths)
+    except InputError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(InputError(f"cannot write the PDF: {exc.strerror or exc}", file=path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,14 +86,15 @@ def list_cmd(fmt: str, lang: str) -> None:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
-    table = Table(box=None, header_style="bold")
-    for col in ("id", "source", "title", "kind"):
-        table.add_column(col)
+    from rich.cells import cell_len
+    widths = {c: max([cell_len(c)] + [cell_len(r[c]) for r in rows]) for c in ("id", "source", "kind")}
+
+    def line(row: dict) -> str:        # ids and kinds are never cut: they are what the user types next
+        return "  ".join(row[c] + " " * (widths[c] - cell_len(row[c])) for c in ("id", "kind", "source")) \
+            + "  " + row["title"]
+    click.echo(line({"id": "id", "source": "source", "title": "title", "kind": "kind"}))
     for row in rows:
-        table.add_row(row["id"], row["source"], row["title"], row["kind"])
-    Console(highlight=False).print(table)
+        click.echo(line(row))
 
 
 def _source(ex: Any) -> str:
@@ -103,17 +109,20 @@ def _source(ex: Any) -> str:
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Also look for the id in this folder of exercise files.")
 @_common
+@click.option("--font-path", "font_paths", multiple=True, type=click.Path(exists=True),
+              help="A folder (or file) with fonts for the PDF; Chinese needs a CJK font.")
 def exercise_cmd(ex_id: str, banks: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed: int | None,
-                 pdf: str | None) -> None:
+                 pdf: str | None, font_paths: tuple[str, ...]) -> None:
     """One exercise of the bank, solved step by step."""
     from .bank import load_exercise
-    _no_pdf(pdf)
     try:
         ex = load_exercise(ex_id, [Path(b) for b in banks])
         _seed_note(ex, seed)
         solution = _solve_one(ex, not no_verify)
     except InputError as exc:
         _fail(exc)
+    if pdf:
+        _write_pdf(pdf, [solution], lang, False, font_paths)
     _emit(solution, lang, fmt, not no_verify)
     sys.exit(0 if solution.ok else 1)
 
@@ -125,17 +134,18 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
              pdf: str | None) -> None:
     """Exercises written by the user (a PATH may be a folder)."""
     from .bank import exercise_files, load_file
-    _no_pdf(pdf)
     files: list[Path] = []
     for p in map(Path, paths):
         files += exercise_files(p) if p.is_dir() else [p]
     if not files:
         _fail(InputError("no exercise files (.yaml, .yml, .json) found", file=", ".join(paths)))
     bad = failed = False
+    solved = []
     for path in files:
         try:
             ex = load_file(path)
             solution = _solve_one(ex, not no_verify)
+            solved.append(solution)
         except InputError as exc:
             bad = True
             click.echo(f"error: {exc}", err=True)
@@ -145,6 +155,8 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
             continue
         failed |= not solution.ok
         _emit(solution, lang, fmt, not no_verify)
+    if pdf and solved:
+        _write_pdf(pdf, solved, lang, len(solved) > 1)
     sys.exit(2 if bad else 1 if failed else 0)
 
 
@@ -161,12 +173,28 @@ def _guess_id(path: Path) -> str:
 
 @main.command("pdf")
 @click.argument("ids", nargs=-1)
-@click.option("--all", "all_", is_flag=True)
-@click.option("--lang", type=LANGS, default="en")
-@click.option("-o", "output", required=True, type=click.Path(dir_okay=False))
-def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str) -> None:
-    """Worked-solution PDF (not available in this version yet)."""
-    _no_pdf(output)
+@click.option("--all", "all_", is_flag=True, help="Every exercise of the bank.")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="The PDF to write.")
+@click.option("--no-verify", is_flag=True, help="Leave out the independent checks (faster, no PyTorch).")
+@click.option("--seed", type=int, default=None, help="Variant number (default: the book's numbers).")
+@click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--font-path", "font_paths", multiple=True, type=click.Path(exists=True),
+              help="A folder (or file) with fonts; Chinese needs a CJK font.")
+def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify: bool, seed: int | None,
+            banks: tuple[str, ...], font_paths: tuple[str, ...]) -> None:
+    """Worked-solution PDF: the given exercises, or a booklet of the whole bank with --all."""
+    from .bank import load_bank, load_exercise
+    if not ids and not all_:
+        _fail(InputError("name exercise ids or use --all"))
+    try:
+        exercises = load_bank() if all_ else [load_exercise(i, [Path(b) for b in banks]) for i in ids]
+        solutions = [_solve_one(ex, not no_verify) for ex in exercises]
+    except InputError as exc:
+        _fail(exc)
+    _write_pdf(output, solutions, lang, booklet=all_ or len(solutions) > 1, font_paths=font_paths)
+    click.echo(f"wrote {output} ({len(solutions)} exercise{'s' if len(solutions) != 1 else ''})", err=True)
+    sys.exit(0 if all(s.ok for s in solutions) else 1)
 
 
 @main.command("schema")

@@ -21,6 +21,7 @@ from .yamlio import Document
 TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
                   "notes", "tags")
 PART_KEYS = ("id", "quantity", "points")
+GRADING_KEYS = ("tolerance", "partial", "mistakes")   # read by the grader, common to every kind
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 
@@ -40,6 +41,7 @@ class Part:
     points: float = 1.0
     options: dict[str, Any] = field(default_factory=dict)
     index: int = 0
+    grading: dict[str, Any] = field(default_factory=dict)   # tolerance {rel|abs|sig}, partial (credit), mistakes
 
 
 @dataclass
@@ -127,6 +129,27 @@ def _ident(doc: Document, value: Any, path: tuple, what: str) -> str:
     return text
 
 
+def _grading(doc: Document, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
+    """``tolerance: {rel|abs|sig: x}``, ``partial: 0.5`` (credit for a recognised mistake),
+    ``mistakes: [{value, message: {en, zh}, credit}]`` (this part's own typical wrong answers)."""
+    tol = raw.get("tolerance")
+    if tol is not None and (not isinstance(tol, dict) or not set(tol) <= {"rel", "abs", "sig"} or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in tol.values())):
+        raise doc.error("tolerance is {rel: 0.01} or {abs: 0.5} or {sig: 3}", path + ("tolerance",))
+    partial = raw.get("partial")
+    if partial is not None and not isinstance(partial, bool) and (not isinstance(partial, (int, float))
+                                                                  or not 0 <= partial <= 1):
+        raise doc.error("partial is true (the catalogue's credits) or the share of the points for a recognised "
+                        "mistake, 0 to 1", path + ("partial",))
+    mistakes = raw.get("mistakes", [])
+    if not isinstance(mistakes, list) or not all(isinstance(m, dict) and "value" in m and "message" in m
+                                                 for m in mistakes):
+        raise doc.error("mistakes is a list of {value, message: {en, zh}, credit}", path + ("mistakes",))
+    for i, m in enumerate(mistakes):
+        m["message"] = _text(doc, m["message"], path + ("mistakes", i, "message"), True)
+    return {k: v for k, v in (("tolerance", tol), ("partial", partial), ("mistakes", mistakes)) if v is not None and v != []}
+
+
 def exercise_from_document(doc: Document, *, bank: bool = False) -> Exercise:
     """Validate the envelope of an exercise file. ``bank=True`` also requires bilingual titles."""
     data = doc.data
@@ -177,8 +200,9 @@ def exercise_from_document(doc: Document, *, bank: bool = False) -> Exercise:
         points = raw.get("points", 1)
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
             raise doc.error("points must be a non-negative number", path + ("points",))
-        options = {k: v for k, v in raw.items() if k not in PART_KEYS}
-        parts.append(Part(pid, quantity, float(points), options, i))
+        options = {k: v for k, v in raw.items() if k not in PART_KEYS + GRADING_KEYS}
+        grading = _grading(doc, {k: v for k, v in raw.items() if k in GRADING_KEYS}, path)
+        parts.append(Part(pid, quantity, float(points), options, i, grading))
     source_answer = data.get("source_answer") or {}
     if not isinstance(source_answer, dict):
         raise doc.error("source_answer must map part ids to values", ("source_answer",))

@@ -40,7 +40,8 @@ def _arg_schema(kind: str, dims: int | None) -> dict[str, Any]:
         "padding_mode_zeros": {"const": "zeros"},
         "gelu": {"enum": ["none", "tanh"]},
         "output_size": {"oneOf": [{"type": "integer", "minimum": 1},
-                                  {"type": "array", "items": {"type": ["integer", "null"], "minimum": 1},
+                                  {"type": "array", "items": {"type": ["integer", "null"] if dims == 2 else "integer",
+                                                              "minimum": 1},
                                    "minItems": dims or 1, "maxItems": dims or 1}]},
     }[kind]
 
@@ -84,22 +85,44 @@ def exercise_schema() -> dict[str, Any]:
             "title": TEXT, "statement": TEXT, "notes": TEXT,
             "tags": {"type": "array", "items": {"type": "string"}},
             "kind": {"enum": list(KINDS)},
-            "given": {"type": "object", "description": "kind: network → {input_shape, layers} or {networks: {name: "
-                      "{input_shape, layers, label}}}",
-                      "oneOf": [network, {"type": "object", "properties": {
-                          "networks": {"type": "object", "additionalProperties": network, "minProperties": 1}},
-                          "required": ["networks"], "additionalProperties": False}]},
+            "given": {"type": "object", "description": "the data of the problem; its form depends on kind"},
             "ask": {"type": "array", "minItems": 1, "items": {
                 "type": "object", "required": ["id", "quantity"],
                 "properties": {
-                    "id": {"type": "string"}, "quantity": {"enum": list(QUANTITIES)},
+                    "id": {"type": "string"}, "quantity": {"enum": list(QUANTITIES) + ["value", "equal", "identity", "jacobian", "partial",
+                                                                         "backprop", "proof"]},
                     "points": {"type": "number", "minimum": 0},
                     "at": {"type": ["integer", "string"], "description": "layer number from 1, or a layer name"},
                     "network": {"type": "string"}, "of": {"enum": ["params", "macs", "flops"]},
-                    "numerator": {"type": "string"}, "denominator": {"type": "string"}}}},
+                    "numerator": {"type": "string"}, "denominator": {"type": "string"},
+                    "expr": {"type": "string", "description": "convolution expression, e.g. corr(K, X, mode=full)"},
+                    "wrt": {"enum": ["W", "X"]},
+                    "tolerance": {"type": "object", "properties": {"rel": {"type": "number"}, "abs": {"type": "number"},
+                                                                   "sig": {"type": "integer"}},
+                                  "additionalProperties": False},
+                    "partial": {"oneOf": [{"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": 1}]},
+                    "mistakes": {"type": "array", "items": {"type": "object", "required": ["value", "message"],
+                                                            "properties": {"value": {}, "message": TEXT,
+                                                                           "credit": {"type": "number"}}}}}}},
             "source_answer": {"type": "object", "description": "part id → printed value, or {value, sig|rel|abs|layout}"},
         },
         "$defs": {"layer": layer_schema()},
+        "allOf": [
+            {"if": {"properties": {"kind": {"enum": ["network", "rf_proof"]}}},
+             "then": {"properties": {"given": {"oneOf": [network, {"type": "object", "properties": {
+                 "networks": {"type": "object", "additionalProperties": network, "minProperties": 1}},
+                 "required": ["networks"], "additionalProperties": False}]}}}},
+            {"if": {"properties": {"kind": {"const": "convolution"}}},
+             "then": {"properties": {"given": {"type": "object", "required": ["values"], "additionalProperties": False,
+                                               "properties": {"values": {"type": "object", "description":
+                                                   "name → number, vector, matrix or channels×H×W list"}}}}}},
+            {"if": {"properties": {"kind": {"enum": ["identity", "gradient"]}}},
+             "then": {"properties": {"given": {"type": "object", "required": ["sizes"], "additionalProperties": False,
+                                               "properties": {"sizes": {"type": "object", "additionalProperties": {
+                                                   "type": "array", "items": {"type": "integer", "minimum": 1},
+                                                   "minItems": 2, "maxItems": 2}},
+                                                   "range": {"type": "object"}}}}}},
+        ],
     }
     assert set(schema["properties"]) == set(TOP_LEVEL_KEYS)
     return schema

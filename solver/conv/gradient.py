@@ -102,7 +102,8 @@ def solve(ex: Exercise) -> Solution:
                         rf"Y = W \ast X \quad ({K} \times {L}),\qquad y_{{11}} = {sympy.latex(Y[0][0])}"],
                   rule="gradient.definition")]
     answers: dict[str, Any] = {}
-    context: dict[str, Any] = {"sizes": sizes, "jacobians": {}, "backprop": {}}
+    context: dict[str, Any] = {"sizes": sizes, "jacobians": {}, "backprop": {}, "sympy_answers": {},
+                               "expr_answers": {}}
     for part in ex.ask:
         wrt = part.options["wrt"]
         var = W if wrt == "W" else X
@@ -120,6 +121,7 @@ def solve(ex: Exercise) -> Solution:
         elif part.quantity == "partial":
             expr = general[wrt]
             answers[part.id] = _sym_json(expr)
+            context["sympy_answers"][part.id] = expr
             lhs = r"\frac{\partial y_{kl}}{\partial w_{mn}}" if wrt == "W" else r"\frac{\partial y_{kl}}{\partial x_{ij}}"
             steps.append(Step(Msg(f"grad.partial.{wrt}.title"), text=Msg(f"grad.partial.{wrt}.text"),
                               math=[rf"{lhs} = \frac{{\partial}}{{\partial {'w_{mn}' if wrt == 'W' else 'x_{ij}'}}} "
@@ -131,6 +133,8 @@ def solve(ex: Exercise) -> Solution:
             candidate = ops.corr2d(delta, X) if wrt == "W" else ops.conv2d(W, delta, mode="full")
             same = all(sympy.expand(g - c) == 0 for grow, crow in zip(grad, candidate) for g, c in zip(grow, crow))
             context["backprop"][part.id] = (wrt, same)
+            context["expr_answers"][part.id] = {"expr": form_text.replace("δ", "delta"),
+                                                "env": {"X": X, "W": W, "delta": delta}}
             answers[part.id] = {"expr": form_text, "latex": rf"\frac{{\partial L}}{{\partial {wrt}}} = {form_tex}"}
             steps.append(Step(Msg(f"grad.backprop.{wrt}.title"), text=Msg(f"grad.backprop.{wrt}.text",
                                                                           ok=Msg("grad.yes" if same else "grad.no")),

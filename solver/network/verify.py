@@ -1,6 +1,6 @@
 """Independent check of network answers with PyTorch (imported here only).
 
-- output shape: a forward pass of ``nn.Sequential`` on a batch of one;
+- output shape: a forward pass of ``nn.Sequential`` on a batch of two (``BATCH``);
 - parameters: ``sum(p.numel() for p in model.parameters() if p.requires_grad)``;
 - MACs / FLOPs: ``torch.utils.flop_counter.FlopCounterMode`` (FLOPs; MACs are half);
 - receptive field and jump: a probe network with the same windows (kernel, stride, padding,
@@ -20,6 +20,7 @@ Example:
 """
 from __future__ import annotations
 
+import warnings
 from math import prod
 from typing import Any
 
@@ -115,6 +116,12 @@ def _probe_layers(net: Network, analysis: NetworkAnalysis, at: int | None) -> li
 
 
 def verify(ex: Exercise, solution: Solution) -> list[Check]:
+    with warnings.catch_warnings():      # PyTorch's advisory warnings (Dropout2d on 3-D input…) are not ours to show
+        warnings.simplefilter("ignore")
+        return _verify(ex, solution)
+
+
+def _verify(ex: Exercise, solution: Solution) -> list[Check]:
     """One ``by: torch`` check per part (plus the closed-form agreement for receptive fields)."""
     nets: dict[str, Network] = solution.context["networks"]
     analyses: dict[str, NetworkAnalysis] = solution.context["analyses"]

@@ -1,0 +1,297 @@
+"""Compare a parsed student answer with the gold answer: cheapest check first.
+
+exact → numeric with tolerance → symbolic (sympy ``simplify`` of the difference, then evaluation at
+random points, in a worker process with a hard time limit) → structural (shape, then entries; for
+shapes, the same numbers in another layout). The result is a :class:`Verdict`; feedback is a list of
+bilingual messages, and ``mistake`` is filled later by :mod:`grader.mistakes`.
+
+Example:
+    >>> from grader.parse import parse_answer
+    >>> v = compare(parse_answer("3.61M", "int"), 3612672, "int")
+    >>> v.verdict
+    'correct'
+"""
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from solver.i18n import Msg, Plain
+
+from . import messages  # noqa: F401
+from .timeout import run_limited
+
+DEFAULT_MIN_SIG = 3
+SYMBOLIC_SECONDS = 2.0
+
+
+@dataclass
+class Verdict:
+    verdict: str                 # correct, incorrect, partial, unparsable, needs_review, missing
+    fraction: float = 0.0        # share of the part's points
+    feedback: list[Any] = field(default_factory=list)
+    mistake: str | None = None
+
+
+def _num(v: Any) -> Any:
+    return Fraction(v) if isinstance(v, int) else v
+
+
+def _sig_tolerance(value: float, sig: int) -> float:
+    if value == 0:
+        return 0.5 * 10 ** (-sig)
+    return 0.5 * 10 ** (math.floor(math.log10(abs(value))) - sig + 1)
+
+
+def numbers_match(student: Any, gold: Any, sig: int | None, tolerance: dict | None = None) -> bool:
+    """Exact for exact numbers; a rounded number matches to the figures the student gave."""
+    tolerance = tolerance or {}
+    s, g = float(student), float(gold)
+    if isinstance(student, (int, Fraction)) and isinstance(gold, (int, Fraction)) and sig is None:
+        return Fraction(student) == Fraction(gold)
+    if "rel" in tolerance and abs(s - g) <= float(tolerance["rel"]) * abs(g):
+        return True
+    if "abs" in tolerance and abs(s - g) <= float(tolerance["abs"]):
+        return True
+    if sig is not None:
+        return abs(s - g) <= _sig_tolerance(s, sig) * (1 + 1e-9)
+    return math.isclose(s, g, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _sig_of(parsed: Any) -> int | None:
+    return getattr(parsed, "sig", None)
+
+
+def compare(parsed: Any, gold: Any, expected: str, tolerance: dict | None = None,
+            gold_sympy: Any = None) -> Verdict:
+    """The verdict for one part. ``gold_sympy`` is the gold expression for symbolic parts."""
+    kind = parsed.kind
+    if kind == "unparsable":
+        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=Plain(parsed.message))])
+    if expected == "prose":
+        return Verdict("needs_review", 0.0, [Msg("g.review")])
+    if expected == "bool":
+        if kind != "bool":
+            return Verdict("unparsable", 0.0, [Msg("g.want_bool")])
+        return Verdict("correct", 1.0) if parsed.value == gold else Verdict("incorrect", 0.0, [Msg("g.bool_wrong")])
+    if expected in ("int", "real"):
+        return _compare_number(parsed, gold, expected, tolerance)
+    if expected in ("shape", "vector"):
+        return _compare_vector(parsed, gold, expected, tolerance)
+    if expected == "matrix":
+        return _compare_matrix(parsed, gold, tolerance)
+    if expected == "expr":
+        return _compare_expr(parsed, gold_sympy)
+    if expected == "convexpr":
+        return compare_convexpr(parsed.text, gold_sympy)
+    return Verdict("needs_review", 0.0, [Msg("g.review")])
+
+
+_NAMES = {"δ": "delta", "Δ": "delta", "d": "delta", "dY": "delta", "dL_dY": "delta", "G": "delta"}
+
+
+def compare_convexpr(text: str, gold: Any) -> Verdict:
+    """A convolution expression (``corr(delta, X)``, ``X * δ`` read as δ sliding over X) compared by evaluating both
+    sides on the exercise's symbolic matrices — the same machinery as the identity solver."""
+    import re
+
+    import sympy
+
+    from solver.conv.evaluate import EvalError, evaluate
+    from solver.conv.expr import Eq, ExprError, parse
+    if gold is None:
+        return Verdict("needs_review", 0.0, [Msg("g.review")])
+    cleaned = re.sub(r"∂L/∂[WX]\s*=", "", text).replace("δ", "delta").replace("⋆", "*").strip()
+    try:
+        node = parse(cleaned)
+        gold_node = parse(gold["expr"])
+    except ExprError as exc:
+        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=Plain(str(exc)))])
+    if isinstance(node, Eq):
+        node = node.right
+    from solver.conv.evaluate import Value
+    env = {k: Value(v, 2) for k, v in gold["env"].items()}
+    env.update({alias: env["delta"] for alias in ("d", "G", "dY")})
+    try:
+        want = evaluate(gold_node, env)[0]
+    except EvalError:
+        return Verdict("needs_review", 0.0, [Msg("g.review")])
+    candidates = [node]
+    from solver.conv.expr import BinOp
+    if isinstance(node, BinOp) and node.op == "*":       # the book's X * δ: δ slides over X
+        candidates.append(BinOp("*", node.right, node.left))
+    for cand in candidates:
+        try:
+            got = evaluate(cand, env)[0]
+        except EvalError:
+            continue
+        if got.shape == want.shape and all(sympy.expand(a - b) == 0 for ra, rb in zip(got.as_matrix(), want.as_matrix())
+                                          for a, b in zip(ra, rb)):
+            return Verdict("correct", 1.0)
+    return Verdict("incorrect", 0.0, [Msg("g.expr_wrong")])
+
+
+def _compare_number(parsed: Any, gold: Any, expected: str, tolerance: dict | None) -> Verdict:
+    if parsed.kind not in ("int", "real"):
+        if parsed.kind == "vector" and len(parsed.value) == 1:
+            parsed.value = parsed.value[0]
+        else:
+            return Verdict("incorrect", 0.0, [Msg("g.want_number", got=Plain(parsed.text))])
+    sig = _sig_of(parsed)
+    if expected == "real" and sig is None and isinstance(parsed.value, float):
+        sig = _decimal_sig(parsed.text)
+    if numbers_match(parsed.value, gold, sig, tolerance):
+        notes = [Msg("g.rounded", sig=sig)] if sig is not None and float(parsed.value) != float(gold) else []
+        if expected == "real" and sig is not None and sig < DEFAULT_MIN_SIG and not tolerance:
+            return Verdict("partial", 0.5, [Msg("g.too_few_figures", sig=sig, want=DEFAULT_MIN_SIG)])
+        return Verdict("correct", 1.0, notes)
+    return Verdict("incorrect", 0.0, [])
+
+
+def _decimal_sig(text: str) -> int | None:
+    import re
+    m = re.search(r"(\d+)\.(\d+)", text)
+    if not m:
+        return None
+    digits = (m.group(1).lstrip("0") + m.group(2)).lstrip("0") if m.group(1).strip("0") == "" else m.group(1).lstrip("0") + m.group(2)
+    return max(1, len(digits))
+
+
+def _as_list(parsed: Any) -> list[Any] | None:
+    if parsed.kind in ("vector", "shape"):
+        return list(parsed.value)
+    if parsed.kind == "int":
+        return [parsed.value]
+    if parsed.kind == "matrix" and len(parsed.value) == 1:
+        return list(parsed.value[0])
+    if parsed.kind == "matrix" and all(len(r) == 1 for r in parsed.value):
+        return [r[0] for r in parsed.value]
+    return None
+
+
+def _lists_match(a: list[Any], b: list[Any], tolerance: dict | None) -> bool:
+    return len(a) == len(b) and all(numbers_match(x, y, None, tolerance) if not isinstance(x, float) else
+                                    numbers_match(x, y, None, tolerance or {"rel": 1e-6}) for x, y in zip(a, b))
+
+
+def _compare_vector(parsed: Any, gold: list[Any], expected: str, tolerance: dict | None) -> Verdict:
+    values = _as_list(parsed)
+    if values is None:
+        return Verdict("incorrect", 0.0, [Msg("g.want_vector", n=len(gold))])
+    if _lists_match(values, gold, tolerance):
+        return Verdict("correct", 1.0)
+    if expected == "shape" and len(values) == len(gold) == 3 and _lists_match(values, [gold[1], gold[2], gold[0]], None):
+        return Verdict("correct", 1.0, [Msg("g.layout_hwc")])
+    if len(values) == len(gold) and sorted(map(float, values)) == sorted(map(float, gold)):
+        return Verdict("incorrect", 0.0, [Msg("g.layout_other")])
+    if len(values) != len(gold):
+        return Verdict("incorrect", 0.0, [Msg("g.length", got=len(values), want=len(gold))])
+    wrong = [i + 1 for i, (x, y) in enumerate(zip(values, gold)) if not numbers_match(x, y, None, tolerance or {"rel": 1e-6})]
+    return Verdict("incorrect", 0.0, [Msg("g.entries_wrong_vec", which=Plain(", ".join(map(str, wrong))))])
+
+
+def _compare_matrix(parsed: Any, gold: list[list[Any]], tolerance: dict | None) -> Verdict:
+    if parsed.kind != "matrix":
+        flat = _as_list(parsed)
+        if flat is not None and len(gold) == 1:
+            return _compare_vector(parsed, gold[0], "vector", tolerance)
+        return Verdict("incorrect", 0.0, [Msg("g.want_matrix", r=len(gold), c=len(gold[0]))])
+    m = parsed.value
+    shape = (len(m), len(m[0]) if m else 0)
+    want = (len(gold), len(gold[0]))
+    tol = tolerance or {"rel": 1e-6}
+
+    def same(a: list[list[Any]], b: list[list[Any]]) -> bool:
+        return all(len(ra) == len(rb) and all(numbers_match(x, y, None, tol) for x, y in zip(ra, rb))
+                   for ra, rb in zip(a, b)) and len(a) == len(b)
+    if shape == want and same(m, gold):
+        return Verdict("correct", 1.0)
+    transposed = [list(col) for col in zip(*gold)]
+    if shape == (want[1], want[0]) and same(m, transposed):
+        return Verdict("incorrect", 0.0, [Msg("g.transposed")], mistake="transposed")
+    if shape != want:
+        return Verdict("incorrect", 0.0, [Msg("g.shape", got=f"{shape[0]}×{shape[1]}", want=f"{want[0]}×{want[1]}")])
+    wrong = [(i + 1, j + 1) for i, row in enumerate(m) for j, v in enumerate(row) if not numbers_match(v, gold[i][j], None, tol)]
+    shown = ", ".join(f"({i}, {j})" for i, j in wrong[:6]) + (" …" if len(wrong) > 6 else "")
+    credit = 0.0
+    return Verdict("incorrect", credit, [Msg("g.entries_wrong", n=len(wrong), total=want[0] * want[1], which=Plain(shown))])
+
+
+# ------------------------------------------------------------------ symbolic
+
+def _symbolic_equal(a: Any, b: Any) -> str:
+    """Runs in the worker: 'equal', 'different' or 'unknown'."""
+    import sympy
+    try:
+        if sympy.simplify(a - b) == 0:
+            return "equal"
+    except Exception:
+        pass
+    return "equal" if _random_points_equal(a, b) else "different"
+
+
+def _random_points_equal(a: Any, b: Any, trials: int = 40) -> bool:
+    """WeBWorK-style: evaluate both at random integer points; Indexed entries get pseudo-random values."""
+    import sympy
+    rng = random.Random(1234)
+    symbols = sorted((a.free_symbols | b.free_symbols) - _indexed_bases(a, b), key=str)
+    table: dict[tuple, int] = {}
+
+    def indexed_value(base: str, idx: tuple) -> int:
+        key = (base,) + idx
+        if key not in table:
+            table[key] = rng.randint(-9, 9) or 7
+        return table[key]
+
+    for _ in range(trials):
+        point = {s: rng.randint(1, 6) for s in symbols if not isinstance(s, sympy.Indexed)}
+        try:
+            va, vb = (_evaluate_at(e, point, indexed_value) for e in (a, b))
+        except Exception:
+            return False
+        if va is None or vb is None or abs(float(va) - float(vb)) > 1e-9 * max(1.0, abs(float(vb))):
+            return False
+    return True
+
+
+def _indexed_bases(a: Any, b: Any) -> set:
+    import sympy
+    out = set()
+    for e in (a, b):
+        for ind in e.atoms(sympy.Indexed):
+            out |= {ind.base.label}
+            out |= {ind}
+        out |= {x.label for x in e.atoms(sympy.IndexedBase)}
+    return out
+
+
+def _evaluate_at(e: Any, point: dict, indexed_value: Any) -> Any:
+    import sympy
+    e = e.xreplace(point)
+    reps = {}
+    for ind in e.atoms(sympy.Indexed):
+        idx = tuple(int(i) for i in ind.indices)
+        reps[ind] = indexed_value(str(ind.base.label), idx)
+    e = e.xreplace(reps)
+    if isinstance(e, sympy.Piecewise):
+        e = e.doit()
+    value = sympy.N(e)
+    return value if value.is_number else None
+
+
+def _compare_expr(parsed: Any, gold: Any) -> Verdict:
+    if parsed.kind not in ("expr", "int", "real"):
+        return Verdict("incorrect", 0.0, [Msg("g.want_expr")])
+    if gold is None:
+        return Verdict("needs_review", 0.0, [Msg("g.review")])
+    import sympy
+    student = parsed.value if parsed.kind == "expr" else sympy.nsimplify(parsed.value)
+    ok, result = run_limited(_symbolic_equal, (student, gold), SYMBOLIC_SECONDS)
+    if not ok:
+        return Verdict("unparsable", 0.0, [Msg("g.timeout", s=SYMBOLIC_SECONDS)])
+    if result == "equal":
+        return Verdict("correct", 1.0)
+    return Verdict("incorrect", 0.0, [Msg("g.expr_wrong")])

@@ -1,0 +1,78 @@
+"""Gold answers: the solver's own answers for each exercise part, computed once and cached.
+
+The expected answer *type* of a part (what the parser should look for) follows from the gold value.
+
+Example:
+    >>> gold = gold_for("hw-q3")
+    >>> gold.parts["params"].value, gold.parts["params"].expected
+    (4640, 'int')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from solver.model import Exercise, Part
+
+
+@dataclass(frozen=True)
+class GoldPart:
+    exercise: str
+    part: Part
+    value: Any
+    expected: str            # int, real, shape, vector, matrix, bool, expr, prose
+
+
+@dataclass
+class Gold:
+    exercise: Exercise
+    parts: dict[str, GoldPart]
+    solution: Any
+
+
+def expected_type(value: Any, part: Part) -> str:
+    """The parser's target for a gold value."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "real"
+    if isinstance(value, dict) and "rows" in value:
+        return "expr_matrix"
+    if isinstance(value, dict):
+        return "expr"
+    if isinstance(value, list):
+        if value and isinstance(value[0], list):
+            return "matrix"
+        if part.quantity in ("output_shape", "receptive_field", "jump"):
+            return "shape"
+        return "vector"
+    return "prose"
+
+
+_EXTRA: list[Path] = []
+
+
+def set_extra_banks(folders: list[Path]) -> None:
+    """Folders given with ``grade --bank``; clears the cache."""
+    _EXTRA[:] = list(folders)
+    gold_for.cache_clear()
+
+
+@lru_cache(maxsize=None)
+def gold_for(ex_id: str) -> Gold:
+    """Solve the exercise (no verification: the bank is verified by its own tests) and keep the answers."""
+    from solver.bank import load_exercise
+    from solver.pipeline import solve_exercise
+    ex = load_exercise(ex_id, _EXTRA)
+    solution = solve_exercise(ex, verify=False)
+    parts = {}
+    for p in ex.ask:
+        expected = expected_type(solution.answers[p.id], p)
+        if p.id in solution.context.get("expr_answers", {}):
+            expected = "convexpr"
+        parts[p.id] = GoldPart(ex.id, p, solution.answers[p.id], expected)
+    return Gold(ex, parts, solution)

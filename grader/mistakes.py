@@ -1,0 +1,345 @@
+"""The catalogue of typical mistakes: the answer recomputed under a wrong assumption.
+
+Each :class:`Mistake` names the wrong assumption (bilingual), the kinds and quantities it applies to,
+a default credit, and a function that recomputes the part's answer as a student making that mistake
+would. An exercise adds its own with ``mistakes: [{value, message: {en, zh}, credit}]`` on a part.
+A student answer that matches a mistaken answer (and not the gold) gets the targeted feedback.
+
+Example:
+    >>> from grader.gold import gold_for
+    >>> g = gold_for("hw-q3")
+    >>> [m.id for m, value in mistaken_answers(g, "params") if value == 4608]
+    ['bias_forgotten']
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from math import prod
+from typing import Any, Callable
+
+from solver.i18n import Text, register
+
+register({
+    "m.bias_forgotten": ("the bias is forgotten", "忘记计入偏置"),
+    "m.bias_added": ("a bias is counted where the layer has none", "在没有偏置的层计入了偏置"),
+    "m.flops_for_macs": ("FLOPs (2 per multiply–accumulate) are given instead of MACs", "给出的是 FLOPs（每次乘加计 2 次）而不是 MACs"),
+    "m.macs_for_flops": ("MACs are given instead of FLOPs (= 2 × MACs)", "给出的是 MACs 而不是 FLOPs（= 2 × MACs）"),
+    "m.bias_ops": ("the bias additions are counted too", "把偏置加法也计入了"),
+    "m.channels_ignored": ("the input channels are ignored (each filter is k×k, not k×k×C_in)",
+                           "忽略了输入通道（每个滤波器是 k×k×C_in 而不是 k×k）"),
+    "m.groups_ignored": ("the groups are ignored (a grouped/depthwise convolution counted as a standard one)",
+                         "忽略了分组（把分组/深度卷积当作普通卷积计算）"),
+    "m.padding_ignored": ("the padding is ignored", "忽略了填充"),
+    "m.floor_ceil": ("the rounding is wrong (⌈·⌉ instead of ⌊·⌋ or the reverse; see ceil_mode)",
+                     "取整方式错误（向上取整与向下取整弄反；参见 ceil_mode）"),
+    "m.off_by_one": ("the “+ 1” of the output-size formula is missing or doubled", "输出尺寸公式中的“+ 1”遗漏或多加"),
+    "m.rf_no_stride": ("the receptive field is grown by k−1 per layer without multiplying by the product of the "
+                       "earlier strides (the jump)", "每层感受野只加 k−1，没有乘以前面各层步幅之积（跳步）"),
+    "m.kernel_not_flipped": ("the kernel is not flipped (cross-correlation computed instead of the mathematical "
+                             "convolution)", "没有翻转卷积核（算成了互相关而不是数学卷积）"),
+    "m.kernel_flipped": ("the kernel is flipped although the ML convolution does not flip it",
+                         "机器学习卷积不翻转卷积核，却把核翻转了"),
+    "m.wrong_mode": ("the wrong padding mode is used (valid / full / same)", "使用了错误的填充方式（valid / full / same）"),
+    "m.rotation_direction": ("the rotation goes the other way (clockwise ↔ counter-clockwise)", "旋转方向反了（顺时针 ↔ 逆时针）"),
+    "m.stride_ignored": ("the stride is ignored", "忽略了步幅"),
+})
+
+
+@dataclass(frozen=True)
+class Mistake:
+    id: str
+    kinds: tuple[str, ...]
+    quantities: tuple[str, ...]
+    compute: Callable[[Any, Any], list[Any]]     # (gold, part) → mistaken values
+    credit: float = 0.0
+
+    @property
+    def message(self) -> Any:
+        from solver.i18n import Msg
+        return Msg(f"m.{self.id}")
+
+
+# ------------------------------------------------------------------ network
+
+def _net(gold: Any, part: Any) -> tuple[Any, Any, int | None]:
+    from solver.network.solve import _layer_index, _network_of
+    ctx = gold.solution.context
+    net = _network_of(gold.exercise, part, ctx["networks"])
+    return net, ctx["analyses"][net.name], _layer_index(gold.exercise, part, net)
+
+
+def _layers_for_count(gold: Any, part: Any) -> list[Any]:
+    net, analysis, at = _net(gold, part)
+    return [analysis.layers[at - 1]] if at else analysis.layers
+
+
+def _bias_of(la: Any) -> int:
+    a = la.layer.args
+    if la.layer.family in ("conv", "conv_transpose"):
+        return a["out_channels"] if a["bias"] else 0
+    if la.layer.family == "linear":
+        return a["out_features"] if a["bias"] else 0
+    return 0
+
+
+def _missing_bias(la: Any) -> int:
+    a = la.layer.args
+    if la.layer.family in ("conv", "conv_transpose") and not a["bias"]:
+        return a["out_channels"]
+    if la.layer.family == "linear" and not a["bias"]:
+        return a["out_features"]
+    return 0
+
+
+def _bias_forgotten(gold: Any, part: Any) -> list[Any]:
+    layers = _layers_for_count(gold, part)
+    bias = sum(_bias_of(la) for la in layers)
+    return [sum(la.params for la in layers) - bias] if bias else []
+
+
+def _bias_added(gold: Any, part: Any) -> list[Any]:
+    layers = _layers_for_count(gold, part)
+    extra = sum(_missing_bias(la) for la in layers)
+    return [sum(la.params for la in layers) + extra] if extra else []
+
+
+def _out_elements(la: Any) -> int:
+    return prod(la.out_shape) if la.layer.family in ("conv", "conv_transpose", "linear") else 0
+
+
+def _bias_ops(gold: Any, part: Any) -> list[Any]:
+    layers = _layers_for_count(gold, part)
+    extra = sum(_out_elements(la) for la in layers if _bias_of(la))
+    macs = sum(la.macs for la in layers)
+    if not extra:
+        return []
+    return [macs + extra] if part.quantity == "macs" else [2 * macs + extra]
+
+
+def _scaled(factor: float) -> Callable[[Any, Any], list[Any]]:
+    def compute(gold: Any, part: Any) -> list[Any]:
+        value = gold.parts[part.id].value
+        return [int(value * factor)] if isinstance(value, int) else []
+    return compute
+
+
+def _channels_ignored(gold: Any, part: Any) -> list[Any]:
+    total, changed = 0, False
+    for la in _layers_for_count(gold, part):
+        a = la.layer.args
+        if la.layer.family == "conv" and a["in_channels"] // a["groups"] > 1:
+            changed = True
+            k = prod(a["kernel_size"])
+            if part.quantity == "params":
+                total += a["out_channels"] * k + _bias_of(la)
+            else:
+                total += prod(la.out_shape[1:]) * a["out_channels"] * k
+        else:
+            total += la.params if part.quantity == "params" else la.macs
+    if not changed:
+        return []
+    return [total * 2] if part.quantity == "flops" else [total]
+
+
+def _groups_ignored(gold: Any, part: Any) -> list[Any]:
+    total, changed = 0, False
+    for la in _layers_for_count(gold, part):
+        a = la.layer.args
+        if la.layer.family == "conv" and a["groups"] > 1:
+            changed = True
+            g = a["groups"]
+            total += (la.params - _bias_of(la)) * g + _bias_of(la) if part.quantity == "params" else la.macs * g
+        else:
+            total += la.params if part.quantity == "params" else la.macs
+    if not changed:
+        return []
+    return [total * 2] if part.quantity == "flops" else [total]
+
+
+def _reanalysed(gold: Any, part: Any, change: Callable[[dict], bool]) -> list[Any]:
+    """Re-run the network walk with modified layer arguments."""
+    from solver.errors import InputError
+    from solver.network.analysis import analyse
+    net, analysis, at = _net(gold, part)
+    layers = copy.deepcopy(net.layers)
+    if not any([change(l.args) for l in layers]):
+        return []
+    try:
+        new = analyse(net.input_shape, layers)
+    except InputError:
+        return []
+    return [list(new.output_shape(at))]
+
+
+def _padding_ignored(gold: Any, part: Any) -> list[Any]:
+    def change(args: dict) -> bool:
+        pad = args.get("padding")
+        if pad is None or pad == "valid" or (isinstance(pad, tuple) and not any(pad)):
+            return False
+        args["padding"] = (0,) * len(args["kernel_size"])
+        return True
+    return _reanalysed(gold, part, change)
+
+
+def _floor_ceil(gold: Any, part: Any) -> list[Any]:
+    def change(args: dict) -> bool:
+        if "ceil_mode" in args:
+            args["ceil_mode"] = not args["ceil_mode"]
+            return True
+        return False
+    return _reanalysed(gold, part, change)
+
+
+def _off_by_one(gold: Any, part: Any) -> list[Any]:
+    shape = gold.parts[part.id].value
+    out = []
+    for delta in (-1, 1):
+        candidate = [shape[0]] + [v + delta for v in shape[1:]] if len(shape) > 1 else [shape[0] + delta]
+        out.append(candidate)
+    return out
+
+
+def _rf_no_stride(gold: Any, part: Any) -> list[Any]:
+    net, analysis, at = _net(gold, part)
+    dims = analysis.spatial_dims
+    layers = analysis.upto(at)
+    values = [1 + sum((la.windows[i].k - 1) * la.windows[i].d for la in layers if la.windows) for i in range(dims)]
+    return [values] if values != gold.parts[part.id].value else []
+
+
+# ------------------------------------------------------------------ convolution
+
+def _conv_variants(gold: Any, part: Any, transform: Callable[[Any], list[Any]]) -> list[Any]:
+    from solver.conv.evaluate import EvalError, evaluate
+    from solver.conv.solve import to_json
+    node = gold.solution.context["nodes"][part.id]
+    env = gold.solution.context["env"]
+    out = []
+    for variant in transform(node):
+        try:
+            out.append(to_json(evaluate(variant, env)[0].data))
+        except (EvalError, TypeError, ValueError):
+            continue
+    return [v for v in out if v != gold.parts[part.id].value]
+
+
+def _rewrite(node: Any, rule: Callable[[Any], Any]) -> Any:
+    from solver.conv.expr import BinOp, Call, Neg
+    node = rule(node)
+    if isinstance(node, Call):
+        return Call(node.func, tuple(_rewrite(a, rule) for a in node.args), node.kwargs)
+    if isinstance(node, BinOp):
+        return BinOp(node.op, _rewrite(node.left, rule), _rewrite(node.right, rule))
+    if isinstance(node, Neg):
+        return Neg(_rewrite(node.operand, rule))
+    return node
+
+
+def _swap(a: str, b: str) -> Callable[[Any], list[Any]]:
+    def transform(node: Any) -> list[Any]:
+        from solver.conv.expr import BinOp, Call
+        seen = []
+
+        def rule(n: Any) -> Any:
+            if isinstance(n, Call) and n.func == a:
+                seen.append(1)
+                return Call(b, n.args, n.kwargs)
+            if isinstance(n, BinOp) and {"conv": "⊛", "corr": "*"}.get(a) == n.op:
+                seen.append(1)
+                return BinOp({"conv": "*", "corr": "⊛"}[a], n.left, n.right)
+            return n
+        new = _rewrite(node, rule)
+        return [new] if seen else []
+    return transform
+
+
+def _modes(node: Any) -> list[Any]:
+    from solver.conv.expr import Call
+    out = []
+    for mode in ("valid", "full", "same"):
+        def rule(n: Any, mode: str = mode) -> Any:
+            if isinstance(n, Call) and n.func in ("corr", "conv") and "padding" not in dict(n.kwargs):
+                kw = tuple((k, v) for k, v in n.kwargs if k != "mode") + ((("mode", mode),) if mode != "valid" else ())
+                return Call(n.func, n.args, kw)
+            return n
+        out.append(_rewrite(node, rule))
+    return out
+
+
+def _drop_kw(key: str) -> Callable[[Any], list[Any]]:
+    def transform(node: Any) -> list[Any]:
+        from solver.conv.expr import Call
+
+        def rule(n: Any) -> Any:
+            if isinstance(n, Call) and key in dict(n.kwargs):
+                return Call(n.func, n.args, tuple((k, v) for k, v in n.kwargs if k != key))
+            return n
+        return [_rewrite(node, rule)]
+    return transform
+
+
+def _rotation(node: Any) -> list[Any]:
+    from solver.conv.expr import Call, Num
+
+    def rule(n: Any) -> Any:
+        if isinstance(n, Call) and n.func == "rot90cw":
+            return Call("rot90", n.args, n.kwargs)
+        if isinstance(n, Call) and n.func == "rot90" and len(n.args) == 1:
+            return Call("rot90cw", n.args, n.kwargs)
+        return n
+    return [_rewrite(node, rule)]
+
+
+def _conv(transform: Callable[[Any], list[Any]]) -> Callable[[Any, Any], list[Any]]:
+    return lambda gold, part: _conv_variants(gold, part, transform)
+
+
+CATALOGUE: list[Mistake] = [
+    Mistake("bias_forgotten", ("network", "rf_proof"), ("params",), _bias_forgotten, 0.5),
+    Mistake("bias_added", ("network", "rf_proof"), ("params",), _bias_added, 0.5),
+    Mistake("flops_for_macs", ("network", "rf_proof"), ("macs",), _scaled(2), 0.5),
+    Mistake("macs_for_flops", ("network", "rf_proof"), ("flops",), _scaled(0.5), 0.5),
+    Mistake("bias_ops", ("network", "rf_proof"), ("macs", "flops"), _bias_ops, 0.75),
+    Mistake("channels_ignored", ("network", "rf_proof"), ("params", "macs", "flops"), _channels_ignored, 0.0),
+    Mistake("groups_ignored", ("network", "rf_proof"), ("params", "macs", "flops"), _groups_ignored, 0.0),
+    Mistake("padding_ignored", ("network", "rf_proof"), ("output_shape",), _padding_ignored, 0.25),
+    Mistake("floor_ceil", ("network", "rf_proof"), ("output_shape",), _floor_ceil, 0.5),
+    Mistake("off_by_one", ("network", "rf_proof"), ("output_shape",), _off_by_one, 0.25),
+    Mistake("rf_no_stride", ("network", "rf_proof"), ("receptive_field",), _rf_no_stride, 0.25),
+    Mistake("kernel_not_flipped", ("convolution",), ("value",), _conv(_swap("conv", "corr")), 0.25),
+    Mistake("kernel_flipped", ("convolution",), ("value",), _conv(_swap("corr", "conv")), 0.25),
+    Mistake("wrong_mode", ("convolution",), ("value",), _conv(_modes), 0.25),
+    Mistake("rotation_direction", ("convolution",), ("value",), _conv(_rotation), 0.25),
+    Mistake("stride_ignored", ("convolution",), ("value",), _conv(_drop_kw("stride")), 0.25),
+]
+
+
+@dataclass(frozen=True)
+class ExerciseMistake:
+    """A mistake declared in the exercise file."""
+
+    id: str
+    text: Text
+    credit: float
+
+    @property
+    def message(self) -> Text:
+        return self.text
+
+
+def mistaken_answers(gold: Any, part_id: str) -> list[tuple[Any, Any]]:
+    """(mistake, mistaken value) pairs for one part: the catalogue's and the exercise's own."""
+    part = gold.parts[part_id].part
+    out: list[tuple[Any, Any]] = []
+    for m in CATALOGUE:
+        if gold.exercise.kind in m.kinds and part.quantity in m.quantities:
+            try:
+                values = m.compute(gold, part)
+            except (KeyError, AttributeError, IndexError, TypeError):
+                values = []
+            out += [(m, v) for v in values]
+    for i, declared in enumerate(part.grading.get("mistakes", [])):
+        out.append((ExerciseMistake(f"declared_{i + 1}", declared["message"], float(declared.get("credit", 0))),
+                    declared["value"]))
+    return out

@@ -1,0 +1,164 @@
+"""The PDF renderer: Typst source generated from the same step objects as the other renderers,
+compiled in-process by the ``typst`` package.
+
+Text from files (statements, titles, names, answers) is always written as a Typst *string literal*
+(:func:`~solver.render.typst_math.typst_string`), so nothing in an input can run Typst code, read
+files or break the layout; mathematics comes from the rules' LaTeX through
+:func:`~solver.render.typst_math.to_typst`.
+
+Example:
+    >>> from solver.bank import load_exercise
+    >>> from solver.pipeline import solve_exercise
+    >>> src = document([solve_exercise(load_exercise("hw-q2"), verify=False)], "en")
+    >>> "Receptive field" in src and src.startswith("#set document")
+    True
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from .. import messages  # noqa: F401
+from ..errors import InputError
+from ..i18n import Msg, register
+from ..steps import Solution, Step
+from .common import show_value, walk
+from .typst_math import to_typst, typst_string as S
+
+register({
+    "pdf.booklet": ("Worked solutions", "习题详解"),
+    "pdf.contents": ("Contents", "目录"),
+    "pdf.generated": ("Every answer computed from the givens and checked independently.",
+                      "每个答案都由已知条件计算得出，并经独立验证。"),
+    "pdf.no_cjk": ("Chinese PDFs need a CJK font: install one (Debian: apt-get install fonts-noto-cjk) or pass "
+                   "--font-path DIR", "中文 PDF 需要中日韩字体：请安装（Debian：apt-get install fonts-noto-cjk），或用 "
+                   "--font-path 指定字体目录"),
+    "pdf.other": ("Other exercises", "其他习题"),
+})
+
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"),
+             str(Path.home() / ".local/share/fonts"))
+CJK_HINTS = ("cjk", "han", "hei", "song", "ming", "kai", "wqy", "droidsansfallback", "notosanssc", "notoserifsc",
+             "simsun", "simhei", "fang")
+
+
+def find_cjk_fonts(extra: Iterable[str] = ()) -> list[str]:
+    """Font files that look like CJK fonts, in ``extra`` folders (or files) first, then the system's."""
+    found = []
+    for root in list(extra) + list(FONT_DIRS):
+        p = Path(root)
+        files = [p] if p.is_file() else (p.rglob("*") if p.is_dir() else [])
+        for f in files:
+            if f.suffix.lower() in (".ttf", ".otf", ".ttc", ".otc") and any(h in f.name.lower() for h in CJK_HINTS):
+                found.append(str(f))
+    return found
+
+
+def _text(s: str) -> str:
+    return f"#{S(s)}"
+
+
+def _math(latex: str) -> str:
+    return f"$ {to_typst(latex)} $"
+
+
+def _step(number: str, depth: int, step: Step, lang: str) -> list[str]:
+    out = [f"#block(above: 0.9em, below: 0.4em)[#strong[{_text(number + '. ' + step.title.render(lang))}]]"]
+    if step.text is not None:
+        out.append(f"#pad(left: {1 + depth}em)[{_text(step.text.render(lang))}]")
+    for line in step.math:
+        out.append(f"#pad(left: {1.5 + depth}em)[{_math(line)}]")
+    if step.table is not None:
+        cols = len(step.table.columns)
+        cells = [f"[#strong[{_text(c.render(lang))}]]" for c in step.table.columns]
+        for row in step.table.rows:
+            cells += [f"[{_text(c.render(lang) if hasattr(c, 'render') else str(c))}]" for c in row]
+        out.append(f"#pad(left: {1 + depth}em)[#table(columns: {cols}, stroke: 0.4pt + luma(180), inset: 4pt, "
+                   + ", ".join(cells) + ")]")
+    if step.result is not None and not step.children:
+        out.append(f"#pad(left: {1 + depth}em)[⇒ #strong[{_text(show_value(step.result))}]]")
+    return out
+
+
+def exercise_section(solution: Solution, lang: str, level: int = 2) -> list[str]:
+    ex = solution.exercise
+    title = ex.title.render(lang)
+    heading = "=" * level
+    out = [f"{heading} {_text(ex.id + (' · ' + title if title else ''))}"]
+    statement = ex.statement.render(lang)
+    if statement:
+        out.append(f"#block(fill: luma(245), inset: 8pt, radius: 3pt, width: 100%)[{_text(statement)}]")
+    out.append(f"{heading}= {_text(Msg('head.plan').render(lang))}")
+    out += [f"- {_text(item.render(lang))}" for item in solution.plan]
+    out.append(f"{heading}= {_text(Msg('head.steps').render(lang))}")
+    for number, depth, step in walk(solution.steps):
+        out += _step(number, depth, step, lang)
+    answers = " \\\n".join(f"#strong[{_text(p.id)}]: {_text(show_value(solution.answers[p.id]))}" for p in ex.ask)
+    out.append(f"#block(stroke: 0.8pt + rgb(\"#2a7a4b\"), inset: 8pt, radius: 3pt, width: 100%)"
+               f"[#strong[{_text(Msg('head.answers').render(lang))}] \\\n{answers}]")
+    if solution.checks:
+        lines = []
+        for c in solution.checks:
+            mark, colour = ("✓", "#2a7a4b") if c.ok else ("✗", "#b00020" if c.by != "source" else "#b36b00")
+            lines.append(f"#text(fill: rgb(\"{colour}\"))[{mark}] #strong[{_text(Msg('by.' + c.by).render(lang))}] "
+                         f"{_text('[' + c.part + '] ' + c.detail.render(lang))}")
+        body = " \\\n".join(lines)
+        out.append(f"#block(inset: (left: 4pt))[#set text(size: 9pt)\n{body}\n]")
+    return out
+
+
+def _preamble(lang: str, title: str) -> list[str]:
+    return [f"#set document(title: {S(title)})",
+            '#set page(paper: "a4", margin: (x: 2cm, y: 2cm), numbering: "1")',
+            f'#set text(size: 10pt, lang: "{lang}", font: ("Libertinus Serif", "Noto Serif CJK SC", '
+            f'"Noto Sans CJK SC", "Source Han Serif SC", "WenQuanYi Zen Hei"))',
+            "#set par(justify: false, leading: 0.6em)",
+            "#show math.equation: set text(size: 9.5pt)",
+            '#set heading(numbering: none)']
+
+
+def document(solutions: list[Solution], lang: str, booklet: bool = False, title: str | None = None) -> str:
+    """Typst source for one exercise or a booklet (title page, contents, sections by source)."""
+    title = title or Msg("pdf.booklet").render(lang)
+    out = _preamble(lang, title)
+    if booklet:
+        out += ["#align(center + horizon)[", f"#text(size: 24pt, weight: \"bold\")[{_text(title)}] \\",
+                f"#v(1em) #text(size: 11pt)[{_text(Msg('pdf.generated').render(lang))}]", "]",
+                "#pagebreak()", f"#outline(title: {S(Msg('pdf.contents').render(lang))}, depth: 2)", "#pagebreak()"]
+        groups: dict[str, list[Solution]] = {}
+        for sol in solutions:
+            src = sol.exercise.source
+            key = (f"{src.book}" + (f" — {src.chapter}" if src.chapter else "")) if src else Msg("pdf.other").render(lang)
+            groups.setdefault(key, []).append(sol)
+        for key, group in groups.items():
+            out.append(f"= {_text(key)}")
+            for sol in group:
+                out += exercise_section(sol, lang, 2)
+                out.append("#v(1.5em)")
+    else:
+        for sol in solutions:
+            out += exercise_section(sol, lang, 1)
+    return "\n".join(out) + "\n"
+
+
+def compile_pdf(source: str, lang: str, font_paths: Iterable[str] = ()) -> bytes:
+    """Compile Typst source to PDF bytes. Chinese needs a CJK font (found on the system or given)."""
+    import typst
+    fonts = list(font_paths)
+    if lang == "zh":
+        cjk = find_cjk_fonts(fonts)
+        if not cjk:
+            raise InputError(Msg("pdf.no_cjk").render("en"))
+        fonts += sorted({str(Path(f).parent) for f in cjk})
+    try:
+        return typst.compile(source.encode("utf-8"), font_paths=fonts)
+    except Exception as exc:  # a Typst error here is our bug, not the user's; say what it was
+        raise RuntimeError(f"typst could not compile the document: {exc}") from None
+
+
+def write_pdf(path: str, solutions: list[Solution], lang: str, booklet: bool = False,
+              font_paths: Iterable[str] = ()) -> None:
+    data = compile_pdf(document(solutions, lang, booklet), lang, font_paths)
+    from ..render.atomic import atomic_write_bytes
+    atomic_write_bytes(path, data)
