@@ -21,17 +21,17 @@ from solver.errors import InputError
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write a gradebook (one row per student).")
 @click.option("--gradescope", "gs_path", type=click.Path(), help="Write Gradescope results.json (a folder for a class).")
-@click.option("--pdf", "pdf", type=click.Path(dir_okay=False), help="Per-student feedback PDF (not available yet).")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False),
+              help="Per-student feedback PDF: verdicts, mistakes named, worked solutions of missed parts.")
+@click.option("--font-path", "font_paths", multiple=True, type=click.Path(exists=True),
+              help="Fonts for the PDF (Chinese needs a CJK font).")
 def main(answers: tuple[str, ...], banks: tuple[str, ...], fmt: str, lang: str, csv_path: str | None,
-         gs_path: str | None, pdf: str | None) -> None:
+         gs_path: str | None, pdf: str | None, font_paths: tuple[str, ...]) -> None:
     """Grade ANSWERS (answer files, or folders of them) against the solver's answers."""
     from .answers import answer_files, read_sheet
     from .gold import set_extra_banks
     from .grade import grade_sheet
     from .report import atomic_write, gradebook_csv, print_text, to_dict, write_gradescope
-    if pdf:
-        click.echo("error: grade --pdf is not available in this version yet", err=True)
-        sys.exit(2)
     set_extra_banks([Path(b) for b in banks])
     files = answer_files(list(answers))
     if not files:
@@ -66,6 +66,13 @@ def main(answers: tuple[str, ...], banks: tuple[str, ...], fmt: str, lang: str, 
         atomic_write(csv_path, gradebook_csv(results))
     if gs_path and results:
         write_gradescope(results, gs_path, lang)
+    if pdf and results:
+        from .pdf import write_feedback_pdf
+        try:
+            write_feedback_pdf(pdf, results, lang, font_paths)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            bad = True
     from .timeout import shutdown
     shutdown()
     sys.exit(2 if bad else 0)

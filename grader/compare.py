@@ -222,9 +222,16 @@ def _compare_matrix(parsed: Any, gold: list[list[Any]], tolerance: dict | None) 
 
 # ------------------------------------------------------------------ symbolic
 
+def _plain_symbols(e: Any) -> Any:
+    """Drop assumptions (integer, positive…) so that the student's ``k`` and the gold's ``k`` are one symbol."""
+    import sympy
+    return e.xreplace({s: sympy.Symbol(s.name) for s in e.atoms(sympy.Symbol)})
+
+
 def _symbolic_equal(a: Any, b: Any) -> str:
     """Runs in the worker: 'equal', 'different' or 'unknown'."""
     import sympy
+    a, b = _plain_symbols(a), _plain_symbols(b)
     try:
         if sympy.simplify(a - b) == 0:
             return "equal"
@@ -282,13 +289,21 @@ def _evaluate_at(e: Any, point: dict, indexed_value: Any) -> Any:
     return value if value.is_number else None
 
 
+def _sympy_number(v: Any) -> Any:
+    """A parsed number (int, Fraction, float) as a sympy number — built from the value, never from text."""
+    import sympy
+    if isinstance(v, Fraction):
+        return sympy.Rational(v.numerator, v.denominator)
+    return sympy.Integer(v) if isinstance(v, int) else sympy.Float(v)
+
+
 def _compare_expr(parsed: Any, gold: Any) -> Verdict:
     if parsed.kind not in ("expr", "int", "real"):
         return Verdict("incorrect", 0.0, [Msg("g.want_expr")])
     if gold is None:
         return Verdict("needs_review", 0.0, [Msg("g.review")])
     import sympy
-    student = parsed.value if parsed.kind == "expr" else sympy.nsimplify(parsed.value)
+    student = parsed.value if parsed.kind == "expr" else _sympy_number(parsed.value)
     ok, result = run_limited(_symbolic_equal, (student, gold), SYMBOLIC_SECONDS)
     if not ok:
         return Verdict("unparsable", 0.0, [Msg("g.timeout", s=SYMBOLIC_SECONDS)])

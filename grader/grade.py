@@ -75,7 +75,7 @@ def grade_part(gold: Gold, part_id: str, raw: Any) -> PartResult:
         for mistake, value in _mistakes(gold.exercise.id, part_id):
             if compare(parse_answer(raw, gp.expected), value, gp.expected, tolerance).verdict == "correct":
                 verdict.mistake = mistake.id
-                verdict.feedback = [Msg("g.mistake", what=mistake.message)] + verdict.feedback
+                verdict.feedback = [Msg("g.mistake", what=mistake.message)]
                 allowed = gp.part.grading.get("partial")
                 if allowed is True:
                     verdict.fraction = mistake.credit
@@ -84,7 +84,7 @@ def grade_part(gold: Gold, part_id: str, raw: Any) -> PartResult:
                 if verdict.fraction > 0:
                     verdict.verdict = "partial"
                 break
-    feedback = list(verdict.feedback) + [Plain(n) for n in getattr(parsed, "notes", [])[:2] if verdict.verdict != "correct"]
+    feedback = list(verdict.feedback)     # the parser's notes are English-only: kept out of bilingual feedback
     return PartResult(gold.exercise.id, part_id, verdict.verdict, round(points * verdict.fraction, 4), points,
                       str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake)
 
