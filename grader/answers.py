@@ -148,8 +148,27 @@ def read_sheet(path: str | Path) -> AnswerSheet:
     text = _read_text(p)
     if p.suffix.lower() in (".md", ".markdown", ".txt"):
         return sheet_from_markdown(text, str(p))
-    doc = parse_yaml(text, str(p))
+    _refuse_aliases(text, str(p))
+    try:
+        doc = parse_yaml(text, str(p))
+    except RecursionError:
+        raise InputError("the file is nested too deeply", file=str(p)) from None
     return sheet_from_data(doc.data, str(p), doc.lines)
+
+
+def _refuse_aliases(text: str, file: str) -> None:
+    """An answer file has no use for YAML aliases (``*a``), and nested ones expand exponentially ("billion
+    laughs"): refuse them before anything walks the document."""
+    import yaml
+    if "*" not in text:
+        return
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken):
+                raise InputError("YAML aliases (*name) are not allowed in an answer file", file=file,
+                                 line=token.start_mark.line + 1)
+    except yaml.YAMLError:
+        return          # parse_yaml reports the syntax error with its line
 
 
 def answer_files(paths: list[str]) -> list[Path]:

@@ -19,13 +19,24 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from solver.i18n import Msg, Plain
+from solver.i18n import Msg, Plain, Text
 
 from . import messages  # noqa: F401
 from .timeout import run_limited
 
 DEFAULT_MIN_SIG = 3
 SYMBOLIC_SECONDS = 2.0
+
+
+# The parser explains in English where reading stopped; in Chinese the reason says what was expected.
+_EXPECT_ZH = {"int": "应为一个数", "real": "应为一个数", "shape": "应为一个形状，如 28×28×32 或 [32, 28, 28]",
+              "vector": "应为一列数，如 [7, -6, 8]", "matrix": "应为一个矩阵，如 [[1, 2], [3, 4]] 或 1 2; 3 4",
+              "bool": "应为“成立”或“不成立”（true/false）", "expr": "应为一个表达式",
+              "convexpr": "应为一个卷积表达式，如 corr(delta, X)", "prose": "应为一段文字"}
+
+
+def _why(message: str, expected: str) -> Text:
+    return Text(en=message, zh=_EXPECT_ZH.get(expected, "格式无法识别"))
 
 
 @dataclass
@@ -49,16 +60,33 @@ def _sig_tolerance(value: float, sig: int) -> float:
 def numbers_match(student: Any, gold: Any, sig: int | None, tolerance: dict | None = None) -> bool:
     """Exact for exact numbers; a rounded number matches to the figures the student gave."""
     tolerance = tolerance or {}
-    s, g = float(student), float(gold)
-    if isinstance(student, (int, Fraction)) and isinstance(gold, (int, Fraction)) and sig is None:
-        return Fraction(student) == Fraction(gold)
+    if _exactly_equal(student, gold):
+        return True
+    if isinstance(student, (int, Fraction)) and isinstance(gold, (int, Fraction)) and sig is None and not tolerance:
+        return False
+    try:
+        s, g = float(student), float(gold)
+    except (OverflowError, ValueError, TypeError):      # 2^1100: no float; only an exact match counts
+        return False
     if "rel" in tolerance and abs(s - g) <= float(tolerance["rel"]) * abs(g):
         return True
     if "abs" in tolerance and abs(s - g) <= float(tolerance["abs"]):
         return True
+    if "sig" in tolerance and abs(s - g) <= _sig_tolerance(g, int(tolerance["sig"])) * (1 + 1e-9):
+        return True
     if sig is not None:
         return abs(s - g) <= _sig_tolerance(s, sig) * (1 + 1e-9)
     return math.isclose(s, g, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _exactly_equal(a: Any, b: Any) -> bool:
+    """Equal as numbers; a float (a gold ratio like 0.72) equals what it stands for to float precision."""
+    try:
+        if isinstance(a, float) or isinstance(b, float):
+            return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-300)
+        return Fraction(a) == Fraction(b)
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _sig_of(parsed: Any) -> int | None:
@@ -70,7 +98,7 @@ def compare(parsed: Any, gold: Any, expected: str, tolerance: dict | None = None
     """The verdict for one part. ``gold_sympy`` is the gold expression for symbolic parts."""
     kind = parsed.kind
     if kind == "unparsable":
-        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=Plain(parsed.message))])
+        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=_why(parsed.message, expected))])
     if expected == "prose":
         return Verdict("needs_review", 0.0, [Msg("g.review")])
     if expected == "bool":
@@ -109,7 +137,7 @@ def compare_convexpr(text: str, gold: Any) -> Verdict:
         node = parse(cleaned)
         gold_node = parse(gold["expr"])
     except ExprError as exc:
-        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=Plain(str(exc)))])
+        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=_why(str(exc), "convexpr"))])
     if isinstance(node, Eq):
         node = node.right
     from solver.conv.evaluate import Value
@@ -144,8 +172,9 @@ def _compare_number(parsed: Any, gold: Any, expected: str, tolerance: dict | Non
     if expected == "real" and sig is None and isinstance(parsed.value, float):
         sig = _decimal_sig(parsed.text)
     if numbers_match(parsed.value, gold, sig, tolerance):
-        notes = [Msg("g.rounded", sig=sig)] if sig is not None and float(parsed.value) != float(gold) else []
-        if expected == "real" and sig is not None and sig < DEFAULT_MIN_SIG and not tolerance:
+        rounded = sig is not None and not _exactly_equal(parsed.value, gold)
+        notes = [Msg("g.rounded", sig=sig)] if rounded else []
+        if rounded and sig < DEFAULT_MIN_SIG and not tolerance:     # an exact 0.72 or 1.0 is not "too few figures"
             return Verdict("partial", 0.5, [Msg("g.too_few_figures", sig=sig, want=DEFAULT_MIN_SIG)])
         return Verdict("correct", 1.0, notes)
     return Verdict("incorrect", 0.0, [])
@@ -177,6 +206,13 @@ def _lists_match(a: list[Any], b: list[Any], tolerance: dict | None) -> bool:
                                     numbers_match(x, y, None, tolerance or {"rel": 1e-6}) for x, y in zip(a, b))
 
 
+def _sort_key(v: Any) -> Any:
+    try:
+        return Fraction(v)
+    except (TypeError, ValueError, OverflowError):
+        return Fraction(0)
+
+
 def _compare_vector(parsed: Any, gold: list[Any], expected: str, tolerance: dict | None) -> Verdict:
     values = _as_list(parsed)
     if values is None:
@@ -185,7 +221,7 @@ def _compare_vector(parsed: Any, gold: list[Any], expected: str, tolerance: dict
         return Verdict("correct", 1.0)
     if expected == "shape" and len(values) == len(gold) == 3 and _lists_match(values, [gold[1], gold[2], gold[0]], None):
         return Verdict("correct", 1.0, [Msg("g.layout_hwc")])
-    if len(values) == len(gold) and sorted(map(float, values)) == sorted(map(float, gold)):
+    if len(values) == len(gold) and sorted(map(_sort_key, values)) == sorted(map(_sort_key, gold)):
         return Verdict("incorrect", 0.0, [Msg("g.layout_other")])
     if len(values) != len(gold):
         return Verdict("incorrect", 0.0, [Msg("g.length", got=len(values), want=len(gold))])
@@ -229,19 +265,33 @@ def _plain_symbols(e: Any) -> Any:
 
 
 def _symbolic_equal(a: Any, b: Any) -> str:
-    """Runs in the worker: 'equal', 'different' or 'unknown'."""
+    """Runs in the worker: 'equal' or 'different'. Random points first (milliseconds, and a difference
+    found there is certain); ``simplify`` (seconds on piecewise answers) only when the points cannot decide."""
     import sympy
     a, b = _plain_symbols(a), _plain_symbols(b)
+    quick = _points_verdict(a, b)
+    if quick != "unknown":
+        return quick
     try:
         if sympy.simplify(a - b) == 0:
             return "equal"
     except Exception:
         pass
-    return "equal" if _random_points_equal(a, b) else "different"
+    return "different"
+
+
+def _symbolic_equal_any(a: Any, golds: tuple) -> str:
+    """'equal' when ``a`` equals one of the gold forms (e.g. general M×N and the exercise's 3×3)."""
+    return "equal" if any(_symbolic_equal(a, g) == "equal" for g in golds) else "different"
 
 
 def _random_points_equal(a: Any, b: Any, trials: int = 40) -> bool:
-    """WeBWorK-style: evaluate both at random integer points; Indexed entries get pseudo-random values."""
+    return _points_verdict(a, b, trials) == "equal"
+
+
+def _points_verdict(a: Any, b: Any, trials: int = 40) -> str:
+    """WeBWorK-style: evaluate both at random integer points; Indexed entries get pseudo-random values.
+    'different' when a point tells them apart, 'equal' when enough points agree, else 'unknown'."""
     import sympy
     rng = random.Random(1234)
     symbols = sorted((a.free_symbols | b.free_symbols) - _indexed_bases(a, b), key=str)
@@ -253,15 +303,25 @@ def _random_points_equal(a: Any, b: Any, trials: int = 40) -> bool:
             table[key] = rng.randint(-9, 9) or 7
         return table[key]
 
+    agreed = 0
     for _ in range(trials):
         point = {s: rng.randint(1, 6) for s in symbols if not isinstance(s, sympy.Indexed)}
         try:
             va, vb = (_evaluate_at(e, point, indexed_value) for e in (a, b))
         except Exception:
-            return False
-        if va is None or vb is None or abs(float(va) - float(vb)) > 1e-9 * max(1.0, abs(float(vb))):
-            return False
-    return True
+            return "unknown"
+        if va is None or vb is None:
+            return "unknown"
+        if va.is_finite is not True or vb.is_finite is not True:      # a singular point: skip it
+            continue
+        try:
+            differ = abs(float(va) - float(vb)) > 1e-9 * max(1.0, abs(float(vb)))
+        except (OverflowError, TypeError, ValueError):
+            differ = bool(sympy.Ne(va, vb))
+        if differ:
+            return "different"
+        agreed += 1
+    return "equal" if agreed >= trials // 4 else "unknown"
 
 
 def _indexed_bases(a: Any, b: Any) -> set:
@@ -304,7 +364,8 @@ def _compare_expr(parsed: Any, gold: Any) -> Verdict:
         return Verdict("needs_review", 0.0, [Msg("g.review")])
     import sympy
     student = parsed.value if parsed.kind == "expr" else _sympy_number(parsed.value)
-    ok, result = run_limited(_symbolic_equal, (student, gold), SYMBOLIC_SECONDS)
+    golds = tuple(gold) if isinstance(gold, (tuple, list)) else (gold,)     # equivalent forms of the answer
+    ok, result = run_limited(_symbolic_equal_any, (student, golds), SYMBOLIC_SECONDS)
     if not ok:
         return Verdict("unparsable", 0.0, [Msg("g.timeout", s=SYMBOLIC_SECONDS)])
     if result == "equal":

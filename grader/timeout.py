@@ -10,6 +10,7 @@ Example:
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 from typing import Any, Callable
 
@@ -20,6 +21,7 @@ def _pool() -> Any:
     global _POOL
     if _POOL is None:
         _POOL = mp.get_context("fork").Pool(1)
+        atexit.register(shutdown)
     return _POOL
 
 

@@ -4,7 +4,6 @@ Exit codes: 0 success; 1 a check failed; 2 bad input (one line on stderr, no tra
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -23,6 +22,7 @@ def _fail(exc: InputError) -> None:
 
 
 def _emit(solution: Any, lang: str, fmt: str, verified: bool) -> None:
+    import json
     if fmt == "json":
         from .render.json import to_dict
         click.echo(json.dumps(to_dict(solution, lang), ensure_ascii=False))
@@ -76,6 +76,7 @@ def main() -> None:
 @click.option("--lang", type=LANGS, default="en", show_default=True)
 def list_cmd(fmt: str, lang: str) -> None:
     """The bank: id, source, title, kind."""
+    import json
     from .bank import load_bank
     try:
         bank = load_bank()
@@ -133,6 +134,7 @@ def exercise_cmd(ex_id: str, banks: tuple[str, ...], lang: str, fmt: str, no_ver
 def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed: int | None,
              pdf: str | None) -> None:
     """Exercises written by the user (a PATH may be a folder)."""
+    import json
     from .bank import exercise_files, load_file
     files: list[Path] = []
     for p in map(Path, paths):
@@ -200,6 +202,7 @@ def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify:
 @main.command("schema")
 def schema_cmd() -> None:
     """JSON Schema of the exercise file format."""
+    import json
     from .schema import exercise_schema
     click.echo(json.dumps(exercise_schema(), indent=2, ensure_ascii=False))
 

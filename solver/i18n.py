@@ -11,7 +11,7 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import factory, record
 from typing import Any, Protocol
 
 LANGS = ("en", "zh")
@@ -39,12 +39,12 @@ def _localise(value: Any, lang: str) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Msg:
     """A catalogue message with its parameters; nested :class:`Msg` parameters render too."""
 
     key: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = factory(dict)
 
     def __init__(self, key: str, **params: Any) -> None:
         object.__setattr__(self, "key", key)
@@ -56,7 +56,7 @@ class Msg:
         return template.format(**{k: _localise(v, lang) for k, v in self.params.items()})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Text:
     """Text written in an exercise file, in one or both languages.
 
@@ -71,7 +71,7 @@ class Text:
         return self.en or self.zh
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Plain:
     """Language-neutral text (a number, a layer signature such as ``Conv2d(16→32, 3×3)``)."""
 
@@ -81,7 +81,7 @@ class Plain:
         return self.text
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Join:
     """Several renderables joined by a separator (a space in English, nothing in Chinese)."""
 
@@ -92,7 +92,7 @@ class Join:
         return sep.join(p.render(lang) for p in self.parts if p is not None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sep:
     """A list joined with the language's list separator (``; `` or ``；``)."""
 

@@ -8,8 +8,12 @@ Example:
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, Iterable
+
+
+def _is_fraction(value: Any) -> bool:
+    """Without importing ``fractions`` (a few milliseconds) unless a Fraction is around."""
+    return type(value).__name__ == "Fraction" and hasattr(value, "denominator")
 
 
 def num(value: Any) -> str:
@@ -19,7 +23,7 @@ def num(value: Any) -> str:
     if isinstance(value, int):
         text = f"{abs(value):,}".replace(",", "{,}")
         return ("-" if value < 0 else "") + text
-    if isinstance(value, Fraction):
+    if _is_fraction(value):
         if value.denominator == 1:
             return num(int(value))
         sign = "-" if value < 0 else ""
@@ -76,7 +80,7 @@ def matrix(rows: Any, env: str = "bmatrix") -> str:
 
 def entry(value: Any) -> str:
     """One matrix entry: numbers by :func:`num`, anything else (sympy) by its ``_latex`` if it has one."""
-    if isinstance(value, (int, float, Fraction)) or value is None:
+    if isinstance(value, (int, float)) or _is_fraction(value) or value is None:
         return num(value) if value is not None else r"-\infty"
     try:
         import sympy

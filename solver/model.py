@@ -12,7 +12,7 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .record import factory, record
 from typing import Any
 
 from .i18n import Text
@@ -25,26 +25,26 @@ GRADING_KEYS = ("tolerance", "partial", "mistakes")   # read by the grader, comm
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     book: str = ""
     chapter: str = ""
     number: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Part:
     """One asked part: ``quantity`` names what is asked; ``options`` holds kind-specific keys."""
 
     id: str
     quantity: str
     points: float = 1.0
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = factory(dict)
     index: int = 0
-    grading: dict[str, Any] = field(default_factory=dict)   # tolerance {rel|abs|sig}, partial (credit), mistakes
+    grading: dict[str, Any] = factory(dict)   # tolerance {rel|abs|sig}, partial (credit), mistakes
 
 
-@dataclass
+@record
 class Exercise:
     id: str
     kind: str
@@ -53,7 +53,7 @@ class Exercise:
     title: Text = Text()
     statement: Text = Text()
     source: Source | None = None
-    source_answer: dict[str, Any] = field(default_factory=dict)
+    source_answer: dict[str, Any] = factory(dict)
     notes: Text | None = None
     doc: Document | None = None
 
@@ -86,7 +86,7 @@ def check_keys(doc: Document, mapping: dict, allowed: tuple[str, ...], path: tup
 
 
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
-_CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
+_CJK_GAP: Any = None
 
 
 def unfold_cjk(text: str) -> str:
@@ -95,6 +95,11 @@ def unfold_cjk(text: str) -> str:
     >>> unfold_cjk("输入为 16×28×28。 计算该层")
     '输入为 16×28×28。计算该层'
     """
+    global _CJK_GAP
+    if not any("\u2e80" <= ch <= "\uffef" for ch in text):
+        return text
+    if _CJK_GAP is None:        # compiled on first use: the character classes cost milliseconds
+        _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
     return _CJK_GAP.sub("", text)
 
 

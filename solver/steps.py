@@ -12,13 +12,13 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import factory, record
 from typing import Any
 
 from .i18n import Renderable
 
 
-@dataclass
+@record
 class Table:
     """A table of a step: column headers and rows of cells (text or LaTeX-free strings)."""
 
@@ -26,20 +26,20 @@ class Table:
     rows: list[list[Any]]
 
 
-@dataclass
+@record
 class Step:
     """One step: title, explanation, math lines (LaTeX), result, the rule that made it, sub-steps."""
 
     title: Renderable
     text: Renderable | None = None
-    math: list[str] = field(default_factory=list)
+    math: list[str] = factory(list)
     result: Any = None
     rule: str = ""
     table: Table | None = None
-    children: list["Step"] = field(default_factory=list)
+    children: list["Step"] = factory(list)
 
 
-@dataclass
+@record
 class Check:
     """One independent verification of one part (``by``: torch, sympy, source, closed-form…)."""
 
@@ -49,7 +49,7 @@ class Check:
     detail: Renderable
 
 
-@dataclass
+@record
 class Solution:
     """Everything a renderer needs; ``answers`` maps part id → JSON-ready value."""
 
@@ -57,8 +57,8 @@ class Solution:
     plan: list[Renderable]
     steps: list[Step]
     answers: dict[str, Any]
-    checks: list[Check] = field(default_factory=list)
-    context: dict[str, Any] = field(default_factory=dict)   # what verifiers need; never rendered
+    checks: list[Check] = factory(list)
+    context: dict[str, Any] = factory(dict)   # what verifiers need; never rendered
 
     @property
     def ok(self) -> bool:

@@ -10,7 +10,7 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import factory, record
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +51,14 @@ def format_path(path: Path_) -> str:
     return out
 
 
-@dataclass
+@record
 class Document:
     """Parsed data of one file with the line (1-based) where each field starts."""
 
     data: Any
     file: str
-    lines: dict[Path_, int] = field(default_factory=dict)
-    texts: dict[Path_, str] = field(default_factory=dict)   # scalars as written (``24.10``, not 24.1)
+    lines: dict[Path_, int] = factory(dict)
+    texts: dict[Path_, str] = factory(dict)   # scalars as written (``24.10``, not 24.1)
 
     def line_of(self, path: Path_) -> int | None:
         """Line of ``path`` or of its nearest ancestor that has one."""

@@ -59,6 +59,6 @@ register({
                          "torch 计算反例，两边确实不相等"),
     "id.check.counter_bad": ("torch evaluates the counterexample and finds the sides equal",
                              "torch 计算反例，两边却相等"),
-    "id.range.defined": ("Of {n} combinations of sizes, {d} have both sides defined; ", "在 {n} 种尺寸组合中，有 {d} 种两边都有定义；"),
-    "id.range.cut": ("(only the first {n} of {total} combinations are checked) ", "（只检验了 {total} 种组合中的前 {n} 种）"),
+    "id.range.defined": ("Of {n} combinations of sizes, {d} have both sides defined;", "在 {n} 种尺寸组合中，有 {d} 种两边都有定义；"),
+    "id.range.cut": ("(only the first {n} of {total} combinations are checked)", "（只检验了 {total} 种组合中的前 {n} 种）"),
 })

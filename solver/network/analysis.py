@@ -13,7 +13,7 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..record import factory, record
 from math import prod
 
 from ..errors import InputError
@@ -24,12 +24,12 @@ from .receptive import IDENTITY, Window
 SPATIAL_NAMES = {1: ("L",), 2: ("H", "W")}
 
 
-@dataclass
+@record
 class LayerAnalysis:
     layer: Layer
     in_shape: tuple[int, ...]
     out_shape: tuple[int, ...]
-    sizes: list[sizes.SizeCalc] = field(default_factory=list)
+    sizes: list[sizes.SizeCalc] = factory(list)
     params: int = 0
     macs: int = 0
     windows: tuple[Window, ...] | None = None    # per spatial dimension; None: RF undefined from here on
@@ -38,7 +38,7 @@ class LayerAnalysis:
     jump: tuple[int, ...] | None = None
 
 
-@dataclass
+@record
 class NetworkAnalysis:
     input_shape: tuple[int, ...]
     layers: list[LayerAnalysis]

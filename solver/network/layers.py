@@ -11,13 +11,13 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..record import factory, record
 from typing import Any
 
 from ..errors import InputError
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Arg:
     """One constructor argument: ``kind`` says how it is read, ``default`` what PyTorch assumes."""
 
@@ -27,12 +27,12 @@ class Arg:
     doc: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LayerType:
     name: str
     family: str          # conv, conv_transpose, max_pool, avg_pool, adaptive_pool, batch_norm, elementwise, flatten, linear
     dims: int | None     # spatial dimensions the layer works on (None: any)
-    args: dict[str, Arg] = field(default_factory=dict)
+    args: dict[str, Arg] = factory(dict)
 
 
 def _conv_args() -> dict[str, Arg]:
@@ -108,7 +108,7 @@ LAYER_TYPES: dict[str, LayerType] = {t.name: t for t in [
 SPATIAL_KINDS = {"size", "conv_padding", "padding"}
 
 
-@dataclass
+@record
 class Layer:
     """A validated layer: ``args`` holds every argument, defaults filled, spatial ones as tuples."""
 

@@ -15,11 +15,11 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 from math import prod
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Window:
     """The geometry that matters for the receptive field: kernel, stride, dilation."""
 

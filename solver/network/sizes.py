@@ -16,7 +16,7 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 
 def conv_output_size(n: int, k: int, s: int = 1, p: int = 0, d: int = 1, ceil: bool = False) -> int:
@@ -47,7 +47,7 @@ def same_padding(k: int, d: int = 1) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SizeCalc:
     """How one spatial size was obtained; ``rule`` is conv, pool, same, transposed, adaptive."""
 

@@ -11,8 +11,7 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from fractions import Fraction
+from ..record import record
 from typing import Any
 
 from .. import latex as tex
@@ -32,7 +31,7 @@ CDOT = r" \cdot "
 ROWS = r"\text{rows} \cdot "
 
 
-@dataclass
+@record
 class Network:
     name: str
     input_shape: tuple[int, ...]
@@ -409,6 +408,7 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
         what = part.options["of"]
         num, den = str(part.options["numerator"]), str(part.options["denominator"])
         a, b = _count(analyses[num].layers, what), _count(analyses[den].layers, what)
+        from fractions import Fraction
         fr = Fraction(a, b)
         line = rf"\frac{{{tex.num(a)}}}{{{tex.num(b)}}}"
         if fr.denominator == 1:

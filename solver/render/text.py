@@ -72,10 +72,14 @@ class _Doc:
         self.text.append(" " * indent + body + "\n", style=style)
 
     def flush(self) -> None:
-        if self.text.plain:
-            self.text.rstrip()
+        if not self.text.plain:
+            return
+        self.text.rstrip()
+        if self.console.is_terminal and not self.console.no_color:
             self.console.print(self.text, soft_wrap=True)
-            self.text = Text()
+        else:                      # no styles to draw: plain text, without rich's segment rendering
+            self.console.file.write(self.text.plain + "\n")
+        self.text = Text()
 
 
 def _cell(value: object, lang: str) -> str:
