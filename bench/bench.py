@@ -62,6 +62,45 @@ def whole_bank() -> None:
           f"(torch import {t_torch:.2f} s; slowest {slowest[1]} {slowest[0]:.2f} s); failed: {failed or 'none'}")
 
 
+def symbolic_growth() -> None:
+    """Identity decision time as the matrices grow (X n×n, W 3×3 and n×n), and 24.8 at its size."""
+    from solver.conv.expr import parse
+    from solver.conv.identity import _env, compare
+    node = parse("W ⊛ X = rot180(W) * X")
+    comm = parse("conv(A, B, mode=full) = conv(B, A, mode=full)")
+    rows = []
+    for n in range(2, 9):
+        t0 = time.perf_counter()
+        compare(node, _env({"X": (n, n), "W": (min(3, n), min(3, n))}))
+        t1 = time.perf_counter()
+        compare(comm, _env({"A": (n, n), "B": (n, n)}))
+        t2 = time.perf_counter()
+        rows.append(f"{n}×{n}: {1000 * (t1 - t0):.0f} ms / {1000 * (t2 - t1):.0f} ms")
+    print("identity check, W⊛X=rot180(W)*X (W 3×3) / full-conv commutativity (both n×n): " + "; ".join(rows))
+    from solver.bank import load_exercise
+    from solver.pipeline import solve_exercise
+    for ex_id in ("24.8", "24.1", "24.2-general", "24.9", "d2l-6.4-ex1", "24.6"):
+        t0 = time.perf_counter()
+        solve_exercise(load_exercise(ex_id), verify=False)
+        print(f"  solve {ex_id} (no verify): {time.perf_counter() - t0:.2f} s")
+
+
+def pdf_times() -> None:
+    from solver.bank import load_bank, load_exercise
+    from solver.pipeline import solve_exercise
+    from solver.render.typst import compile_pdf, document
+    sol = solve_exercise(load_exercise("hw-q3"), verify=True)
+    t0 = time.perf_counter()
+    compile_pdf(document([sol], "en"), "en")
+    one = time.perf_counter() - t0
+    sols = [solve_exercise(ex, verify=False) for ex in load_bank()]
+    t1 = time.perf_counter()
+    data = compile_pdf(document(sols, "en", booklet=True), "en")
+    bank = time.perf_counter() - t1
+    print(f"PDF: one exercise (hw-q3, typeset) {one:.2f} s; whole bank booklet ({len(sols)} exercises, "
+          f"{len(data) // 1024} KiB) typeset in {bank:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11)
@@ -70,6 +109,8 @@ def main() -> None:
     os.environ.setdefault("COLUMNS", "100")
     cold_start(args.exercise, args.runs)
     whole_bank()
+    symbolic_growth()
+    pdf_times()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ KINDS: dict[str, str] = {
     "identity": "solver.conv.identity:solve",
     "gradient": "solver.conv.gradient:solve",
     "rf_proof": "solver.network.proof:solve",
+    "explain": "solver.explain.solve:solve",
+    "code": "solver.code.solve:solve",
 }
 
 # kind → "module:function"; the function takes (Exercise, Solution) and returns a list of Checks.
@@ -25,6 +27,8 @@ VERIFIERS: dict[str, str] = {
     "identity": "solver.conv.verify_identity:verify",
     "gradient": "solver.conv.verify_gradient:verify",
     "rf_proof": "solver.network.proof:verify",
+    "explain": "solver.explain.solve:verify",
+    "code": "solver.code.solve:verify",
 }
 
 

@@ -113,3 +113,13 @@ def test_reference_images(name, ids):
         REFERENCE.mkdir(exist_ok=True)
         ref.write_bytes(png)
     assert _diff_ratio(png, ref.read_bytes()) < 0.02
+
+
+def test_whole_bank_booklet_compiles():
+    """Every bank exercise typesets (names such as K3, matrices, sums, cases) — the booklet of SPEC's `solve pdf --all`."""
+    from solver.bank import load_bank
+    sols = [solve_exercise(ex, verify=False) for ex in load_bank()]
+    data = compile_pdf(document(sols, "en", booklet=True), "en")
+    assert len(PdfReader(io.BytesIO(data)).pages) > len(sols) // 2
+    if HAS_CJK:
+        assert compile_pdf(document(sols[:10], "zh", booklet=True), "zh").startswith(b"%PDF")

@@ -154,10 +154,13 @@ def to_typst(latex: str) -> str:
             out.append('\\"')
             r.i += 1
         elif c.isalpha():
-            m = re.match(r"[A-Za-z]+", s[r.i:])
+            m = re.match(r"[A-Za-z]+(\d*)", s[r.i:])
             assert m
             word = m.group(0)
             r.i += len(word)
+            if m.group(1):                  # a name such as K3 or d1: Typst would read an unknown variable
+                out.append(f" {typst_string(word)} ")
+                continue
             # LaTeX letters are separate variables; Typst reads "xy" as one identifier
             out.append(" ".join(word) if len(word) > 1 else word)
         else:
