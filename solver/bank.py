@@ -28,25 +28,25 @@ def exercise_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
-def load_file(path: Path | str, *, bank: bool = False) -> Exercise:
-    """Read and validate one exercise file."""
-    return exercise_from_document(read_document(path), bank=bank)
+def load_file(path: Path | str, *, bank: bool = False, seed: int | None = None) -> Exercise:
+    """Read and validate one exercise file (variant ``seed`` if it declares parameters)."""
+    return exercise_from_document(read_document(path), bank=bank, seed=seed)
 
 
-def load_exercise(ex_id: str, extra: list[Path] | None = None) -> Exercise:
+def load_exercise(ex_id: str, extra: list[Path] | None = None, seed: int | None = None) -> Exercise:
     """The exercise with this id: built-in bank first (by file name, then by content), then ``extra`` folders."""
     folders = [bank_dir()] + list(extra or [])
     for folder in folders:
         for suffix in SUFFIXES:
             candidate = folder / f"{ex_id}{suffix}"
             if candidate.is_file():
-                ex = load_file(candidate, bank=folder == bank_dir())
+                ex = load_file(candidate, bank=folder == bank_dir(), seed=seed)
                 if ex.id == ex_id:
                     return ex
     for folder in folders:
         for path in exercise_files(folder):
             try:
-                ex = load_file(path, bank=folder == bank_dir())
+                ex = load_file(path, bank=folder == bank_dir(), seed=seed)
             except InputError:
                 continue
             if ex.id == ex_id:

@@ -37,7 +37,7 @@ def _emit(solution: Any, lang: str, fmt: str, verified: bool) -> None:
 
 
 def _seed_note(ex: Any, seed: int | None) -> None:
-    if seed is not None:
+    if seed is not None and not ex.randomised:
         click.echo(f"note: exercise {ex.id} declares no randomised parameters; --seed {seed} gives the "
                    "original numbers", err=True)
 
@@ -117,7 +117,7 @@ def exercise_cmd(ex_id: str, banks: tuple[str, ...], lang: str, fmt: str, no_ver
     """One exercise of the bank, solved step by step."""
     from .bank import load_exercise
     try:
-        ex = load_exercise(ex_id, [Path(b) for b in banks])
+        ex = load_exercise(ex_id, [Path(b) for b in banks], seed=seed)
         _seed_note(ex, seed)
         solution = _solve_one(ex, not no_verify)
     except InputError as exc:
@@ -145,7 +145,7 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
     solved = []
     for path in files:
         try:
-            ex = load_file(path)
+            ex = load_file(path, seed=seed)
             solution = _solve_one(ex, not no_verify)
             solved.append(solution)
         except InputError as exc:
@@ -190,7 +190,7 @@ def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify:
     if not ids and not all_:
         _fail(InputError("name exercise ids or use --all"))
     try:
-        exercises = load_bank() if all_ else [load_exercise(i, [Path(b) for b in banks]) for i in ids]
+        exercises = load_bank() if all_ else [load_exercise(i, [Path(b) for b in banks], seed=seed) for i in ids]
         solutions = [_solve_one(ex, not no_verify) for ex in exercises]
     except InputError as exc:
         _fail(exc)

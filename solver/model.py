@@ -19,7 +19,7 @@ from .i18n import Text
 from .yamlio import Document
 
 TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
-                  "notes", "tags")
+                  "notes", "tags", "params", "derived", "constraints")
 PART_KEYS = ("id", "quantity", "points")
 GRADING_KEYS = ("tolerance", "partial", "mistakes")   # read by the grader, common to every kind
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
@@ -56,6 +56,9 @@ class Exercise:
     source_answer: dict[str, Any] = factory(dict)
     notes: Text | None = None
     doc: Document | None = None
+    seed: int | None = None                        # the variant (None: the book's numbers)
+    values: dict[str, Any] = factory(dict)         # parameter values of this variant
+    randomised: bool = False                       # declares params
 
     def error(self, message: str, path: tuple[Any, ...] = ()):  # -> InputError
         """An input error located in this exercise's file."""
@@ -155,12 +158,30 @@ def _grading(doc: Document, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
     return {k: v for k, v in (("tolerance", tol), ("partial", partial), ("mistakes", mistakes)) if v is not None and v != []}
 
 
-def exercise_from_document(doc: Document, *, bank: bool = False) -> Exercise:
-    """Validate the envelope of an exercise file. ``bank=True`` also requires bilingual titles."""
+def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | None = None) -> Exercise:
+    """Validate the envelope of an exercise file. ``bank=True`` also requires bilingual titles.
+    ``seed`` picks a randomised variant (see :mod:`solver.variants`); None keeps the book's numbers."""
     data = doc.data
     if not isinstance(data, dict):
         raise doc.error("an exercise file must be a mapping with id, kind, given, ask")
     check_keys(doc, data, TOP_LEVEL_KEYS, ())
+    values: dict[str, Any] = {}
+    randomised = bool(data.get("params"))
+    if randomised:
+        from .variants import VariantError, draw, substitute
+        for key in ("params", "derived"):
+            if key in data and not isinstance(data[key], dict):
+                raise doc.error(f"{key} must be a mapping name → specification", (key,))
+        if "constraints" in data and not isinstance(data["constraints"], list):
+            raise doc.error("constraints must be a list of conditions", ("constraints",))
+        try:
+            values = draw(data, str(data.get("id")), seed)
+        except (VariantError, TypeError, KeyError, IndexError, ZeroDivisionError) as exc:
+            raise doc.error(str(exc), ("params",)) from None
+        data = {k: (substitute(v, values) if k not in ("params", "derived", "constraints", "id") else v)
+                for k, v in data.items()}
+        if seed is not None:
+            data.pop("source_answer", None)     # the book printed the answer of its own numbers only
     ex_id = _ident(doc, data.get("id"), ("id",), "id")
     kind = data.get("kind")
     if not isinstance(kind, str):
@@ -216,4 +237,5 @@ def exercise_from_document(doc: Document, *, bank: bool = False) -> Exercise:
             raise doc.error(f"'{key}' is not a part id of this exercise{_suggest(key, sorted(seen))}",
                             ("source_answer", key))
     return Exercise(id=ex_id, kind=kind, given=given, ask=parts, title=title, statement=statement,
-                    source=source, source_answer=dict(source_answer), notes=notes, doc=doc)
+                    source=source, source_answer=dict(source_answer), notes=notes, doc=doc,
+                    seed=seed if randomised else None, values=values, randomised=randomised)

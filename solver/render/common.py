@@ -44,4 +44,7 @@ def walk(steps: list[Step], prefix: str = "") -> Iterator[tuple[str, int, Step]]
 def heading(solution: Any, lang: str) -> str:
     ex = solution.exercise
     title = ex.title.render(lang)
-    return f"{ex.id} · {title}" if title else ex.id
+    ident = ex.id
+    if getattr(ex, "seed", None) is not None:
+        ident += (f"（变式 {ex.seed}）" if lang == "zh" else f" (variant {ex.seed})")
+    return f"{ident} · {title}" if title else ident

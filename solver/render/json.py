@@ -27,6 +27,7 @@ def to_dict(solution: Solution, lang: str) -> dict[str, Any]:
         "id": ex.id, "kind": ex.kind, "lang": lang,
         "title": ex.title.render(lang), "statement": ex.statement.render(lang),
         "answers": dict(solution.answers),
+        **({"seed": ex.seed, "params": ex.values} if getattr(ex, "randomised", False) else {}),
         "plan": [p.render(lang) for p in solution.plan],
         "steps": [_step(s, lang, str(i)) for i, s in enumerate(solution.steps, start=1)],
         "checks": [{"by": c.by, "part": c.part, "ok": c.ok, "detail": c.detail.render(lang)}
