@@ -59,17 +59,26 @@ _EXTRA: list[Path] = []
 
 
 def set_extra_banks(folders: list[Path]) -> None:
-    """Folders given with ``grade --bank``; clears the cache."""
-    _EXTRA[:] = list(folders)
+    """Folders given with ``grade --bank``; clears the caches when they change (gold answers and the mistake
+    values computed from them)."""
+    folders = [Path(f) for f in folders]
+    if folders == _EXTRA:
+        return
+    _EXTRA[:] = folders
     gold_for.cache_clear()
+    import sys
+    grade = sys.modules.get("grader.grade")
+    if grade is not None:
+        grade._mistakes.cache_clear()
 
 
 @lru_cache(maxsize=None)
-def gold_for(ex_id: str) -> Gold:
-    """Solve the exercise (no verification: the bank is verified by its own tests) and keep the answers."""
+def gold_for(ex_id: str, seed: int | None = None) -> Gold:
+    """Solve the exercise — variant ``seed`` if it declares parameters — and keep the answers (no verification:
+    the bank is verified by its own tests)."""
     from solver.bank import load_exercise
     from solver.pipeline import solve_exercise
-    ex = load_exercise(ex_id, _EXTRA)
+    ex = load_exercise(ex_id, _EXTRA, seed=seed)
     solution = solve_exercise(ex, verify=False)
     parts = {}
     for p in ex.ask:

@@ -5,10 +5,11 @@ Example:
     >>> from grader.answers import AnswerSheet
     >>> r = grade_sheet(AnswerSheet("s1", "s1.yaml", {"hw-q3": {"params": "4,608", "macs": "3.61M"}}))
     >>> [(p.part, p.verdict, p.mistake) for p in r.parts][:2]
-    [('shape', 'missing', None), ('params', 'incorrect', 'bias_forgotten')]
+    [('shape', 'missing', None), ('params', 'partial', 'bias_forgotten')]
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -54,11 +55,19 @@ class SheetResult:
 
 
 @lru_cache(maxsize=4096)
-def _mistakes(ex_id: str, part_id: str) -> tuple:
-    return tuple(mistaken_answers(gold_for(ex_id), part_id))
+def _mistakes(ex_id: str, part_id: str, seed: int | None = None) -> tuple:
+    return tuple(mistaken_answers(gold_for(ex_id, seed), part_id))
 
 
 def _gold_sympy(gold: Gold, part_id: str) -> Any:
+    """The gold forms of a symbolic part, computed once per gold (kept on the cached :class:`Gold`)."""
+    cache = gold.__dict__.setdefault("_sympy_forms", {})
+    if part_id not in cache:
+        cache[part_id] = _gold_forms(gold, part_id)
+    return cache[part_id]
+
+
+def _gold_forms(gold: Gold, part_id: str) -> Any:
     ctx = gold.solution.context
     expr = ctx.get("sympy_answers", {}).get(part_id)
     if expr is None:
@@ -71,17 +80,19 @@ def _gold_sympy(gold: Gold, part_id: str) -> Any:
     return (expr, concrete) if concrete != expr else expr
 
 
-def grade_part(gold: Gold, part_id: str, raw: Any) -> PartResult:
+def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = ()) -> PartResult:
     gp = gold.parts[part_id]
     points = gp.part.points
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return PartResult(gold.exercise.id, part_id, "missing", 0.0, points, "", [Msg("g.missing")])
     parsed = parse_answer(raw, gp.expected if gp.expected not in ("convexpr", "expr_matrix") else "prose")
     tolerance = gp.part.grading.get("tolerance")
-    verdict: Verdict = compare(parsed, gp.value, gp.expected, tolerance, _gold_sympy(gold, part_id))
+    symbolic = gp.expected in ("expr", "convexpr")
+    verdict: Verdict = compare(copy.copy(parsed), gp.value, gp.expected, tolerance,
+                               _gold_sympy(gold, part_id) if symbolic else None)
     if verdict.verdict == "incorrect" and verdict.mistake is None:
-        for mistake, value in _mistakes(gold.exercise.id, part_id):
-            if compare(parse_answer(raw, gp.expected), value, gp.expected, tolerance).verdict == "correct":
+        for mistake, value in _mistakes(gold.exercise.id, part_id, gold.exercise.seed):     # parsed once: compare gets a copy
+            if compare(copy.copy(parsed), value, gp.expected, tolerance).verdict == "correct":
                 verdict.mistake = mistake.id
                 verdict.feedback = [Msg("g.mistake", what=mistake.message)]
                 allowed = gp.part.grading.get("partial")
@@ -92,18 +103,51 @@ def grade_part(gold: Gold, part_id: str, raw: Any) -> PartResult:
                 if verdict.fraction > 0:
                     verdict.verdict = "partial"
                 break
+    if verdict.verdict == "incorrect" and verdict.mistake is None and gold.exercise.randomised:
+        other = _other_variant(gold, part_id, raw, other_seeds)
+        if other is not None:
+            verdict.mistake = "other_variant"
+            verdict.feedback = [Msg("g.book_variant") if other == "book" else Msg("g.other_variant", n=other)]
     feedback = list(verdict.feedback)     # the parser's notes are English-only: kept out of bilingual feedback
     return PartResult(gold.exercise.id, part_id, verdict.verdict, round(points * verdict.fraction, 4), points,
                       str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake)
 
 
-def grade_sheet(sheet: AnswerSheet) -> SheetResult:
-    """Every part of every exercise the sheet answers (missing parts score 0); unknown ids are reported."""
+def _other_variant(gold: Gold, part_id: str, raw: Any, other_seeds: tuple) -> Any:
+    """'book' or the seed of another variant whose answer this is (a shared or copied answer)."""
+    gp = gold.parts[part_id]
+    for seed in (None,) + tuple(s for s in other_seeds if s != gold.exercise.seed)[:50]:
+        try:
+            other = gold_for(gold.exercise.id, seed).parts[part_id]
+        except (InputError, KeyError):
+            continue
+        if other.value == gp.value:
+            continue
+        if compare(parse_answer(raw, other.expected), other.value, other.expected).verdict == "correct":
+            return "book" if seed is None else seed
+    return None
+
+
+def sheet_seed(sheet: AnswerSheet, derive: bool = False) -> int | None:
+    """The variant of a sheet: its ``seed``; else, with ``derive``, the one derived from the student id (as
+    ``solve pdf --class`` does); else None, the book's numbers."""
+    if sheet.seed is not None:
+        return sheet.seed
+    from solver.variants import seed_for_student
+    return seed_for_student(sheet.student) if derive else None
+
+
+def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: tuple = ()) -> SheetResult:
+    """Every part of every exercise the sheet answers (missing parts score 0); unknown ids are reported.
+    Randomised exercises are graded against the sheet's variant (:func:`sheet_seed`)."""
     results: list[PartResult] = []
     problems: list[Any] = []
+    seed = sheet_seed(sheet, derive_seed)
     for ex_id, answers in sheet.answers.items():
         try:
             gold = gold_for(ex_id)
+            if gold.exercise.randomised and seed is not None:
+                gold = gold_for(ex_id, seed)
         except InputError:
             problems.append(Msg("g.unknown_exercise", id=ex_id))
             continue
@@ -114,5 +158,5 @@ def grade_sheet(sheet: AnswerSheet) -> SheetResult:
             if part_id not in gold.parts:
                 problems.append(Msg("g.unknown_part", ex=ex_id, part=part_id))
         for part_id in gold.parts:
-            results.append(grade_part(gold, part_id, answers.get(part_id)))
-    return SheetResult(sheet.student, sheet.file, results, problems, sheet.seed)
+            results.append(grade_part(gold, part_id, answers.get(part_id), other_seeds))
+    return SheetResult(sheet.student, sheet.file, results, problems, seed)

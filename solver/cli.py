@@ -183,12 +183,18 @@ def _guess_id(path: Path) -> str:
 @click.option("--bank", "banks", multiple=True, type=click.Path(file_okay=False, exists=True))
 @click.option("--font-path", "font_paths", multiple=True, type=click.Path(exists=True),
               help="A folder (or file) with fonts; Chinese needs a CJK font.")
+@click.option("--class", "roster", type=click.Path(dir_okay=False, exists=True),
+              help="A roster CSV (column 'student', or the first column): one sheet and one answer key per student "
+                   "in the folder given with -o, each student's variant derived from their id.")
 def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify: bool, seed: int | None,
-            banks: tuple[str, ...], font_paths: tuple[str, ...]) -> None:
+            banks: tuple[str, ...], font_paths: tuple[str, ...], roster: str | None) -> None:
     """Worked-solution PDF: the given exercises, or a booklet of the whole bank with --all."""
     from .bank import load_bank, load_exercise
     if not ids and not all_:
         _fail(InputError("name exercise ids or use --all"))
+    if roster:
+        _class_sheets(roster, ids, all_, lang, output, no_verify, [Path(b) for b in banks], font_paths)
+        return
     try:
         exercises = load_bank() if all_ else [load_exercise(i, [Path(b) for b in banks], seed=seed) for i in ids]
         solutions = [_solve_one(ex, not no_verify) for ex in exercises]
@@ -197,6 +203,53 @@ def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify:
     _write_pdf(output, solutions, lang, booklet=all_ or len(solutions) > 1, font_paths=font_paths)
     click.echo(f"wrote {output} ({len(solutions)} exercise{'s' if len(solutions) != 1 else ''})", err=True)
     sys.exit(0 if all(s.ok for s in solutions) else 1)
+
+
+def _read_roster(path: str) -> list[str]:
+    import csv
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(InputError(f"cannot read the roster: {exc}", file=path))
+    if not rows:
+        _fail(InputError("the roster is empty", file=path))
+    header = [h.strip().lower() for h in rows[0]]
+    column = header.index("student") if "student" in header else 0
+    body = rows[1:] if "student" in header or "id" in header else rows
+    students = [r[column].strip() for r in body if len(r) > column and r[column].strip()]
+    if not students:
+        _fail(InputError("no student ids in the roster", file=path))
+    return students
+
+
+def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, folder: str, no_verify: bool,
+                  banks: list[Path], font_paths: tuple[str, ...]) -> None:
+    """One exercise sheet and one answer key per student; seeds derived from the student ids."""
+    import json
+
+    from .bank import exercise_files, bank_dir, load_exercise
+    from .render.atomic import atomic_write_bytes
+    from .render.typst import compile_pdf, document, sheet_document
+    from .variants import seed_for_student
+    all_ids = [p.stem for p in exercise_files(bank_dir())] if all_ else list(ids)
+    out = Path(folder)
+    index = []
+    for student in _read_roster(roster):
+        seed = seed_for_student(student)
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in student)
+        try:
+            exercises = [load_exercise(i, banks, seed=seed) for i in all_ids]
+            solutions = [_solve_one(ex, not no_verify) for ex in exercises]
+            sheet = compile_pdf(sheet_document(exercises, lang, student, seed), lang, font_paths)
+            key = compile_pdf(document(solutions, lang, booklet=False), lang, font_paths)
+        except InputError as exc:
+            _fail(exc)
+        atomic_write_bytes(out / f"{safe}.pdf", sheet)
+        atomic_write_bytes(out / f"{safe}-key.pdf", key)
+        index.append({"student": student, "seed": seed, "sheet": f"{safe}.pdf", "key": f"{safe}-key.pdf"})
+    atomic_write_bytes(out / "class.json", json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8"))
+    click.echo(f"wrote {len(index)} sheets and answer keys to {out}", err=True)
 
 
 @main.command("schema")

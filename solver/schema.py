@@ -104,6 +104,13 @@ def exercise_schema() -> dict[str, Any]:
                     "mistakes": {"type": "array", "items": {"type": "object", "required": ["value", "message"],
                                                             "properties": {"value": {}, "message": TEXT,
                                                                            "credit": {"type": "number"}}}}}}},
+            "params": {"type": "object", "description": "randomised variants: name → {default, choices | range [+step] "
+                       "| matrix [r, c] + range | vector n + range}; refer to them as \"{name}\"",
+                       "additionalProperties": {"type": "object", "required": ["default"]}},
+            "derived": {"type": "object", "additionalProperties": {"type": "string"},
+                        "description": "name → arithmetic expression of the params"},
+            "constraints": {"type": "array", "items": {"type": "string"},
+                            "description": "conditions every variant satisfies, e.g. \"n - k + 2 * p >= 1\""},
             "source_answer": {"type": "object", "description": "part id → printed value, or {value, sig|rel|abs|layout}"},
         },
         "$defs": {"layer": layer_schema()},

@@ -180,10 +180,10 @@ def test_unknown_id_is_one_line_and_exit_2():
     assert line.startswith("error: ") and "no-such-exercise" in line and "solve list" in line
 
 
-def test_seed_prints_a_note_and_still_solves():
-    result = run("exercise", "hw-q3", "--seed", "3", "--format", "json")
+def test_seed_on_an_exercise_without_parameters_prints_a_note_and_still_solves():
+    result = run("exercise", "hw-q2", "--seed", "3", "--format", "json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["id"] == "hw-q3"
+    assert json.loads(result.stdout)["id"] == "hw-q2"
     assert "--seed 3" in result.stderr
 
 

@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 from .. import messages  # noqa: F401
 from ..errors import InputError
-from ..i18n import Msg, register
+from ..i18n import Msg, Plain, register
 from ..steps import Solution, Step
 from .common import show_value, walk
 from .typst_math import to_typst, typst_string as S
@@ -35,6 +35,11 @@ register({
                    "--font-path DIR", "中文 PDF 需要中日韩字体：请安装（Debian：apt-get install fonts-noto-cjk），或用 "
                    "--font-path 指定字体目录"),
     "pdf.other": ("Other exercises", "其他习题"),
+    "pdf.sheet": ("Exercise sheet — {student}", "练习题 —— {student}"),
+    "pdf.key": ("Answer key — {student}", "参考答案 —— {student}"),
+    "pdf.sheet.how": ("Your variant is {seed}. Write your answers in a file with “student: {student}” and “seed: {seed}”, "
+                      "one section per exercise, e.g.", "你的变式编号为 {seed}。答案文件中请写上“student: {student}”与"
+                      "“seed: {seed}”，每道题一节，例如："),
 })
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"),
@@ -139,6 +144,21 @@ def document(solutions: list[Solution], lang: str, booklet: bool = False, title:
     else:
         for sol in solutions:
             out += exercise_section(sol, lang, 1)
+    return "\n".join(out) + "\n"
+
+
+def sheet_document(exercises: list, lang: str, student: str, seed: int) -> str:
+    """A student's exercise sheet: statements of their variant and how to hand in answers (no solutions)."""
+    out = _preamble(lang, Msg("pdf.sheet", student=student).render(lang))
+    out.append(f"= {_text(Msg('pdf.sheet', student=student).render(lang))}")
+    example = f"student: {student}\nseed: {seed}\nanswers:\n  \"{exercises[0].id}\": {{{exercises[0].ask[0].id}: ...}}"
+    out.append(f"{_text(Msg('pdf.sheet.how', student=student, seed=Plain(str(seed))).render(lang))}")
+    out.append(f"#block(fill: luma(245), inset: 6pt)[#raw({S(example)}, lang: \"yaml\")]")
+    for ex in exercises:
+        title = ex.title.render(lang)
+        out.append(f"== {_text(ex.id + (' · ' + title if title else ''))}")
+        out.append(_text(ex.statement.render(lang)))
+        out.append("- " + " \\\n".join(_text(f"{p.id}: ") for p in ex.ask))
     return "\n".join(out) + "\n"
 
 
