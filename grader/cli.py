@@ -21,12 +21,15 @@ from solver.errors import InputError
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write a gradebook (one row per student).")
 @click.option("--gradescope", "gs_path", type=click.Path(), help="Write Gradescope results.json (a folder for a class).")
+@click.option("--variants", is_flag=True,
+              help="When a file gives no seed, grade randomised exercises against the variant derived from the "
+                   "student id (as `solve pdf --class` made them); without it, the book's numbers.")
 @click.option("--pdf", "pdf", type=click.Path(dir_okay=False),
               help="Per-student feedback PDF: verdicts, mistakes named, worked solutions of missed parts.")
 @click.option("--font-path", "font_paths", multiple=True, type=click.Path(exists=True),
               help="Fonts for the PDF (Chinese needs a CJK font).")
 def main(answers: tuple[str, ...], banks: tuple[str, ...], fmt: str, lang: str, csv_path: str | None,
-         gs_path: str | None, pdf: str | None, font_paths: tuple[str, ...]) -> None:
+         gs_path: str | None, variants: bool, pdf: str | None, font_paths: tuple[str, ...]) -> None:
     """Grade ANSWERS (answer files, or folders of them) against the solver's answers."""
     from .answers import answer_files, read_sheet
     from .gold import set_extra_banks
@@ -42,30 +45,48 @@ def main(answers: tuple[str, ...], banks: tuple[str, ...], fmt: str, lang: str, 
     err_console = Console(stderr=True, highlight=False)
     results = []
     bad = False
+    sheets = []
+    for path in files:                       # read everything first: the class's variants flag shared answers
+        try:
+            sheets.append(read_sheet(path))
+        except InputError as exc:
+            bad = True
+            click.echo(f"error: {exc}", err=True)
+            if fmt == "json":
+                click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
+    from .grade import sheet_seed
+    class_seeds = tuple(sorted({s for s in (sheet_seed(sh, variants) for sh in sheets) if s is not None}))
     from rich.progress import Progress
-    with Progress(console=err_console, transient=True, disable=len(files) < 2 or not err_console.is_terminal) as bar:
-        task = bar.add_task("grading", total=len(files))
-        for path in files:
+    with Progress(console=err_console, transient=True, disable=len(sheets) < 2 or not err_console.is_terminal) as bar:
+        task = bar.add_task("grading", total=len(sheets))
+        for sheet in sheets:
             try:
-                sheet = read_sheet(path)
-                result = grade_sheet(sheet)
+                result = grade_sheet(sheet, derive_seed=variants, other_seeds=class_seeds)
             except InputError as exc:
                 bad = True
                 click.echo(f"error: {exc}", err=True)
                 if fmt == "json":
-                    click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
+                    click.echo(json.dumps({"file": sheet.file, "error": str(exc)}, ensure_ascii=False))
                 bar.advance(task)
                 continue
             results.append(result)
+            if result.problems:          # unknown exercise or part ids: graded without them, reported, exit 2
+                bad = True
+                for problem in result.problems:
+                    click.echo(f"error: {sheet.file}: {problem.render('en')}", err=True)
             if fmt == "json":
                 click.echo(json.dumps(to_dict(result, lang), ensure_ascii=False))
             else:
                 print_text(result, lang, console)
             bar.advance(task)
-    if csv_path:
-        atomic_write(csv_path, gradebook_csv(results))
-    if gs_path and results:
-        write_gradescope(results, gs_path, lang)
+    try:
+        if csv_path:
+            atomic_write(csv_path, gradebook_csv(results))
+        if gs_path and results:
+            write_gradescope(results, gs_path, lang, single=len(files) == 1)
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or csv_path or gs_path}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
     if pdf and results:
         from .pdf import write_feedback_pdf
         try:

@@ -96,9 +96,10 @@ def gradescope(result: SheetResult, lang: str) -> dict[str, Any]:
                       for p in result.parts]}
 
 
-def write_gradescope(results: list[SheetResult], target: str, lang: str) -> None:
-    """One sheet: ``target`` is the results.json. Several: ``target`` is a folder with ``<student>/results.json``."""
-    if len(results) == 1:
+def write_gradescope(results: list[SheetResult], target: str, lang: str, single: bool | None = None) -> None:
+    """One sheet: ``target`` is the results.json. Several: ``target`` is a folder with ``<student>/results.json``.
+    ``single=False`` (a class was graded) writes the folder even when only one sheet could be graded."""
+    if len(results) == 1 and single is not False:
         atomic_write(target, json.dumps(gradescope(results[0], lang), ensure_ascii=False, indent=2))
         return
     for r in results:

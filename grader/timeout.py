@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import os
 from typing import Any, Callable
 
 _POOL: Any = None
+_OWNER: int | None = None       # the process that started the worker: a forked child starts its own
 
 
 def _pool() -> Any:
-    global _POOL
-    if _POOL is None:
+    global _POOL, _OWNER
+    if _POOL is None or _OWNER != os.getpid():
         _POOL = mp.get_context("fork").Pool(1)
+        _OWNER = os.getpid()
         atexit.register(shutdown)
     return _POOL
 
@@ -42,6 +45,6 @@ def run_limited(fn: Callable[..., Any], args: tuple, seconds: float = 1.0) -> tu
 
 def shutdown() -> None:
     global _POOL
-    if _POOL is not None:
+    if _POOL is not None and _OWNER == os.getpid():
         _POOL.terminate()
-        _POOL = None
+    _POOL = None
