@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from solver.errors import InputError
@@ -80,11 +81,15 @@ def _gold_forms(gold: Gold, part_id: str) -> Any:
     return (expr, concrete) if concrete != expr else expr
 
 
-def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = ()) -> PartResult:
+def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base_dir: Any = None) -> PartResult:
     gp = gold.parts[part_id]
     points = gp.part.points
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return PartResult(gold.exercise.id, part_id, "missing", 0.0, points, "", [Msg("g.missing")])
+    if gp.part.quantity == "program":       # a program: run in the sandbox and compared with the reference
+        return _grade_program(gold, part_id, raw, base_dir)
+    if gold.exercise.kind == "explain":
+        return _grade_explanation(gold, part_id, raw)
     parsed = parse_answer(raw, gp.expected if gp.expected not in ("convexpr", "expr_matrix") else "prose")
     tolerance = gp.part.grading.get("tolerance")
     symbolic = gp.expected in ("expr", "convexpr")
@@ -111,6 +116,29 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = ()) -> P
     feedback = list(verdict.feedback)     # the parser's notes are English-only: kept out of bilingual feedback
     return PartResult(gold.exercise.id, part_id, verdict.verdict, round(points * verdict.fraction, 4), points,
                       str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake)
+
+
+def _grade_program(gold: Gold, part_id: str, raw: Any, base_dir: Any) -> PartResult:
+    """``quantity: program``: inline code, or a ``.py`` file named relative to the answer file's folder."""
+    from .sandbox import grade_program
+    gp = gold.parts[part_id]
+    share = gp.part.grading.get("partial")
+    verdict = grade_program(raw, gold.exercise, base_dir, spec=gold.solution.context.get("spec"),
+                            partial=share if isinstance(share, (int, float)) and not isinstance(share, bool) else None)
+    text = raw.strip() if isinstance(raw, str) else str(raw)
+    shown = text if "\n" not in text else f"<program, {len(text.splitlines())} lines>"
+    return PartResult(gold.exercise.id, part_id, verdict.verdict, round(gp.part.points * verdict.fraction, 4),
+                      gp.part.points, shown[:200], list(verdict.feedback), verdict.mistake)
+
+
+def _grade_explanation(gold: Gold, part_id: str, raw: Any) -> PartResult:
+    """Prose: key points covered (both languages), scored by coverage, always ``needs_review``."""
+    from .rubric import grade_prose
+    gp = gold.parts[part_id]
+    points = gold.solution.context.get("points", {}).get(part_id) or gold.exercise.given.get("points", [])
+    verdict = grade_prose(str(raw), points)
+    return PartResult(gold.exercise.id, part_id, verdict.verdict, round(gp.part.points * verdict.fraction, 4),
+                      gp.part.points, str(raw).strip()[:200], list(verdict.feedback), verdict.mistake)
 
 
 def _other_variant(gold: Gold, part_id: str, raw: Any, other_seeds: tuple) -> Any:
@@ -158,5 +186,5 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
             if part_id not in gold.parts:
                 problems.append(Msg("g.unknown_part", ex=ex_id, part=part_id))
         for part_id in gold.parts:
-            results.append(grade_part(gold, part_id, answers.get(part_id), other_seeds))
+            results.append(grade_part(gold, part_id, answers.get(part_id), other_seeds, Path(sheet.file).parent))
     return SheetResult(sheet.student, sheet.file, results, problems, seed)

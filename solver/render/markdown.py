@@ -35,7 +35,11 @@ def render(solution: Solution, lang: str, verified: bool = True) -> str:
     for number, depth, step in walk(solution.steps):
         out.append(f"{'#' * min(6, 4 + depth)} {number}. {escape(step.title.render(lang))}")
         out.append("")
-        if step.text is not None:
+        if step.text is not None and getattr(step.text, "verbatim", False):
+            code = step.text.render(lang)
+            fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", code)), default=0))
+            out += [f"{fence}python", code, fence, ""]
+        elif step.text is not None:
             out += [escape(step.text.render(lang)), ""]
         for line in step.math:
             out += [f"$${line}$$", ""]

@@ -109,7 +109,10 @@ def _table(doc: "_Doc", step: Step, lang: str, indent: int) -> None:
 def _step(doc: _Doc, number: str, depth: int, step: Step, lang: str) -> None:
     pad = 3 * depth
     doc.para(step.title.render(lang), pad, "bold", marker=f"{number}. ", marker_style="bold cyan")
-    if step.text is not None:
+    if step.text is not None and getattr(step.text, "verbatim", False):   # code keeps its indentation
+        for row in step.text.render(lang).split("\n"):
+            doc.line(row, pad + 3, "cyan")
+    elif step.text is not None:
         doc.para(step.text.render(lang), pad + 3)
     for line in step.math:
         block = to_block(line)

@@ -70,7 +70,9 @@ def _math(latex: str) -> str:
 
 def _step(number: str, depth: int, step: Step, lang: str) -> list[str]:
     out = [f"#block(above: 0.9em, below: 0.4em)[#strong[{_text(number + '. ' + step.title.render(lang))}]]"]
-    if step.text is not None:
+    if step.text is not None and getattr(step.text, "verbatim", False):
+        out.append(f"#pad(left: {1 + depth}em)[#raw({S(step.text.render(lang))}, block: true, lang: \"python\")]")
+    elif step.text is not None:
         out.append(f"#pad(left: {1 + depth}em)[{_text(step.text.render(lang))}]")
     for line in step.math:
         out.append(f"#pad(left: {1.5 + depth}em)[{_math(line)}]")

@@ -1,0 +1,179 @@
+"""English and Chinese wording of the programming exercises (``kind: code``) and of their grading.
+
+The keys start with ``code.``; the solver uses ``code.plan.*``, ``code.step.*``, ``code.contract.*`` and
+``code.verify.*``; the sandboxed grader (:mod:`grader.sandbox`) uses ``code.case.*``, ``code.fail.*`` and
+``code.contain.*``.
+"""
+from __future__ import annotations
+
+from ..i18n import register
+
+
+class Code:
+    """Program text (language-neutral, like :class:`solver.i18n.Plain`) that must be shown verbatim:
+    line breaks and indentation matter. ``verbatim`` lets a renderer print it as a code block."""
+
+    verbatim = True
+    language = "python"
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def render(self, lang: str) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Code) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("Code", self.text))
+
+    def __repr__(self) -> str:
+        return f"Code({self.text!r})"
+
+
+register({
+    # ---------------------------------------------------------------- solution
+    "code.plan.contract": ("Read the contract: the function's name, its arguments and what it must return.",
+                           "明确函数约定：函数名、参数以及应返回的结果。"),
+    "code.plan.reference": ("Write the reference implementation in the style of D2L (torch tensors, float32).",
+                            "按 D2L 的写法给出参考实现（torch 张量，float32）。"),
+    "code.plan.cases": ("Run it on the fixed inputs and show the results; the grader also uses {random} random "
+                        "inputs (seed {seed}).",
+                        "在固定输入上运行并给出结果；评分时另用 {random} 组随机输入（种子 {seed}）。"),
+    "code.plan.verify": ("Check the reference independently with PyTorch on every input (torch.nn.functional or "
+                         "float64 arithmetic).",
+                         "在每组输入上用 PyTorch（torch.nn.functional 或 float64 运算）独立验证参考实现。"),
+    "code.step.contract.title": ("The function to write: {signature}", "要编写的函数：{signature}"),
+    "code.step.contract.text": ("{contract} Return a torch tensor of dtype {dtype}. The grader calls the function "
+                                "on fixed and random inputs and compares shape, dtype and values (relative "
+                                "tolerance {rtol}, absolute {atol}).",
+                                "{contract}返回 dtype 为 {dtype} 的 torch 张量。评分程序在固定输入和随机输入上调用该"
+                                "函数，比较形状、dtype 和数值（相对误差 {rtol}，绝对误差 {atol}）。"),
+    "code.step.reference.title": ("Reference implementation", "参考实现"),
+    "code.step.reference.uses": ("Reference implementation (it uses {uses}, which the file must define too)",
+                                 "参考实现（其中用到 {uses}，提交的文件也须定义）"),
+    "code.step.cases.title": ("Results on the fixed inputs", "固定输入上的结果"),
+    "code.step.cases.text": ("The grader runs the fixed inputs below first, then {random} random ones.",
+                             "评分时先运行下面的固定输入，再运行 {random} 组随机输入。"),
+    "code.step.cases.none": ("The exercise gives no fixed inputs; the grader uses {random} random ones.",
+                             "本题没有固定输入；评分时使用 {random} 组随机输入。"),
+    "code.step.case.title": ("Input {n}", "输入 {n}"),
+    "code.step.case.text": ("{call} returns a {shape} tensor.", "{call} 返回形状为 {shape} 的张量。"),
+
+    # contracts, one per reference function
+    "code.contract.corr2d": (
+        "X is a 2-D tensor (h × w) and K a 2-D kernel (k_h × k_w); return the (h − k_h + 1) × (w − k_w + 1) "
+        "cross-correlation Y with Y[i, j] = Σ_a Σ_b X[i + a, j + b] · K[a, b].",
+        "X 为二维张量（h × w），K 为二维卷积核（k_h × k_w）；返回 (h − k_h + 1) × (w − k_w + 1) 的互相关结果 Y，"
+        "其中 Y[i, j] = Σ_a Σ_b X[i + a, j + b] · K[a, b]。"),
+    "code.contract.learn_kernel": (
+        "Given an input X, a target Y and a starting kernel K0, start from K = K0 and repeat steps times "
+        "K ← K − lr · ∂L/∂K, where L = Σ ((X ⋆ K) − Y)² is the summed squared error (no bias); return the learned "
+        "kernel (same shape as K0).",
+        "给定输入 X、目标 Y 和初始卷积核 K0，从 K = K0 出发，重复 steps 次 K ← K − lr · ∂L/∂K，其中 "
+        "L = Σ ((X ⋆ K) − Y)² 为平方误差之和（无偏置）；返回学到的卷积核（形状与 K0 相同）。"),
+    "code.contract.kernel_matrix": (
+        "Given a kernel K (k_h × k_w) and an input size h × w, return the (o_h·o_w) × (h·w) matrix W with "
+        "corr2d(X, K).reshape(-1) == W @ X.reshape(-1) for every h × w input X (row-major flattening; "
+        "o_h = h − k_h + 1, o_w = w − k_w + 1).",
+        "给定卷积核 K（k_h × k_w）和输入大小 h × w，返回 (o_h·o_w) × (h·w) 的矩阵 W，使得对任意 h × w 的输入 X 都有 "
+        "corr2d(X, K).reshape(-1) == W @ X.reshape(-1)（按行展平；o_h = h − k_h + 1，o_w = w − k_w + 1）。"),
+    "code.contract.derivative_kernel": (
+        "Given d ≥ 0, return the 1 × (d + 1) kernel K whose cross-correlation with samples f(0), f(1), … "
+        "gives the d-th forward difference Δ^d f (d = 1: [[−1, 1]]; d = 2: [[1, −2, 1]]).",
+        "给定 d ≥ 0，返回 1 × (d + 1) 的卷积核 K，使它与采样值 f(0), f(1), … 的互相关给出 d 阶前向差分 Δ^d f"
+        "（d = 1 时为 [[−1, 1]]；d = 2 时为 [[1, −2, 1]]）。"),
+    "code.contract.corr2d_multi_in": (
+        "X is c × h × w and K is c × k_h × k_w; cross-correlate each input channel with its kernel and add the "
+        "results: a (h − k_h + 1) × (w − k_w + 1) tensor.",
+        "X 为 c × h × w，K 为 c × k_h × k_w；每个输入通道与对应的核做互相关并把结果相加，得到 "
+        "(h − k_h + 1) × (w − k_w + 1) 的张量。"),
+    "code.contract.corr2d_multi_in_out": (
+        "X is c_i × h × w and K is c_o × c_i × k_h × k_w; return the c_o × (h − k_h + 1) × (w − k_w + 1) tensor "
+        "whose channel o is the multi-input cross-correlation of X with K[o].",
+        "X 为 c_i × h × w，K 为 c_o × c_i × k_h × k_w；返回 c_o × (h − k_h + 1) × (w − k_w + 1) 的张量，其第 o 个通道"
+        "是 X 与 K[o] 的多输入通道互相关。"),
+    "code.contract.corr2d_multi_in_out_1x1": (
+        "X is c_i × h × w and K is c_o × c_i × 1 × 1; compute the 1 × 1 convolution as one matrix "
+        "multiplication (c_o × c_i) @ (c_i × hw) and return it as a c_o × h × w tensor.",
+        "X 为 c_i × h × w，K 为 c_o × c_i × 1 × 1；用一次矩阵乘法 (c_o × c_i) @ (c_i × hw) 计算 1 × 1 卷积，"
+        "并以 c_o × h × w 的张量返回。"),
+    "code.contract.pool2d": (
+        "X is a 2-D tensor, pool_size = (p_h, p_w) and mode is 'max' or 'avg'; return the "
+        "(h − p_h + 1) × (w − p_w + 1) tensor of window maxima or means (stride 1, no padding).",
+        "X 为二维张量，pool_size = (p_h, p_w)，mode 为 'max' 或 'avg'；返回 (h − p_h + 1) × (w − p_w + 1) 的张量，"
+        "元素为各窗口的最大值或平均值（步幅 1，无填充）。"),
+
+    "code.verify.ok": ("the reference {function} agrees with {truth} on all {n} inputs ({fixed} fixed, {random} "
+                       "random)",
+                       "参考实现 {function} 在全部 {n} 组输入（{fixed} 组固定，{random} 组随机）上与 {truth} 一致"),
+    "code.verify.fail": ("the reference {function} disagrees with {truth} on {case}: largest difference {diff}",
+                         "参考实现 {function} 在{case}上与 {truth} 不一致：最大差 {diff}"),
+    "code.verify.shape": ("the reference {function} returns shape {got} on {case}, {truth} gives {want}",
+                          "参考实现 {function} 在{case}上返回形状 {got}，{truth} 给出 {want}"),
+    "code.truth.conv2d": ("torch.nn.functional.conv2d", "torch.nn.functional.conv2d"),
+    "code.truth.pool": ("torch.nn.functional.max_pool2d / avg_pool2d", "torch.nn.functional.max_pool2d / avg_pool2d"),
+    "code.truth.basis": ("conv2d of the unit images (column p of W is the response to a one at pixel p)",
+                         "单位图像的 conv2d（W 的第 p 列是像素 p 处为 1 的图像的响应）"),
+    "code.truth.moments": ("the moment conditions solved in float64 (degree < d → 0, n^d → d!)",
+                           "float64 求解的矩条件（次数 < d 的多项式 → 0，n^d → d!）"),
+    "code.truth.gradient": ("gradient descent with the gradient written out, in float64",
+                            "显式写出梯度的 float64 梯度下降"),
+
+    # ---------------------------------------------------------------- grading
+    "code.case.fixed": ("fixed input {n}", "固定输入 {n}"),
+    "code.case.random": ("random input {n} (seed {seed})", "随机输入 {n}（种子 {seed}）"),
+    "code.pass": ("All {n} inputs pass ({fixed} fixed, {random} random): shapes, dtypes and values match the "
+                  "reference.",
+                  "全部 {n} 组输入（{fixed} 组固定，{random} 组随机）通过：形状、dtype 和数值都与参考实现一致。"),
+    "code.passed": ("{k} of {n} inputs pass.", "{n} 组输入中通过 {k} 组。"),
+    "code.fail.first": ("First failing input: {case}.", "第一个未通过的输入：{case}。"),
+    "code.fail.inputs": ("Input: {inputs}", "输入：{inputs}"),
+    "code.fail.shape": ("Wrong shape: got {got}, expected {want}.", "形状错误：得到 {got}，应为 {want}。"),
+    "code.fail.off_by_one": ("Wrong shape: got {got}, expected {want} — off by one (the output size is "
+                             "h − k_h + 1).",
+                             "形状错误：得到 {got}，应为 {want}——差了一（输出大小为 h − k_h + 1）。"),
+    "code.fail.transposed": ("The result is the transpose of the expected one (rows and columns swapped).",
+                             "结果是正确结果的转置（行与列对调了）。"),
+    "code.fail.flipped": ("The result is what the kernel rotated by 180° gives: this is the mathematical "
+                          "convolution, not the cross-correlation.",
+                          "结果相当于把卷积核旋转 180° 后的结果：这是数学卷积，而不是互相关。"),
+    "code.fail.values": ("Wrong values: {n} of {total} entries differ; first at index {index}: got {got}, "
+                         "expected {want}.",
+                         "数值错误：{total} 个元素中有 {n} 个不同；第一个在下标 {index}：得到 {got}，应为 {want}。"),
+    "code.fail.expected": ("Expected: {value}", "应为：{value}"),
+    "code.fail.got": ("Got: {value}", "得到：{value}"),
+    "code.fail.dtype": ("Wrong dtype: got {got}, expected {want} (the values are right; D2L builds tensors with "
+                        "torch.zeros, which is float32).",
+                        "dtype 错误：得到 {got}，应为 {want}（数值正确；D2L 用 torch.zeros 创建张量，默认为 float32）。"),
+    "code.fail.type": ("Returned {got}; expected a torch tensor.", "返回了 {got}；应返回 torch 张量。"),
+    "code.fail.exception": ("The function raised {error}.", "函数抛出了异常 {error}。"),
+    "code.fail.not_finite": ("The result contains NaN or infinity.", "结果中含有 NaN 或无穷大。"),
+    "code.fail.too_big": ("The result is too large to compare ({n} entries).", "结果过大，无法比较（{n} 个元素）。"),
+    "code.contain.empty": ("The submission is empty.", "提交的程序为空。"),
+    "code.contain.too_long": ("The submission is larger than {kb} KB.", "提交的程序超过 {kb} KB。"),
+    "code.contain.not_found": ("The program file {file} was not found next to the answer file.",
+                               "在答案文件所在的文件夹中找不到程序文件 {file}。"),
+    "code.contain.outside": ("The program file {file} is outside the answer file's folder.",
+                             "程序文件 {file} 不在答案文件所在的文件夹内。"),
+    "code.contain.syntax": ("The file does not compile: {error} (line {line}).", "文件无法编译：{error}（第 {line} 行）。"),
+    "code.contain.missing": ("The file defines no function {function}.", "文件中没有定义函数 {function}。"),
+    "code.contain.not_callable": ("{function} is not a function.", "{function} 不是函数。"),
+    "code.contain.load_error": ("Loading the file raised {error}.", "加载文件时抛出了异常 {error}。"),
+    "code.contain.timeout": ("Stopped after {s} s: the program ran too long (an endless loop?).",
+                             "运行 {s} 秒后被终止：程序运行时间过长（是否有死循环？）。"),
+    "code.contain.memory": ("Stopped: the program needed more than {mb} MB of memory.",
+                            "已终止：程序所需内存超过 {mb} MB。"),
+    "code.contain.output": ("Stopped: the program printed more than {kb} KB.", "已终止：程序输出超过 {kb} KB。"),
+    "code.contain.blocked": ("The program tried something the grader does not allow: {what}.",
+                             "程序尝试了评分程序不允许的操作：{what}。"),
+    "code.contain.crashed": ("The program stopped abnormally ({how}).", "程序异常终止（{how}）。"),
+    "code.contain.no_result": ("The program ended before returning its results (exit code {code}).",
+                               "程序在返回结果之前就结束了（退出码 {code}）。"),
+    "code.contain.supervisor": ("The program stopped the process that supervised it; the run was discarded.",
+                                "程序终止了监控它的进程；本次运行作废。"),
+    "code.contain.internal": ("The sandbox could not run the program: {why}.", "沙箱无法运行该程序：{why}。"),
+    "code.review": ("The tests pass, but the program tried forbidden operations: a teacher should look at it.",
+                    "测试通过，但程序尝试了被禁止的操作：需要教师审阅。"),
+})
