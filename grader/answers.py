@@ -153,6 +153,15 @@ def read_sheet(path: str | Path) -> AnswerSheet:
         doc = parse_yaml(text, str(p))
     except RecursionError:
         raise InputError("the file is nested too deeply", file=str(p)) from None
+    except InputError as yaml_error:
+        if p.suffix.lower() != ".json":
+            raise
+        import json
+        try:                                   # JSON that YAML refuses (an escaped emoji: "\ud83d\ude42")
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            raise yaml_error from None
+        return sheet_from_data(data, str(p))
     return sheet_from_data(doc.data, str(p), doc.lines)
 
 

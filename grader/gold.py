@@ -65,17 +65,24 @@ def set_extra_banks(folders: list[Path]) -> None:
     if folders == _EXTRA:
         return
     _EXTRA[:] = folders
-    gold_for.cache_clear()
+    _gold_for.cache_clear()
     import sys
     grade = sys.modules.get("grader.grade")
     if grade is not None:
         grade._mistakes.cache_clear()
 
 
-@lru_cache(maxsize=None)
 def gold_for(ex_id: str, seed: int | None = None) -> Gold:
     """Solve the exercise — variant ``seed`` if it declares parameters — and keep the answers (no verification:
-    the bank is verified by its own tests)."""
+    the bank is verified by its own tests). ``gold_for(x)`` and ``gold_for(x, None)`` share one cache entry."""
+    return _gold_for(ex_id, seed)
+
+
+gold_for.cache_clear = lambda: _gold_for.cache_clear()       # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=None)
+def _gold_for(ex_id: str, seed: int | None) -> Gold:
     from solver.bank import load_exercise
     from solver.pipeline import solve_exercise
     ex = load_exercise(ex_id, _EXTRA, seed=seed)

@@ -133,10 +133,9 @@ def _grade_program(gold: Gold, part_id: str, raw: Any, base_dir: Any) -> PartRes
 
 def _grade_explanation(gold: Gold, part_id: str, raw: Any) -> PartResult:
     """Prose: key points covered (both languages), scored by coverage, always ``needs_review``."""
-    from .rubric import grade_prose
+    from .rubric import grade_explain_part
     gp = gold.parts[part_id]
-    points = gold.solution.context.get("points", {}).get(part_id) or gold.exercise.given.get("points", [])
-    verdict = grade_prose(str(raw), points)
+    verdict = grade_explain_part(gold, part_id, raw)
     return PartResult(gold.exercise.id, part_id, verdict.verdict, round(gp.part.points * verdict.fraction, 4),
                       gp.part.points, str(raw).strip()[:200], list(verdict.feedback), verdict.mistake)
 

@@ -90,7 +90,7 @@ def exercise_schema() -> dict[str, Any]:
                 "type": "object", "required": ["id", "quantity"],
                 "properties": {
                     "id": {"type": "string"}, "quantity": {"enum": list(QUANTITIES) + ["value", "equal", "identity", "jacobian", "partial",
-                                                                         "backprop", "proof"]},
+                                                                         "backprop", "proof", "explanation", "program"]},
                     "points": {"type": "number", "minimum": 0},
                     "at": {"type": ["integer", "string"], "description": "layer number from 1, or a layer name"},
                     "network": {"type": "string"}, "of": {"enum": ["params", "macs", "flops"]},
@@ -123,6 +123,13 @@ def exercise_schema() -> dict[str, Any]:
              "then": {"properties": {"given": {"type": "object", "required": ["values"], "additionalProperties": False,
                                                "properties": {"values": {"type": "object", "description":
                                                    "name → number, vector, matrix or channels×H×W list"}}}}}},
+            {"if": {"properties": {"kind": {"const": "explain"}}},
+             "then": {"properties": {"given": {"type": "object", "required": ["points"], "properties": {
+                 "points": {"type": "array", "items": {"type": "object", "required": ["id"]}},
+                 "experiment": {"oneOf": [{"type": "object", "required": ["name"]},
+                                          {"type": "array", "items": {"type": "object", "required": ["name"]}}]}}}}}},
+            {"if": {"properties": {"kind": {"const": "code"}}},
+             "then": {"properties": {"given": {"type": "object", "required": ["function", "signature", "reference"]}}}},
             {"if": {"properties": {"kind": {"enum": ["identity", "gradient"]}}},
              "then": {"properties": {"given": {"type": "object", "required": ["sizes"], "additionalProperties": False,
                                                "properties": {"sizes": {"type": "object", "additionalProperties": {

@@ -181,9 +181,9 @@ def test_unknown_id_is_one_line_and_exit_2():
 
 
 def test_seed_on_an_exercise_without_parameters_prints_a_note_and_still_solves():
-    result = run("exercise", "hw-q2", "--seed", "3", "--format", "json")
+    result = run("exercise", "d2l-6.3-wx1", "--seed", "3", "--format", "json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["id"] == "hw-q2"
+    assert json.loads(result.stdout)["id"] == "d2l-6.3-wx1"
     assert "--seed 3" in result.stderr
 
 
