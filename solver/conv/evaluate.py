@@ -243,6 +243,15 @@ def _linear_algebra(f: str, args: list[Value]) -> Value:
         if len(a[0]) != len(b):
             raise EvalError(f"mm: {len(a)}×{len(a[0])} times {len(b)}×{len(b[0])} does not fit")
         return Value(ops.matmul(a, b), 2)
+    if f == "flat":
+        if len(args) != 1 or args[0].rank not in (3, 4):
+            raise EvalError("flat takes a C×H×W input or a C_out×C_in×1×1 kernel")
+        v = args[0]
+        if v.rank == 3:
+            return Value([[e for row in channel for e in row] for channel in v.data], 2)
+        if any(len(k) != 1 or len(k[0]) != 1 for bank in v.data for k in bank):
+            raise EvalError("flat of a kernel bank needs 1×1 kernels")
+        return Value([[k[0][0] for k in bank] for bank in v.data], 2)
     if f == "vec":
         if len(args) != 1 or args[0].rank not in (1, 2):
             raise EvalError("vec takes one matrix")
@@ -331,7 +340,7 @@ def evaluate(node: Node | Eq, env: dict[str, Value], trace: list[TraceItem] | No
         if not 1 <= len(args) <= 2:
             raise EvalError(f"{f} takes an input and a window size: {f}(X, 2)")
         return _pool(node, f[:3], args[0], args[1] if len(args) > 1 else None, trace), trace
-    if f in ("mm", "vec", "toeplitz", "im2col"):
+    if f in ("mm", "vec", "toeplitz", "im2col", "flat"):
         result = _linear_algebra(f, args)
         trace.append(TraceItem(node, f, None, None, args[0].data, None, ops.Geometry(), None, result.data, []))
         return result, trace

@@ -14,7 +14,8 @@ Functions: ``corr(K, X, mode=valid|full|same, stride=, padding=, dilation=)`` (M
 first), ``conv(K, X, …)`` (mathematical convolution), ``rot180(A)``, ``rot90(A)`` (counter-clockwise),
 ``rot90(A, -1)`` or ``rot90cw(A)`` (clockwise), ``T(A)`` (transpose), ``maxpool(X, size, stride=,
 padding=)``, ``avgpool(…)``, and for convolution as a matrix product ``mm(A, B)`` (matrix product),
-``vec(A)`` (row-major column), ``toeplitz(K, rows, cols)``, ``im2col(X, kh, kw)``. Inputs are bounded (length, depth, digits), so hostile text fails fast.
+``vec(A)`` (row-major column), ``toeplitz(K, rows, cols)``, ``im2col(X, kh, kw)``, ``flat(X)`` (channels × H·W
+matrix of a C×H×W input; a 4-D 1×1 kernel becomes its C_out × C_in matrix). Inputs are bounded (length, depth, digits), so hostile text fails fast.
 
 Example:
     >>> parse("conv(W, X) = corr(rot180(W), X, mode=valid)")
@@ -32,7 +33,7 @@ MAX_DEPTH = 40
 MAX_DIGITS = 30
 
 FUNCTIONS = {"corr", "conv", "rot180", "rot90", "rot90cw", "T", "maxpool", "avgpool", "mm", "vec", "toeplitz",
-             "im2col"}
+             "im2col", "flat"}
 KEYWORDS = {"mode", "stride", "padding", "dilation"}
 MODES = {"valid", "full", "same"}
 

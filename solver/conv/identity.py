@@ -250,8 +250,8 @@ def _matrix_tex(v: Value, limit: int = 4, max_terms: int = 4) -> str:
 def solve(ex: Exercise) -> Solution:
     from . import messages_identity  # noqa: F401
     for key in ex.given:
-        if key not in ("sizes", "range"):
-            raise ex.error(f"unknown field '{key}'; given has sizes and range", ("given", key))
+        if key not in ("sizes", "range", "continuous"):
+            raise ex.error(f"unknown field '{key}'; given has sizes, range and continuous", ("given", key))
     sizes = _sizes(ex)
     nodes = {p.id: _parse(ex, p) for p in ex.ask}
     for p in ex.ask:
@@ -318,9 +318,28 @@ def solve(ex: Exercise) -> Solution:
         # a family of sizes
         if ranges:
             steps.append(_range_step(node, sizes, ranges, context, part.id))
+    if ex.given.get("continuous") is True:
+        steps.append(continuous_commutativity_step())
+        context["continuous_ok"] = steps[-1].result
     plan = [Msg("id.plan.symbols"), Msg("id.plan.expand"), Msg("id.plan.counter"), Msg("id.plan.index"),
             Msg("id.plan.verify")]
     return Solution(ex, plan, steps, answers, context=context)
+
+
+def continuous_commutativity_step() -> Step:
+    """(f ∗ g)(t) = ∫ f(τ) g(t−τ) dτ becomes ∫ g(λ) f(t−λ) dλ = (g ∗ f)(t) under λ = t − τ — the change of
+    variable done by sympy (``Integral.transform``), not written by hand."""
+    t, tau, lam = sympy.symbols("t tau lambda", real=True)
+    f, g = sympy.Function("f"), sympy.Function("g")
+    fg = sympy.Integral(f(tau) * g(t - tau), (tau, -sympy.oo, sympy.oo))
+    substituted = fg.transform(tau, (t - lam, lam))
+    gf = sympy.Integral(g(lam) * f(t - lam), (lam, -sympy.oo, sympy.oo))
+    same = substituted == gf or sympy.simplify(substituted - gf) == 0
+    return Step(Msg("id.cont.title"), text=Msg("id.cont.text", ok=Msg("id.yes" if same else "id.no")),
+                math=[rf"(f \ast g)(t) = {sympy.latex(fg)}",
+                      rf"\lambda = t - \tau:\quad {sympy.latex(fg)} = {sympy.latex(substituted)}",
+                      rf"= {sympy.latex(gf)} = (g \ast f)(t)"],
+                result=bool(same), rule="identity.continuous")
 
 
 def _range_step(node: Eq, sizes: dict[str, tuple[int, int]], ranges: dict[str, list[tuple[int, int]]],

@@ -53,6 +53,8 @@ register({
                         "顺时针旋转 90°：第一列自下而上变成第一行。"),
     "conv.op.T": ("Transpose: rows become columns.", "转置：行变成列。"),
     "conv.op.mm": ("Matrix product.", "矩阵乘积。"),
+    "conv.op.flat": ("Lay each channel out as one row (C × H·W); a bank of 1×1 kernels becomes its C_out × C_in "
+                     "weight matrix.", "把每个通道排成一行（C × H·W）；一组 1×1 卷积核变成 C_out × C_in 的权重矩阵。"),
     "conv.op.vec": ("Stack the entries row by row into one column.", "按行把元素排成一列。"),
     "conv.op.toeplitz": ("The matrix C with vec(K * X) = C · vec(X): row (k, l) holds the kernel where its window "
                          "meets X.",

@@ -95,6 +95,8 @@ def torch_evaluate(node: Node, values: dict[str, Any]) -> torch.Tensor:
         return a @ b
     if f == "vec":
         return x.reshape(-1, 1)
+    if f == "flat":
+        return x.reshape(x.shape[0], -1)
     if f == "toeplitz":
         rows, cols = int(args[1].item()), int(args[2].item())
         # column j of C is vec(corr(K, e_j)): the response to the j-th unit input, by F.conv2d

@@ -36,4 +36,6 @@ def verify(ex: Exercise, solution: Solution) -> list[Check]:
             except RuntimeError:
                 differ = True
             checks.append(Check("torch", part.id, differ, Msg("id.check.counter" if differ else "id.check.counter_bad")))
+    if "continuous_ok" in solution.context and ex.ask:
+        checks.append(Check("sympy", ex.ask[0].id, bool(solution.context["continuous_ok"]), Msg("id.check.cont")))
     return checks

@@ -22,7 +22,7 @@ SYMBOLS = {
     "Delta": "Delta", "sigma": "sigma", "alpha": "alpha", "beta": "beta", "gamma": "gamma", "mid": "|",
     "ldots": "...", "cdots": "dots.c", "dots": "...", "vdots": "dots.v", "ddots": "dots.down", "pm": "plus.minus",
     "wedge": "and", "vee": "or", "neg": "not", "varnothing": "emptyset", "max": "max", "min": "min",
-    "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
+    "int": "integral", "limits": "", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
 }
 SPACES = {",": "thin", ";": "med", ":": "med", " ": " ", "!": ""}
 

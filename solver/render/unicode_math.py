@@ -19,7 +19,7 @@ SYMBOLS = {
     r"\in": "∈", r"\forall": "∀", r"\sqrt": "√", r"\%": "%", r"\#": "#", r"\,": "", r"\ ": " ", r"\;": " ",
     r"\!": "", r"\{": "{", r"\}": "}", r"\_": "_", r"\lambda": "λ", r"\tau": "τ", r"\delta": "δ",
     r"\Delta": "Δ", r"\sigma": "σ", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\mid": "|",
-    r"\leq": "≤", r"\geq": "≥", r"\wedge": "∧", r"\vee": "∨", r"\neg": "¬", r"\:": " ", r"\qquad": "    ",
+    r"\int": "∫", r"\limits": "", r"\leq": "≤", r"\geq": "≥", r"\wedge": "∧", r"\vee": "∨", r"\neg": "¬", r"\:": " ", r"\qquad": "    ",
     r"\ldots": "…", r"\cdots": "⋯", r"\dots": "…", r"\vdots": "⋮", r"\ddots": "⋱", r"\pm": "±",
 }
 SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
