@@ -86,6 +86,8 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
     points = gp.part.points
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return PartResult(gold.exercise.id, part_id, "missing", 0.0, points, "", [Msg("g.missing")])
+    if gp.expected == "matrix" and gp.value and isinstance(gp.value[0][0], list):    # several channels
+        return _grade_channels(gold, part_id, raw)
     if gp.part.quantity == "program":       # a program: run in the sandbox and compared with the reference
         return _grade_program(gold, part_id, raw, base_dir)
     if gold.exercise.kind == "explain":
@@ -116,6 +118,33 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
     feedback = list(verdict.feedback)     # the parser's notes are English-only: kept out of bilingual feedback
     return PartResult(gold.exercise.id, part_id, verdict.verdict, round(points * verdict.fraction, 4), points,
                       str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake)
+
+
+def _grade_channels(gold: Gold, part_id: str, raw: Any) -> PartResult:
+    """A C×H×W answer: read as nested lists (YAML, or JSON text — data, never code), compared channel by channel."""
+    import json
+    gp = gold.parts[part_id]
+    points = gp.part.points
+    data = raw
+    if isinstance(raw, str):
+        text = raw.strip().replace("−", "-")
+        try:
+            data = json.loads(text) if len(text) <= 20_000 else None
+        except ValueError:
+            data = None
+    shown = str(raw)[:200]
+    if not (isinstance(data, list) and data and all(isinstance(c, list) for c in data)):
+        return PartResult(gold.exercise.id, part_id, "unparsable", 0.0, points, shown,
+                          [Msg("g.want_channels", c=len(gp.value))])
+    if len(data) != len(gp.value):
+        return PartResult(gold.exercise.id, part_id, "incorrect", 0.0, points, shown,
+                          [Msg("g.channels_count", got=len(data), want=len(gp.value))])
+    for c, (mine, want) in enumerate(zip(data, gp.value), start=1):
+        verdict = compare(parse_answer(mine, "matrix"), want, "matrix", gp.part.grading.get("tolerance"))
+        if verdict.verdict != "correct":
+            return PartResult(gold.exercise.id, part_id, "incorrect" if verdict.verdict != "unparsable" else "unparsable",
+                              0.0, points, shown, [Msg("g.channel", c=c)] + list(verdict.feedback), verdict.mistake)
+    return PartResult(gold.exercise.id, part_id, "correct", points, points, shown, [])
 
 
 def _grade_program(gold: Gold, part_id: str, raw: Any, base_dir: Any) -> PartResult:

@@ -426,7 +426,8 @@ def check_hostile(record: dict) -> None:
 def test_hostile_answers_through_the_grade_command(tmp_path):
     """The real console script, in a subprocess with a hard time limit."""
     path = hostile_file(tmp_path)
-    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "grade"), str(path), "--format", "json"],
+    script = Path(sys.executable).parent / "grade"        # the console script of the environment running the tests
+    proc = subprocess.run([str(script), str(path), "--format", "json"],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr == ""
