@@ -34,8 +34,8 @@ from ..model import Exercise, Part
 from ..steps import Solution, Step, Table
 from . import ops
 from .evaluate import EvalError, Value, evaluate
-from .expr import Eq, ExprError, parse
-from .solve import _node_text
+from .expr import Eq
+from .solve import _node_text, read_expr_part
 
 MAX_SIDE = 12
 MAX_RANGE_CASES = 400
@@ -210,19 +210,7 @@ def _reindexing(a: Any, b: Any) -> str | None:
 # ------------------------------------------------------------------ solve
 
 def _parse(ex: Exercise, part: Part) -> Eq:
-    if part.quantity != "identity":
-        raise ex.error(f"unknown quantity '{part.quantity}' for kind identity; known: identity",
-                       ("ask", part.index, "quantity"))
-    for key in part.options:
-        if key != "expr":
-            raise ex.error(f"unknown option '{key}'; an identity part has expr", ("ask", part.index, key))
-    text = part.options.get("expr")
-    if not isinstance(text, str):
-        raise ex.error("expr is required, e.g. expr: \"conv(W, X) = corr(rot180(W), X)\"", ("ask", part.index))
-    try:
-        node = parse(text)
-    except ExprError as exc:
-        raise ex.error(str(exc), ("ask", part.index, "expr")) from None
+    node = read_expr_part(ex, part, "identity", ("identity",), "conv(W, X) = corr(rot180(W), X)")
     if not isinstance(node, Eq):
         raise ex.error("an identity needs '=': left = right", ("ask", part.index, "expr"))
     return node

@@ -82,20 +82,25 @@ def _check_rectangular(data: Any, rank: int) -> None:
         _check_rectangular(d, rank - 1)
 
 
-def _parse_part(ex: Exercise, part: Part) -> Any:
-    if part.quantity not in QUANTITIES:
-        raise ex.error(f"unknown quantity '{part.quantity}' for kind convolution; known: {', '.join(QUANTITIES)}",
+def read_expr_part(ex: Exercise, part: Part, kind: str, quantities: tuple[str, ...], example: str) -> Any:
+    """The parsed ``expr`` of a part (kinds convolution and identity), errors located in the file."""
+    if part.quantity not in quantities:
+        raise ex.error(f"unknown quantity '{part.quantity}' for kind {kind}; known: {', '.join(quantities)}",
                        ("ask", part.index, "quantity"))
     for key in part.options:
         if key != "expr":
-            raise ex.error(f"unknown option '{key}'; a convolution part has expr", ("ask", part.index, key))
+            raise ex.error(f"unknown option '{key}'; a {kind} part has expr", ("ask", part.index, key))
     text = part.options.get("expr")
     if not isinstance(text, str):
-        raise ex.error("expr is required, e.g. expr: \"corr(K, X)\"", ("ask", part.index))
+        raise ex.error(f"expr is required, e.g. expr: \"{example}\"", ("ask", part.index))
     try:
-        node = parse(text)
+        return parse(text)
     except ExprError as exc:
-        raise ex.error(f"{exc}", ("ask", part.index, "expr")) from None
+        raise ex.error(str(exc), ("ask", part.index, "expr")) from None
+
+
+def _parse_part(ex: Exercise, part: Part) -> Any:
+    node = read_expr_part(ex, part, "convolution", QUANTITIES, "corr(K, X)")
     if (part.quantity == "equal") != isinstance(node, Eq):
         want = "an identity 'left = right'" if part.quantity == "equal" else "an expression without '='"
         raise ex.error(f"quantity {part.quantity} needs {want}", ("ask", part.index, "expr"))
