@@ -27,7 +27,7 @@ from . import messages  # noqa: F401
 from .evaluate import EvalError, Entry, TraceItem, Value, evaluate
 from .expr import Eq, ExprError, parse
 
-QUANTITIES = ("value", "equal")
+QUANTITIES = ("value", "equal", "composable")
 MAX_ALL_ENTRIES = 36
 
 
@@ -88,7 +88,7 @@ def read_expr_part(ex: Exercise, part: Part, kind: str, quantities: tuple[str, .
         raise ex.error(f"unknown quantity '{part.quantity}' for kind {kind}; known: {', '.join(quantities)}",
                        ("ask", part.index, "quantity"))
     for key in part.options:
-        if key != "expr":
+        if key not in ("expr", "factor"):
             raise ex.error(f"unknown option '{key}'; a {kind} part has expr", ("ask", part.index, key))
     text = part.options.get("expr")
     if not isinstance(text, str):
@@ -101,6 +101,12 @@ def read_expr_part(ex: Exercise, part: Part, kind: str, quantities: tuple[str, .
 
 def _parse_part(ex: Exercise, part: Part) -> Any:
     node = read_expr_part(ex, part, "convolution", QUANTITIES, "corr(K, X)")
+    if part.quantity == "composable":
+        size = part.options.get("factor")
+        if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and v > 0 for v in size)):
+            raise ex.error("a composable part needs factor: [rows, cols], the size of the first kernel",
+                           ("ask", part.index, "factor"))
+        return node
     if (part.quantity == "equal") != isinstance(node, Eq):
         want = "an identity 'left = right'" if part.quantity == "equal" else "an expression without '='"
         raise ex.error(f"quantity {part.quantity} needs {want}", ("ask", part.index, "expr"))
@@ -245,6 +251,29 @@ def _node_text(node: Any) -> str:
     return f"{node.func}({', '.join(args)})"
 
 
+def _composable_step(ex: Exercise, part: Part, value: Value) -> Step:
+    import sympy
+
+    from .compose import composable
+    if value.rank != 2:
+        raise ex.error("composable needs a matrix", ("ask", part.index, "expr"))
+    size = tuple(part.options["factor"])
+    try:
+        ok, info = composable(value.data, size)
+    except ValueError as exc:
+        raise ex.error(str(exc), ("ask", part.index, "factor")) from None
+    m2, n2 = info["b_size"]
+    math = [rf"K(x, y) = {sympy.latex(info['polynomial'])}",
+            rf"K(x, y) = A(x, y)\,B(x, y),\quad A = {sympy.latex(info['pa'])},\quad B = {sympy.latex(info['pb'])}",
+            rf"\text{{factors over ℚ}}: {sympy.latex(info['factors'][1])}"]
+    if info["solutions"]:
+        math.append(rf"{sympy.latex(info['solutions'][0])}")
+    text = Msg("conv.compose.yes" if ok else "conv.compose.no", n=info["equations"], m1=size[0], n1=size[1],
+               m2=m2, n2=n2, s=len(info["solutions"]))
+    return Step(Msg("conv.compose.title", m1=size[0], n1=size[1], m2=m2, n2=n2), text=text, math=math, result=ok,
+                rule="convolution.composable")
+
+
 def _given_step(env: dict[str, Value]) -> Step:
     math = []
     for name, v in env.items():
@@ -290,6 +319,11 @@ def solve(ex: Exercise) -> Solution:
             for item in _new_items(trace, shown_before):
                 part_steps += _item_steps_with_sum(item, trace)
             values.append(value)
+        if part.quantity == "composable":
+            part_steps.append(_composable_step(ex, part, values[0]))
+            answers[part.id] = part_steps[-1].result
+            steps += part_steps
+            continue
         if isinstance(node, Eq):
             diff = _differences(values[0], values[1])
             answers[part.id] = diff is None

@@ -119,6 +119,9 @@ def to_typst(latex: str) -> str:
                 body = s[r.i:end]
                 r.i = end + len(r"\end{" + env + "}")
                 out.append(_cases(body) if env == "cases" else _matrix(env, body))
+            elif name in ("left", "right") and s[r.i:r.i + 2] in ("\\{", "\\}"):
+                out.append("\\" + s[r.i + 1])
+                r.i += 2
             elif name in ("left", "right"):
                 m2 = re.match(r"\\([A-Za-z]+)|(.)", s[r.i:])
                 if m2:

@@ -15,7 +15,7 @@ SYMBOLS = {
     r"\ge": "≥", r"\ne": "≠", r"\neq": "≠", r"\sum": "Σ", r"\prod": "Π", r"\quad": "  ", r"\qquad": "    ",
     r"\left\lfloor": "⌊", r"\right\rfloor": "⌋", r"\left\lceil": "⌈", r"\right\rceil": "⌉",
     r"\lfloor": "⌊", r"\rfloor": "⌋", r"\lceil": "⌈", r"\rceil": "⌉", r"\left(": "(", r"\right)": ")",
-    r"\left[": "[", r"\right]": "]", r"\infty": "∞", r"\partial": "∂", r"\circledast": "⊛", r"\ast": "*",
+    r"\left[": "[", r"\right]": "]", r"\left\{": "{", r"\right\}": "}", r"\left|": "|", r"\right|": "|", r"\infty": "∞", r"\partial": "∂", r"\circledast": "⊛", r"\ast": "*",
     r"\in": "∈", r"\forall": "∀", r"\sqrt": "√", r"\%": "%", r"\#": "#", r"\,": "", r"\ ": " ", r"\;": " ",
     r"\!": "", r"\{": "{", r"\}": "}", r"\_": "_", r"\lambda": "λ", r"\tau": "τ", r"\delta": "δ",
     r"\Delta": "Δ", r"\sigma": "σ", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\mid": "|",

@@ -1,0 +1,41 @@
+"""Is a kernel the composition of two smaller ones? (D2L 6.4 ex 1, the converse.)
+
+Two stacked convolutions with kernels A (m₁×n₁) and B (m₂×n₂) act as one with K = conv(A, B, mode=full)
+((m₁+m₂−1)×(n₁+n₂−1)). In polynomial form K(x, y) = Σ k_ij xⁱ yʲ this is K = A(x, y)·B(x, y), so the converse
+asks whether K factors into two real polynomials of those degrees. sympy factors K over the rationals and
+solves the coefficient equations; when every solution is complex, no real pair exists: a counterexample.
+
+Example:
+    >>> composable([[1, 0, 0], [0, 0, 0], [0, 0, 1]], (2, 2))[0]
+    False
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+
+def polynomial(k: list[list[Any]], x: Any, y: Any) -> Any:
+    return sum(sympy.Rational(str(v)) * x ** i * y ** j for i, row in enumerate(k) for j, v in enumerate(row))
+
+
+def composable(kernel: list[list[Any]], a_size: tuple[int, int]) -> tuple[bool, dict[str, Any]]:
+    """(whether real A of ``a_size`` and B exist with conv(A, B, full) = kernel, details for the steps)."""
+    x, y = sympy.symbols("x y")
+    rows, cols = len(kernel), len(kernel[0])
+    m1, n1 = a_size
+    m2, n2 = rows - m1 + 1, cols - n1 + 1
+    if m2 < 1 or n2 < 1:
+        raise ValueError(f"a {m1}×{n1} factor does not fit a {rows}×{cols} kernel")
+    a = [[sympy.Symbol(f"a{i + 1}{j + 1}") for j in range(n1)] for i in range(m1)]
+    b = [[sympy.Symbol(f"b{i + 1}{j + 1}") for j in range(n2)] for i in range(m2)]
+    pk = polynomial(kernel, x, y)
+    pa = sum(a[i][j] * x ** i * y ** j for i in range(m1) for j in range(n1))
+    pb = sum(b[i][j] * x ** i * y ** j for i in range(m2) for j in range(n2))
+    equations = sympy.Poly(sympy.expand(pa * pb - pk), x, y).coeffs()
+    unknowns = [v for row in a for v in row] + [v for row in b for v in row]
+    solutions = sympy.solve(equations, unknowns, dict=True)
+    real = [s for s in solutions if not any(v.has(sympy.I) for v in s.values())]
+    return bool(real), {"polynomial": pk, "factors": sympy.factor_list(pk), "equations": len(equations),
+                        "solutions": solutions, "real": real, "b_size": (m2, n2), "pa": pa, "pb": pb}
