@@ -32,4 +32,6 @@ def to_dict(solution: Solution, lang: str) -> dict[str, Any]:
         "steps": [_step(s, lang, str(i)) for i, s in enumerate(solution.steps, start=1)],
         "checks": [{"by": c.by, "part": c.part, "ok": c.ok, "detail": c.detail.render(lang)}
                    for c in solution.checks],
+        **({"counterexamples": solution.context["counterexamples"]}
+           if solution.context.get("counterexamples") else {}),
     }
