@@ -75,7 +75,17 @@ class Document:
                           line=self.line_of(path))
 
 
-def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], texts: dict[Path_, str]) -> None:
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], texts: dict[Path_, str],
+                  seen: None = None, file: str = "") -> None:
+    """Walk the node tree, aliases (``*name``) expanded. Depth and the number of entries are bounded, so an
+    alias bomb ("billion laughs") or runaway nesting stops with an error instead of hanging."""
+    if len(path) > MAX_DEPTH or len(lines) > MAX_NODES:
+        raise InputError(f"the document is nested deeper than {MAX_DEPTH} or has more than {MAX_NODES:,} entries "
+                         "(aliases counted as expanded)", file=file, line=node.start_mark.line + 1)
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         texts[path] = node.value
@@ -83,11 +93,11 @@ def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], texts: 
         for key_node, value_node in node.value:
             key = key_node.value
             lines[path + (key,)] = key_node.start_mark.line + 1
-            _record_lines(value_node, path + (key,), lines, texts)
+            _record_lines(value_node, path + (key,), lines, texts, seen, file)
             lines[path + (key,)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(item, path + (i,), lines, texts)
+            _record_lines(item, path + (i,), lines, texts, seen, file)
 
 
 def parse_yaml(text: str, file: str) -> Document:
@@ -99,6 +109,9 @@ def parse_yaml(text: str, file: str) -> Document:
         node = loader.get_single_node()
         if node is None:
             raise InputError("the file is empty", file=file)
+        lines: dict[Path_, int] = {}
+        texts: dict[Path_, str] = {}
+        _record_lines(node, (), lines, texts, None, file)     # first: refuses aliases and runaway nesting
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -114,11 +127,10 @@ def parse_yaml(text: str, file: str) -> Document:
                          line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}".splitlines()[0], file=file) from None
+    except RecursionError:
+        raise InputError("the document is nested too deeply", file=file) from None
     finally:
         loader.dispose()
-    lines: dict[Path_, int] = {}
-    texts: dict[Path_, str] = {}
-    _record_lines(node, (), lines, texts)
     return Document(data, file, lines, texts)
 
 

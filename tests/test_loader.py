@@ -384,3 +384,23 @@ def test_every_bank_layer_fits_its_schema_variant():
             assert set(variant["required"]) <= set(layer), (path, layer)
             seen += 1
     assert seen > 0
+
+
+def test_alias_bomb_and_runaway_nesting_stop_with_one_line(tmp_path):
+    """Aliases are allowed (the bank uses a few) but counted as expanded; a "billion laughs" file or 5,000 nested
+    brackets end in one located error, quickly, instead of hanging or a RecursionError traceback."""
+    import time
+
+    from solver.bank import load_file
+    from solver.errors import InputError
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [1,1,1,1,1,1,1,1,1]\n" + "".join(
+        f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdef", "bcdefg")), encoding="utf-8")
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("id: x\nkind: network\ngiven: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    for path in (bomb, deep):
+        start = time.perf_counter()
+        with pytest.raises(InputError) as info:
+            load_file(path)
+        assert time.perf_counter() - start < 5
+        assert str(info.value).startswith(str(path) + ":")
