@@ -34,7 +34,9 @@ def main(answers: tuple[str, ...], banks: tuple[str, ...], fmt: str, lang: str, 
     from .answers import answer_files, read_sheet
     from .gold import set_extra_banks
     from .grade import grade_sheet
-    from .report import atomic_write, gradebook_csv, print_text, to_dict, write_gradescope
+    from solver.render.atomic import atomic_write
+
+    from .report import gradebook_csv, print_text, to_dict, write_gradescope
     set_extra_banks([Path(b) for b in banks])
     files = answer_files(list(answers))
     if not files:

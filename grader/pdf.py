@@ -50,5 +50,5 @@ def feedback_document(results: list[SheetResult], lang: str) -> str:
 
 
 def write_feedback_pdf(path: str, results: list[SheetResult], lang: str, font_paths: Iterable[str] = ()) -> None:
-    from solver.render.atomic import atomic_write_bytes
-    atomic_write_bytes(path, compile_pdf(feedback_document(results, lang), lang, font_paths))
+    from solver.render.atomic import atomic_write
+    atomic_write(path, compile_pdf(feedback_document(results, lang), lang, font_paths))

@@ -7,12 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from solver.i18n import Msg
+from solver.render.atomic import atomic_write, safe_filename
 
 from . import messages  # noqa: F401
 from .grade import SheetResult
@@ -57,19 +56,6 @@ def print_text(result: SheetResult, lang: str, console: Any) -> None:
         console.print(Text("  ! " + problem.render(lang), style="yellow"))
 
 
-def atomic_write(path: str | Path, data: str) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def gradebook_csv(results: list[SheetResult]) -> str:
     """One row per student, one column per exercise/part (``24.4/output``), then total and max."""
     columns: list[tuple[str, str]] = []
@@ -103,5 +89,5 @@ def write_gradescope(results: list[SheetResult], target: str, lang: str, single:
         atomic_write(target, json.dumps(gradescope(results[0], lang), ensure_ascii=False, indent=2))
         return
     for r in results:
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in r.student) or "student"
+        safe = safe_filename(r.student)
         atomic_write(Path(target) / safe / "results.json", json.dumps(gradescope(r, lang), ensure_ascii=False, indent=2))

@@ -229,7 +229,7 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
     import json
 
     from .bank import exercise_files, bank_dir, load_exercise
-    from .render.atomic import atomic_write_bytes
+    from .render.atomic import atomic_write, safe_filename
     from .render.typst import compile_pdf, document, sheet_document
     from .variants import seed_for_student
     all_ids = [p.stem for p in exercise_files(bank_dir())] if all_ else list(ids)
@@ -237,7 +237,7 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
     index = []
     for student in _read_roster(roster):
         seed = seed_for_student(student)
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in student)
+        safe = safe_filename(student)
         try:
             exercises = [load_exercise(i, banks, seed=seed) for i in all_ids]
             solutions = [_solve_one(ex, not no_verify) for ex in exercises]
@@ -245,10 +245,10 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
             key = compile_pdf(document(solutions, lang, booklet=False), lang, font_paths)
         except InputError as exc:
             _fail(exc)
-        atomic_write_bytes(out / f"{safe}.pdf", sheet)
-        atomic_write_bytes(out / f"{safe}-key.pdf", key)
+        atomic_write(out / f"{safe}.pdf", sheet)
+        atomic_write(out / f"{safe}-key.pdf", key)
         index.append({"student": student, "seed": seed, "sheet": f"{safe}.pdf", "key": f"{safe}-key.pdf"})
-    atomic_write_bytes(out / "class.json", json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8"))
+    atomic_write(out / "class.json", json.dumps(index, ensure_ascii=False, indent=1))
     click.echo(f"wrote {len(index)} sheets and answer keys to {out}", err=True)
 
 

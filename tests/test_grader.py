@@ -11,14 +11,13 @@ catalogue's credit) — see :func:`mistake_outcome`.
 from __future__ import annotations
 
 import re
-import signal
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 from click.testing import CliRunner
 
+from _deadline import deadline
 from grader.cli import main as grade_main
 from grader.compare import numbers_match
 from grader.gold import gold_for, set_extra_banks
@@ -610,18 +609,6 @@ MULTI_CHANNEL: list[Row] = [
 
 # ------------------------------------------------------------------ helpers
 
-@contextmanager
-def deadline(seconds: float):
-    """Fail (instead of hanging) when the block runs longer than ``seconds``."""
-    def boom(signum, frame):
-        raise TimeoutError(f"took longer than {seconds} s")
-    old = signal.signal(signal.SIGALRM, boom)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def mistake_outcome(part: Any, mistake: str) -> tuple[str, float]:

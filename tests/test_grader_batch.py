@@ -8,33 +8,20 @@ import csv
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from _deadline import deadline
 from grader.cli import main as grade_main
 
 ROOT = Path(__file__).resolve().parents[1]
 VERDICTS = {"correct", "incorrect", "partial", "unparsable", "needs_review", "missing"}
 
 
-@contextmanager
-def deadline(seconds: float):
-    """Fail (instead of hanging) when the block runs longer than ``seconds``."""
-    def boom(signum, frame):
-        raise TimeoutError(f"took longer than {seconds} s")
-    old = signal.signal(signal.SIGALRM, boom)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def grade(*args: str, seconds: float = 60):
@@ -343,13 +330,12 @@ def test_missing_file(tmp_path):
 # ------------------------------------------------------------------ atomic outputs
 
 def test_outputs_are_atomic_when_writing_fails(klass, tmp_path, monkeypatch):
-    import grader.report
     book = tmp_path / "book.csv"
     book.write_text("old gradebook\n", encoding="utf-8")
 
     def failing_replace(src, dst):
         raise OSError(28, "No space left on device", str(dst))
-    monkeypatch.setattr(grader.report.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     result = grade(klass / "s01.yaml", "--csv", book, "--gradescope", tmp_path / "results.json")
     no_traceback(result)
     assert result.exit_code == 2
@@ -361,8 +347,7 @@ def test_outputs_are_atomic_when_writing_fails(klass, tmp_path, monkeypatch):
 
 def test_outputs_are_atomic_when_the_data_fails(klass, tmp_path, monkeypatch):
     """A failure while the data is written (not only at the rename) leaves nothing behind either."""
-    import grader.report
-    real = grader.report.os.fdopen
+    real = os.fdopen
 
     class Broken(io.StringIO):
         def write(self, s):
@@ -372,9 +357,9 @@ def test_outputs_are_atomic_when_the_data_fails(klass, tmp_path, monkeypatch):
     def fdopen(fd, *args, **kwargs):
         os.close(fd)
         return Broken()
-    monkeypatch.setattr(grader.report.os, "fdopen", fdopen)
+    monkeypatch.setattr(os, "fdopen", fdopen)
     result = grade(klass / "s01.yaml", "--csv", tmp_path / "book.csv")
-    monkeypatch.setattr(grader.report.os, "fdopen", real)
+    monkeypatch.setattr(os, "fdopen", real)
     no_traceback(result)
     assert result.exit_code == 2 and "cannot write" in result.stderr
     assert list(tmp_path.iterdir()) == []

@@ -182,5 +182,5 @@ def compile_pdf(source: str, lang: str, font_paths: Iterable[str] = ()) -> bytes
 def write_pdf(path: str, solutions: list[Solution], lang: str, booklet: bool = False,
               font_paths: Iterable[str] = ()) -> None:
     data = compile_pdf(document(solutions, lang, booklet), lang, font_paths)
-    from ..render.atomic import atomic_write_bytes
-    atomic_write_bytes(path, data)
+    from .atomic import atomic_write
+    atomic_write(path, data)
