@@ -173,6 +173,22 @@ register({
                                "程序在返回结果之前就结束了（退出码 {code}）。"),
     "code.contain.supervisor": ("The program stopped the process that supervised it; the run was discarded.",
                                 "程序终止了监控它的进程；本次运行作废。"),
+    "code.contain.weak": ("Not run: this machine offers no strong sandbox for student programs (bubblewrap, or "
+                          "a grader running as root); the teacher can allow the weak sandbox with "
+                          "--allow-weak-sandbox.",
+                          "未运行：本机没有可靠的沙箱来运行学生程序（需要 bubblewrap，或以 root 身份运行评分程序）；"
+                          "教师可以用 --allow-weak-sandbox 允许在较弱的沙箱中运行。"),
+    "code.contain.hidden": ("Stopped: the program tried to hide a forbidden operation from the grader.",
+                            "已终止：程序试图向评分程序隐瞒被禁止的操作。"),
+    "code.fail.malformed": ("The function's result could not be read as a tensor or an array (it may only pose as "
+                            "one).",
+                            "无法把函数的返回值读作张量或数组（它可能只是伪装成张量或数组）。"),
+    "code.contain.bad_name": ("The program file name {file} contains a NUL character.",
+                              "程序文件名 {file} 含有 NUL 字符。"),
+    "code.contain.symlink": ("The program file {file} is reached through a symbolic link: links are not followed.",
+                             "程序文件 {file} 要经过符号链接才能访问：符号链接不会被跟随。"),
+    "code.contain.not_regular": ("The program file {file} is not a regular file (a FIFO, a device or a socket).",
+                                 "程序文件 {file} 不是普通文件（而是命名管道、设备或套接字）。"),
     "code.contain.internal": ("The sandbox could not run the program: {why}.", "沙箱无法运行该程序：{why}。"),
     "code.review": ("The tests pass, but the program tried forbidden operations: a teacher should look at it.",
                     "测试通过，但程序尝试了被禁止的操作：需要教师审阅。"),
