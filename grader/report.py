@@ -1,17 +1,24 @@
 """Reports of graded sheets: rich terminal tables, JSON (SPEC.md), a CSV gradebook, Gradescope results.
 
-Files are written atomically (a temporary file in the same folder, then ``os.replace``).
+Files are written atomically (a temporary file in the same folder, then ``os.replace``); a class's Gradescope
+folder is written as a whole or not at all. Student ids are data, never paths: each student's Gradescope folder
+is ``safe_filename(id, unique=True)`` (a hash suffix when the id is not already a safe name, or when two sheets
+would share a folder — duplicate ids, ids equal but for case). Text shown in the terminal goes through
+``terminal_safe``; text cells of the CSV through ``spreadsheet_safe`` (solver/render/safe_text.py).
 """
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from solver.i18n import Msg
-from solver.render.atomic import atomic_write, safe_filename
+from solver.render.atomic import atomic_folder, atomic_write, safe_filename
+from solver.render.safe_text import spreadsheet_safe, terminal_safe
 
 from . import messages  # noqa: F401
 from .grade import SheetResult
@@ -40,24 +47,30 @@ def to_dict(result: SheetResult, lang: str) -> dict[str, Any]:
 
 
 def print_text(result: SheetResult, lang: str, console: Any) -> None:
+    """One sheet as a rich table; every text from the sheet or its file name goes through ``terminal_safe``."""
     from rich.table import Table
     from rich.text import Text
-    title = Text.assemble((f"{result.student}", "bold"), f"  {result.score:g} / {result.max_score:g}  ",
-                          (result.file, "dim"))
+
+    def cell(text: str, style: str = "") -> Text:
+        return Text(terminal_safe(text), style=style)
+    title = Text.assemble((terminal_safe(result.student, one_line=True), "bold"),
+                          f"  {result.score:g} / {result.max_score:g}  ",
+                          (terminal_safe(result.file, one_line=True), "dim"))
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for key in ("r.exercise", "r.part", "r.answer", "r.verdict", "r.score", "r.feedback"):
         table.add_column(Msg(key).render(lang), overflow="fold")
     for p in result.parts:
-        table.add_row(Text(p.exercise), Text(p.part), Text(p.answer[:40]),
-                      Text(Msg(f"v.{p.verdict}").render(lang), style=STYLE.get(p.verdict, "")),
-                      Text(f"{p.score:g}/{p.max_score:g}"), Text(_render(p.feedback, lang)))
+        table.add_row(cell(p.exercise), cell(p.part), cell(p.answer[:40]),
+                      cell(Msg(f"v.{p.verdict}").render(lang), style=STYLE.get(p.verdict, "")),
+                      cell(f"{p.score:g}/{p.max_score:g}"), cell(_render(p.feedback, lang)))
     console.print(table)
     for problem in result.problems:
-        console.print(Text("  ! " + problem.render(lang), style="yellow"))
+        console.print(cell("  ! " + problem.render(lang), style="yellow"))
 
 
 def gradebook_csv(results: list[SheetResult]) -> str:
-    """One row per student, one column per exercise/part (``24.4/output``), then total and max."""
+    """One row per sheet (a duplicate id keeps both rows), one column per exercise/part (``24.4/output``), then
+    total and max. Text cells (header, student id) are ``spreadsheet_safe``; scores are plain numbers."""
     columns: list[tuple[str, str]] = []
     for r in results:
         for p in r.parts:
@@ -65,10 +78,10 @@ def gradebook_csv(results: list[SheetResult]) -> str:
                 columns.append((p.exercise, p.part))
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(["student"] + [f"{e}/{p}" for e, p in columns] + ["total", "max"])
+    writer.writerow(["student"] + [spreadsheet_safe(f"{e}/{p}") for e, p in columns] + ["total", "max"])
     for r in results:
         scores = {(p.exercise, p.part): p.score for p in r.parts}
-        writer.writerow([r.student] + [f"{scores[c]:g}" if c in scores else "" for c in columns]
+        writer.writerow([spreadsheet_safe(r.student)] + [f"{scores[c]:g}" if c in scores else "" for c in columns]
                         + [f"{r.score:g}", f"{r.max_score:g}"])
     return buf.getvalue()
 
@@ -82,12 +95,55 @@ def gradescope(result: SheetResult, lang: str) -> dict[str, Any]:
                       for p in result.parts]}
 
 
+def gradescope_folders(results: list[SheetResult]) -> list[str]:
+    """Each sheet's folder name in a class's Gradescope folder: safe (one path component, never ``.``/``..``)
+    and distinct, also where case is ignored. ``safe_filename(id, unique=True)``; sheets that would still share
+    a name (a duplicate id, ids equal but for case) are told apart by a hash of the id and the answer file."""
+    names = [safe_filename(r.student, unique=True) for r in results]
+    shared = Counter(n.casefold() for n in names)
+    names = [safe_filename(r.student, unique=True, salt=r.file) if shared[n.casefold()] > 1 else n
+             for r, n in zip(results, names)]
+    seen: set[str] = set()
+    out = []
+    for name in names:                              # the same id and file twice: numbered, never merged
+        unique, k = name, 1
+        while unique.casefold() in seen:
+            k += 1
+            unique = f"{name}-{k}"
+        seen.add(unique.casefold())
+        out.append(unique)
+    return out
+
+
+def duplicate_ids(results: list[SheetResult]) -> list[str]:
+    """One warning per student id given by several sheets, naming their files (all are graded and kept)."""
+    files: dict[str, list[str]] = {}
+    for r in results:
+        files.setdefault(r.student, []).append(r.file)
+    return [f"student id {student!r} is given by {len(fs)} files: {', '.join(fs)}; each is graded and kept "
+            "(one gradebook row each)" for student, fs in files.items() if len(fs) > 1]
+
+
+def _ours_to_replace(folder: Path) -> bool:
+    """Whether ``folder`` holds only what :func:`write_gradescope` writes (``<name>/results.json``)."""
+    return all(e.is_dir() and not e.is_symlink() and {f.name for f in e.iterdir()} <= {"results.json"}
+               for e in folder.iterdir())
+
+
 def write_gradescope(results: list[SheetResult], target: str, lang: str, single: bool | None = None) -> None:
-    """One sheet: ``target`` is the results.json. Several: ``target`` is a folder with ``<student>/results.json``.
-    ``single=False`` (a class was graded) writes the folder even when only one sheet could be graded."""
+    """One sheet: ``target`` is the results.json. Several: ``target`` is a folder with ``<name>/results.json``
+    (names from :func:`gradescope_folders`), written as a whole or not at all; an existing folder is replaced
+    only when it holds nothing but such results. ``single=False`` (a class was graded) writes the folder even
+    when only one sheet could be graded. Raises ``OSError`` naming ``target``."""
     if len(results) == 1 and single is not False:
         atomic_write(target, json.dumps(gradescope(results[0], lang), ensure_ascii=False, indent=2))
         return
-    for r in results:
-        safe = safe_filename(r.student)
-        atomic_write(Path(target) / safe / "results.json", json.dumps(gradescope(r, lang), ensure_ascii=False, indent=2))
+    folder = Path(target)
+    if folder.is_dir() and not folder.is_symlink() and not _ours_to_replace(folder):
+        raise OSError(errno.ENOTEMPTY, "the folder holds files other than Gradescope results; name a new or "
+                      "empty folder", str(folder))
+    with atomic_folder(folder) as tmp:
+        for r, name in zip(results, gradescope_folders(results)):
+            (tmp / name).mkdir()
+            (tmp / name / "results.json").write_text(json.dumps(gradescope(r, lang), ensure_ascii=False, indent=2),
+                                                     encoding="utf-8")

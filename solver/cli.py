@@ -17,7 +17,8 @@ FORMATS = click.Choice(["text", "markdown", "json"])
 
 
 def _fail(exc: InputError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    from .render.safe_text import terminal_safe
+    click.echo(terminal_safe(f"error: {exc}", one_line=True), err=True)
     sys.exit(2)
 
 
@@ -63,7 +64,8 @@ def _write_pdf(path: str, solutions: list, lang: str, booklet: bool, font_paths:
     except InputError as exc:
         _fail(exc)
     except OSError as exc:
-        _fail(InputError(f"cannot write the PDF: {exc.strerror or exc}", file=path))
+        from .render.atomic import cannot_write
+        _fail(InputError(cannot_write(exc, path)))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,7 +152,8 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
             solved.append(solution)
         except InputError as exc:
             bad = True
-            click.echo(f"error: {exc}", err=True)
+            from .render.safe_text import terminal_safe
+            click.echo(terminal_safe(f"error: {exc}", one_line=True), err=True)
             if fmt == "json":
                 click.echo(json.dumps({"id": _guess_id(path), "file": str(path), "error": str(exc)},
                                       ensure_ascii=False))
@@ -229,15 +232,19 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
     import json
 
     from .bank import exercise_files, bank_dir, load_exercise
-    from .render.atomic import atomic_write, safe_filename
+    from .render.atomic import atomic_write, cannot_write, safe_filename
     from .render.typst import compile_pdf, document, sheet_document
     from .variants import seed_for_student
     all_ids = [p.stem for p in exercise_files(bank_dir())] if all_ else list(ids)
     out = Path(folder)
     index = []
+    used: set[str] = set()
     for student in _read_roster(roster):
         seed = seed_for_student(student)
-        safe = safe_filename(student)
+        safe = safe_filename(student, unique=True)      # ids are data: a/b and a:b get distinct, safe names
+        if {f"{safe}.pdf".casefold(), f"{safe}-key.pdf".casefold()} & used:   # a duplicate, or "x-key" vs "x"
+            safe = safe_filename(student, unique=True, salt=str(len(index)))
+        used |= {f"{safe}.pdf".casefold(), f"{safe}-key.pdf".casefold()}
         try:
             exercises = [load_exercise(i, banks, seed=seed) for i in all_ids]
             solutions = [_solve_one(ex, not no_verify) for ex in exercises]
@@ -245,10 +252,16 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
             key = compile_pdf(document(solutions, lang, booklet=False), lang, font_paths)
         except InputError as exc:
             _fail(exc)
-        atomic_write(out / f"{safe}.pdf", sheet)
-        atomic_write(out / f"{safe}-key.pdf", key)
+        try:
+            atomic_write(out / f"{safe}.pdf", sheet)
+            atomic_write(out / f"{safe}-key.pdf", key)
+        except OSError as exc:
+            _fail(InputError(cannot_write(exc)))
         index.append({"student": student, "seed": seed, "sheet": f"{safe}.pdf", "key": f"{safe}-key.pdf"})
-    atomic_write(out / "class.json", json.dumps(index, ensure_ascii=False, indent=1))
+    try:
+        atomic_write(out / "class.json", json.dumps(index, ensure_ascii=False, indent=1))
+    except OSError as exc:
+        _fail(InputError(cannot_write(exc)))
     click.echo(f"wrote {len(index)} sheets and answer keys to {out}", err=True)
 
 

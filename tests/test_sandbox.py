@@ -72,6 +72,21 @@ def _alive(pids: set[int]) -> set[int]:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _no_process_left_behind():
+    """After every test: each sandbox server has nothing below it but itself (bubblewrap's one child)."""
+    yield
+    from grader.sandbox import _ZYGOTES
+    for mode, z in _ZYGOTES.items():
+        if z.proc is None or z.proc.poll() is not None:
+            continue
+        deadline = time.monotonic() + 5
+        while len(_alive(_descendants(z.proc.pid))) > (1 if mode == "bwrap" else 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = _alive(_descendants(z.proc.pid))
+        assert len(left) <= (1 if mode == "bwrap" else 0), f"{mode}: processes left: {left}"
+
+
 def _run(source: str, mode: str, audit: bool = True, timeout_s: float = 2):
     return run_submission(source + RETURN_F, "f", [{"args": [1]}], timeout_s=timeout_s, mode=mode, audit=audit)
 

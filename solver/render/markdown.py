@@ -1,6 +1,15 @@
 """The Markdown renderer: headings, bullet plan, numbered steps with ``$$`` math, pipe tables.
 
-Text from files is escaped so it cannot open HTML or break the layout.
+Text from files is escaped so it cannot open HTML or break the layout: running text through :func:`escape`,
+values shown as code through :func:`code_span` (a backtick in a value cannot close the span), math lines
+through :func:`math_line` (no ``<`` that could start a tag). Checked with a CommonMark renderer in
+tests/test_hostile_outputs.py.
+
+Example:
+    >>> code_span("f(x)` <img src=x onerror=alert(1)> `")
+    '`` f(x)` <img src=x onerror=alert(1)> ` ``'
+    >>> math_line("a <img src=x> b < c")
+    '$$a < img src=x> b < c$$'
 """
 from __future__ import annotations
 
@@ -12,28 +21,48 @@ from ..steps import Solution
 from .common import heading, show_value, walk
 
 
-def escape(text: str) -> str:
-    """Escape Markdown/HTML specials in running text."""
+def escape(text: str, one_line: bool = False) -> str:
+    """Escape Markdown/HTML specials in running text (no tag, entity, link, emphasis or code span can start).
+    With ``one_line`` line breaks become spaces (headings, list items, table cells stay one line)."""
+    if one_line:
+        text = " ".join(text.splitlines())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 
+def code_span(text: str) -> str:
+    """``text`` as one inline code span, shown literally: the backtick fence is longer than any run of
+    backticks inside, padded with a space where the content starts or ends with a backtick or space."""
+    text = " ".join(text.splitlines())
+    if not text:
+        return ""
+    fence = "`" * (1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+    pad = " " if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def math_line(latex: str) -> str:
+    """A display-math paragraph ``$$…$$`` on one line; a ``<`` that could start an HTML tag or autolink gets a
+    space after it (the same mathematics: TeX ignores spaces in math)."""
+    return "$$" + re.sub(r"<(?=[A-Za-z/!?])", "< ", " ".join(latex.splitlines())) + "$$"
+
+
 def _cell(value: object, lang: str) -> str:
     text = value.render(lang) if hasattr(value, "render") else str(value)  # type: ignore[union-attr]
-    return escape(text)
+    return escape(text, one_line=True)
 
 
 def render(solution: Solution, lang: str, verified: bool = True) -> str:
     ex = solution.exercise
-    out = [f"## {escape(heading(solution, lang))}", ""]
+    out = [f"## {escape(heading(solution, lang), one_line=True)}", ""]
     statement = ex.statement.render(lang)
     if statement:
         out += [escape(statement), ""]
     out += [f"### {Msg('head.plan').render(lang)}", ""]
-    out += [f"- {escape(item.render(lang))}" for item in solution.plan] + [""]
+    out += [f"- {escape(item.render(lang), one_line=True)}" for item in solution.plan] + [""]
     out += [f"### {Msg('head.steps').render(lang)}", ""]
     for number, depth, step in walk(solution.steps):
-        out.append(f"{'#' * min(6, 4 + depth)} {number}. {escape(step.title.render(lang))}")
+        out.append(f"{'#' * min(6, 4 + depth)} {number}. {escape(step.title.render(lang), one_line=True)}")
         out.append("")
         if step.text is not None and getattr(step.text, "verbatim", False):
             code = step.text.render(lang)
@@ -42,21 +71,22 @@ def render(solution: Solution, lang: str, verified: bool = True) -> str:
         elif step.text is not None:
             out += [escape(step.text.render(lang)), ""]
         for line in step.math:
-            out += [f"$${line}$$", ""]
+            out += [math_line(line), ""]
         if step.table is not None:
             out.append("| " + " | ".join(_cell(c, lang) for c in step.table.columns) + " |")
             out.append("|" + "---|" * len(step.table.columns))
             out += ["| " + " | ".join(_cell(c, lang) for c in row) + " |" for row in step.table.rows]
             out.append("")
         if step.result is not None and not step.children:
-            out += [f"**⇒ {escape(show_value(step.result))}**", ""]
+            out += [f"**⇒ {escape(show_value(step.result), one_line=True)}**", ""]
     out += [f"### {Msg('head.answers').render(lang)}", ""]
-    out += [f"- **{escape(p.id)}**: `{show_value(solution.answers[p.id])}`" for p in ex.ask] + [""]
+    out += [f"- **{escape(p.id, one_line=True)}**: {code_span(show_value(solution.answers[p.id]))}" for p in ex.ask]
+    out.append("")
     out += [f"### {Msg('head.checks').render(lang)}", ""]
     if not verified:
         out.append(f"- {Msg('check.skipped').render(lang)}")
     for c in solution.checks:
-        out.append(f"- {'✓' if c.ok else '✗'} **{Msg('by.' + c.by).render(lang)}** [{escape(c.part)}] "
-                   f"{escape(c.detail.render(lang))}")
+        out.append(f"- {'✓' if c.ok else '✗'} **{Msg('by.' + c.by).render(lang)}** "
+                   f"[{escape(c.part, one_line=True)}] {escape(c.detail.render(lang), one_line=True)}")
     out.append("")
     return "\n".join(out)

@@ -3,7 +3,8 @@ math in Unicode, tables, answers and ✓/✗ checks, in one language.
 
 Paragraphs are wrapped here (hanging indents, CJK-aware) and printed as plain ``rich.text.Text``:
 everything from a file goes in as text, never as console markup, so an exercise cannot inject
-markup; and flat text renders several times faster than nested rich layouts.
+markup, and through ``terminal_safe`` (no escape sequence or control character reaches the terminal); and
+flat text renders several times faster than nested rich layouts.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from .. import messages  # noqa: F401
 from ..i18n import Msg
 from ..steps import Solution, Step
 from .common import heading, show_value, walk
+from .safe_text import terminal_safe
 from .unicode_math import to_block
 
 _TOKEN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|\s+")
@@ -57,6 +59,7 @@ class _Doc:
         self.text = Text()
 
     def para(self, body: str, indent: int = 0, style: str = "", marker: str = "", marker_style: str = "") -> None:
+        body, marker = terminal_safe(body), terminal_safe(marker)
         hang = indent + cell_len(marker)
         for i, line in enumerate(wrap(body, self.width - hang) or [""]):
             if i == 0:
@@ -69,7 +72,7 @@ class _Doc:
 
     def line(self, body: str, indent: int = 0, style: str = "") -> None:
         """One line, not wrapped (tables)."""
-        self.text.append(" " * indent + body + "\n", style=style)
+        self.text.append(" " * indent + terminal_safe(body) + "\n", style=style)
 
     def flush(self) -> None:
         if not self.text.plain:
