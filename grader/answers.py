@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.errors import InputError
+from solver.files import read_text
 from solver.yamlio import MAX_FILE_BYTES, parse_yaml
 
 SUFFIXES = (".yaml", ".yml", ".json", ".md", ".markdown", ".txt")
@@ -49,39 +50,91 @@ class AnswerSheet:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", file=str(path))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    """The text of an answer file: a regular file (no FIFO, device, socket) of at most ``MAX_FILE_BYTES``."""
+    return read_text(path, MAX_FILE_BYTES)
 
 
-def sheet_from_data(data: Any, file: str, lines: dict | None = None) -> AnswerSheet:
-    """Validate the YAML/JSON structure: ``{student, seed, answers: {exercise: {part: value}}}``."""
+MAX_SEED_DIGITS = 18
+_TOP_LEVEL = ("student", "seed", "answers")
+
+
+def _unknown_field(keys: list[Any], file: str, lines: dict) -> InputError:
+    """Name an unknown top-level key only when it is a near miss of a known one (``anwsers``): any other key is
+    the content of a file that is not an answer file (a link to ``/etc/shadow``), and is not shown."""
+    import difflib
+    for key in keys:
+        close = difflib.get_close_matches(str(key), _TOP_LEVEL, n=1, cutoff=0.75) if len(str(key)) <= 20 else []
+        if close:
+            return InputError(f"unknown field '{key}' (did you mean '{close[0]}'?); an answer file has student, "
+                              "seed, answers", file=file, field=str(key), line=lines.get((key,)))
+    return InputError("unknown field at the top level: an answer file is a mapping with student, seed, answers",
+                      file=file, line=min((lines.get((k,)) or 0 for k in keys), default=0) or None)
+
+
+def shown_id(value: Any) -> str:
+    """An id from an answer file as shown in a message: at most 40 characters, one line."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+_GROUP = re.compile(r"\d{3}(?:\.\d+)?")
+
+
+def _as_written(value: Any, path: tuple, texts: dict) -> Any:
+    """A number that YAML/JSON made a float (``3.61e6``, ``0.130``) as the student wrote it, so that its significant
+    figures are graded; lists entry by entry. Other values are kept."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        text = texts.get(path)
+        return text.strip() if isinstance(text, str) and text.strip() else value
+    if isinstance(value, list):
+        return [_as_written(v, path + (i,), texts) for i, v in enumerate(value)]
+    return value
+
+
+def _glued_groups(parts: dict[str, Any], path: tuple, texts: dict) -> dict[str, Any]:
+    """``{flops: 147,456,000}`` in a YAML flow mapping reads as flops: 147 and two empty keys 456, 000: glue the
+    digit groups back onto the number they follow."""
+    out: dict[str, Any] = {}
+    last: str | None = None
+    for key, value in parts.items():
+        if (last is not None and value is None and _GROUP.fullmatch(key) and isinstance(out[last], (int, str))
+                and not isinstance(out[last], bool) and re.fullmatch(r"[-+]?\d[\d,]*", str(texts.get(path + (last,),
+                                                                                              out[last])).strip())):
+            base = str(texts.get(path + (last,), out[last])).strip()
+            texts[path + (last,)] = f"{base},{key}"
+            out[last] = f"{base},{key}"
+            continue
+        out[key] = value
+        last = key
+    return out
+
+
+def sheet_from_data(data: Any, file: str, lines: dict | None = None, texts: dict | None = None) -> AnswerSheet:
+    """Validate the YAML/JSON structure: ``{student, seed, answers: {exercise: {part: value}}}``. With ``texts``
+    (the scalars as written, from :func:`solver.yamlio.parse_yaml`), numbers are graded as written."""
     if not isinstance(data, dict):
         raise InputError("an answer file is a mapping with 'answers' (and optionally 'student', 'seed')", file=file)
-    unknown = set(data) - {"student", "seed", "answers", "name", "class"}
+    unknown = [k for k in data if k not in ("student", "seed", "answers", "name", "class")]
     if unknown:
-        raise InputError(f"unknown field '{sorted(unknown)[0]}'; an answer file has student, seed, answers",
-                         file=file, field=sorted(unknown)[0])
+        raise _unknown_field(unknown, file, lines or {})
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise InputError("'answers' must map exercise ids to {part: value}", file=file, field="answers")
     out: dict[str, dict[str, Any]] = {}
     for ex_id, parts in answers.items():
         if not isinstance(parts, dict):
-            raise InputError(f"answers of {ex_id} must map part ids to values", file=file,
-                             field=f"answers.{ex_id}", line=(lines or {}).get(("answers", ex_id)))
-        out[str(ex_id)] = {str(k): v for k, v in parts.items()}
+            raise InputError(f"answers of {shown_id(ex_id)} must map part ids to values", file=file,
+                             field=f"answers.{shown_id(ex_id)}", line=(lines or {}).get(("answers", ex_id)))
+        where = ("answers", ex_id)
+        texts = dict(texts or {})
+        parts = _glued_groups({str(k): v for k, v in parts.items()}, where, texts)
+        out[str(ex_id)] = {k: _as_written(v, where + (k,), texts) for k, v in parts.items()}
     student = data.get("student")
     seed = data.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise InputError("seed must be a whole number", file=file, field="seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)
+                             or len(str(abs(seed))) > MAX_SEED_DIGITS):
+        raise InputError(f"seed must be a whole number of at most {MAX_SEED_DIGITS} digits", file=file,
+                         field="seed", line=(lines or {}).get(("seed",)))
     line_map = {}
     for path, line in (lines or {}).items():
         if len(path) == 3 and path[0] == "answers":
@@ -89,57 +142,218 @@ def sheet_from_data(data: Any, file: str, lines: dict | None = None) -> AnswerSh
     return AnswerSheet(str(student) if student is not None else Path(file).stem, file, out, seed, line_map)
 
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(?:exercise|problem|习题|题目|题)?\s*([A-Za-z0-9][A-Za-z0-9._\-]*)\s*[:：]?\s*(.*)$",
-                      re.IGNORECASE)
-_PART = re.compile(r"^\s*(?:[-*+]\s+)?\**([A-Za-z_][A-Za-z0-9_\-]*)\**\s*[:：]\s*(.*)$")
-_META = re.compile(r"^\s*(student|seed|学号|姓名)\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
+_HEADING_ID = re.compile(r"^\s*(?:exercise|problem|question|习题|题目|题)?\s*([A-Za-z0-9][A-Za-z0-9._\-]*)\s*[:：]?\s*(.*)$",
+                         re.IGNORECASE)
+_ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_META = re.compile(r"^\s*(?:[-*+]\s+)?\**(student|seed|name|学号|姓名|学生)\**\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
+_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-*+•]\s+|\d{1,2}[.)、]\s*|[（(]\s*(?:\d{1,2}|[a-zA-Z]|[一二三四五六七八九十]+)\s*[)）]\s*"
+                     r"|[a-zA-Z][.)]\s+|[①②③④⑤⑥⑦⑧⑨⑩]\s*)*")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _known_exercises() -> set[str]:
+    try:
+        from solver.bank import bank_dir, folder_index
+        from .gold import _EXTRA
+        ids: set[str] = set()
+        for folder in [bank_dir()] + list(_EXTRA):
+            index = folder_index(folder)
+            ids |= set(index.by_name) | set(index.by_id)
+        return ids
+    except Exception:          # noqa: BLE001 - without the bank, headings are read by their shape alone
+        return set()
+
+
+def _part_ids(ex_id: str) -> list[str] | None:
+    """The part ids of a known exercise (None for an unknown one)."""
+    try:
+        from solver.bank import load_exercise
+        from .gold import _EXTRA
+        return [p.id for p in load_exercise(ex_id, list(_EXTRA)).ask]
+    except Exception:          # noqa: BLE001
+        return None
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def match_part(label: str, parts: list[str]) -> tuple[str | None, bool]:
+    """The part a label names: exactly, in another case or spelling (``FLOPs``, ``Params_1x1``), or a near miss
+    (``param``, ``flop``): (part id, near miss?)."""
+    if label in parts:
+        return label, False
+    squashed = {_squash(p): p for p in parts}
+    key = _squash(label)
+    if key in squashed:
+        return squashed[key], False
+    near = [p for k, p in squashed.items() if key and (k == key + "s" or key == k + "s" or
+                                                         (len(key) >= 4 and _edits(key, k) <= 1))]
+    return (near[0], True) if len(near) == 1 else (None, False)
+
+
+def _edits(a: str, b: str) -> int:
+    if abs(len(a) - len(b)) > 1:
+        return 2
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b))
+    short, long_ = sorted((a, b), key=len)
+    return 0 if any(long_[:i] + long_[i + 1:] == short for i in range(len(long_))) else 2
+
+
+def _heading_exercise(text: str, known: set[str]) -> str | None:
+    tokens = _ID_TOKEN.findall(text)
+    for tok in tokens:
+        if tok in known:
+            return tok
+    m = _HEADING_ID.match(text)
+    if m and (not known or not tokens):
+        return m.group(1).rstrip(".")
+    ided = [t for t in tokens if re.search(r"\d", t) and re.search(r"[-.]|[A-Za-z]", t)]
+    if ided:
+        return ided[0]
+    return m.group(1).rstrip(".") if m else None
+
+
+def _label_and_rest(body: str) -> tuple[str, str | None, str] | None:
+    """(label, separator or None, value) of ``**params**: 4640``, ``*Params* = 4640``, ``params：4640``, ``macs 36``."""
+    for mark in ("**", "__", "*", "`"):
+        if body.startswith(mark):
+            close = body.find(mark, len(mark))
+            if close <= len(mark):
+                return None
+            label, rest = body[len(mark):close].strip(), body[close + len(mark):].strip()
+            sep = None
+            if label[-1:] in (":", "：", "="):
+                label, sep = label[:-1].strip(), label[-1]
+            if rest[:1] in (":", "：", "="):
+                sep, rest = rest[0], rest[1:].strip()
+            return label, sep, rest
+    m = re.match(r"([^:：=]{1,40}?)\s*([:：=])\s*(.*)$", body, re.S)
+    if m and not re.search(r"[\[\](){}]", m.group(1)) or (m and re.search(r"[（(][A-Za-z_][\w\-]*[)）]", m.group(1))):
+        return m.group(1).strip(), m.group(2), m.group(3).strip()
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_\-]*)\s+(.*)$", body, re.S)
+    if m:
+        return m.group(1), None, m.group(2).strip()
+    return None
+
+
+def _split_label(line: str, parts: list[str] | None) -> tuple[str, str, bool] | None:
+    """(part id, value, near miss?) if the line starts with a part label."""
+    body = _MARKER.sub("", line, count=1).strip()
+    if not body:
+        return None
+    found = _label_and_rest(body)
+    if found is None:
+        return None
+    label, sep, value = found
+    if parts is None:                         # an unknown exercise: any identifier with a colon is a part
+        if sep in (":", "：") and _IDENT.fullmatch(label):
+            return label, value, False
+        return None
+    names = [label] if _IDENT.fullmatch(label) else _IDENT.findall(label)      # 参数量（params）
+    for name in names:
+        part, near = match_part(name, parts)
+        if part is not None:
+            if sep is None and not re.match(r"[-+−\d\[(（$\\]", value):
+                return None                   # "params are…" is prose, "macs 3612672" is an answer
+            return part, value, near
+    return None
+
+
+def _table_row(line: str) -> list[str] | None:
+    t = line.strip()
+    if not (t.startswith("|") or t.count("|") >= 2):
+        return None
+    cells = [c.strip() for c in t.strip("|").split("|")]
+    return cells if len(cells) >= 2 else None
 
 
 def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
-    """Read a Markdown answer file (see the module docstring)."""
+    """Read a Markdown answer file (see the module docstring). Headings name exercises (``## 第1题 hw-q3``,
+    ``### 习题 24.4``, ``# Exercise hw-q3 (感受野)``); parts are ``label: value`` lines with any list marker or
+    numbering (``1.``, ``(1)``, ``（1）``, ``-``, ``>``), ``：`` or ``=``, bold or italic labels, labels in another case or
+    a near miss (with a note), or rows of a table whose first cell names the part. Lines that follow a part (a
+    matrix over several lines, a fenced code block, working, an explanation) belong to it. Text attributed to no
+    part is kept in ``notes``; a file where no exercise is recognised is an error."""
     student: str | None = None
     seed: int | None = None
     answers: dict[str, dict[str, Any]] = {}
     lines: dict[tuple[str, str], int] = {}
     prose: dict[str, list[str]] = {}
+    notes: list[str] = []
+    known = _known_exercises()
+    parts_of: dict[str, list[str] | None] = {}
     current: str | None = None
     last_part: str | None = None
+    fenced = False
     for number, line in enumerate(text.splitlines(), start=1):
-        heading = _HEADING.match(line)
-        if heading:
-            current, last_part = heading.group(1), None
-            answers.setdefault(current, {})
+        if _FENCE.match(line):
+            fenced = not fenced
             continue
-        meta = _META.match(line)
-        if current is None and meta:
-            key, value = meta.group(1).lower(), meta.group(2)
-            if key == "seed":
-                if not value.isdigit():
-                    raise InputError("seed must be a whole number", file=file, line=number, field="seed")
-                seed = int(value)
-            else:
-                student = value
-            continue
+        if not fenced:
+            heading = _HEADING.match(line)
+            if heading:
+                ex = _heading_exercise(heading.group(1), known)
+                if ex:
+                    current, last_part = ex, None
+                    answers.setdefault(current, {})
+                    if current not in parts_of:
+                        parts_of[current] = _part_ids(current)
+                else:
+                    notes.append(f"line {number}: {line.strip()}")
+                continue
+            meta = _META.match(line)
+            if current is None and meta:
+                key, value = meta.group(1).lower(), meta.group(2)
+                if key == "seed":
+                    if not value.isdigit():
+                        raise InputError("seed must be a whole number", file=file, line=number, field="seed")
+                    seed = int(value)
+                else:
+                    student = value
+                continue
         if current is None:
+            if line.strip():
+                notes.append(f"line {number}: {line.strip()}")
             continue
-        part = _PART.match(line)
-        if part and part.group(2).strip():
-            last_part = part.group(1)
-            answers[current][last_part] = part.group(2).strip()
-            lines[(current, last_part)] = number
-        elif part:
-            last_part = part.group(1)
-            answers[current][last_part] = ""
-            lines[(current, last_part)] = number
-        elif line.strip():
-            if last_part is not None:          # continuation lines (a matrix over several lines, prose)
-                answers[current][last_part] = (str(answers[current][last_part]) + "\n" + line.strip()).strip()
+        parts = parts_of.get(current)
+        found = None
+        if not fenced:
+            cells = _table_row(line)
+            if cells is not None:
+                if _TABLE_SEP.match(line):
+                    continue
+                found = _split_label(cells[0] + ": " + cells[1], parts)
+                if found is None:
+                    continue                     # a header row (part | answer)
             else:
+                found = _split_label(line, parts)
+        if found:
+            last_part, value, near = found
+            answers[current][last_part] = value
+            lines[(current, last_part)] = number
+            if near:
+                notes.append(f"line {number}: read “{line.strip()}” as part {last_part}")
+        elif line.strip():
+            if last_part is not None and not (parts is not None and not fenced and _MARKER.match(line).end() > 0
+                                               and re.match(r"\s*(?:\d{1,2}[.)、]|[（(]\d{1,2}[)）])", line)):
+                answers[current][last_part] = (str(answers[current][last_part]) + "\n" + line.strip()).strip()
+            else:                                 # a numbered line after a part starts something new
+                last_part = None if parts is not None else last_part
                 prose.setdefault(current, []).append(line.strip())
     for ex_id, paragraphs in prose.items():
         if not answers[ex_id]:
             answers[ex_id]["*"] = "\n".join(paragraphs)      # resolved to the single part by the grader
-    return AnswerSheet(student or Path(file).stem, file, answers, seed, lines)
+        else:
+            notes += [f"{ex_id}: {p}" for p in paragraphs]
+    if not answers:
+        raise InputError("no exercise recognised: expected a heading with an exercise id (# hw-q3) and "
+                         "part: value lines", file=file)
+    return AnswerSheet(student or Path(file).stem, file, answers, seed, lines, notes)
 
 
 def read_sheet(path: str | Path) -> AnswerSheet:
@@ -147,7 +361,11 @@ def read_sheet(path: str | Path) -> AnswerSheet:
     p = Path(path)
     text = _read_text(p)
     if p.suffix.lower() in (".md", ".markdown", ".txt"):
-        return sheet_from_markdown(text, str(p))
+        sheet = sheet_from_markdown(text, str(p))
+        if sheet.seed is not None and len(str(abs(sheet.seed))) > MAX_SEED_DIGITS:
+            raise InputError(f"seed must be a whole number of at most {MAX_SEED_DIGITS} digits", file=str(p),
+                             field="seed")
+        return sheet
     _refuse_aliases(text, str(p))
     try:
         doc = parse_yaml(text, str(p))
@@ -158,11 +376,19 @@ def read_sheet(path: str | Path) -> AnswerSheet:
             raise
         import json
         try:                                   # JSON that YAML refuses (an escaped emoji: "\ud83d\ude42")
-            data = json.loads(text)
+            data = json.loads(text, parse_int=lambda digits: _json_int(digits, str(p)))
         except (ValueError, RecursionError):
             raise yaml_error from None
         return sheet_from_data(data, str(p))
-    return sheet_from_data(doc.data, str(p), doc.lines)
+    return sheet_from_data(doc.data, str(p), doc.lines, getattr(doc, "texts", None))
+
+
+def _json_int(digits: str, file: str) -> int:
+    from solver.yamlio import MAX_INT_DIGITS
+    if len(digits) > MAX_INT_DIGITS:
+        raise InputError(f"a whole number of {len(digits):,} characters: numbers are limited to {MAX_INT_DIGITS} "
+                         "digits", file=file)
+    return int(digits)
 
 
 def _refuse_aliases(text: str, file: str) -> None:
@@ -181,12 +407,48 @@ def _refuse_aliases(text: str, file: str) -> None:
 
 
 def answer_files(paths: list[str]) -> list[Path]:
-    """Files to grade: files as given, folders expanded (sorted)."""
-    out: list[Path] = []
+    """Files to grade: files as given, folders expanded (sorted); see :func:`collect_answer_files`."""
+    return collect_answer_files(paths)[0]
+
+
+def collect_answer_files(paths: list[str]) -> tuple[list[Path], list[InputError]]:
+    """Files to grade, and the entries of class folders that are refused (one error each).
+
+    A file named on the command line is taken as given (:func:`read_sheet` still refuses a FIFO or a device).
+    A folder is walked without following symbolic links: a link with an answer file's suffix, or one to a
+    folder, is refused (it may lead out of the class folder, to ``/etc/shadow`` or another class), and so is
+    an answer-file name that is a FIFO, socket or device; other files (notes, PDFs) are skipped silently."""
+    import os
+    import stat
+    from solver.files import FileRefused, file_kind
+    files: list[Path] = []
+    refused: list[InputError] = []
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
-        else:
-            out.append(p)
-    return out
+        root = Path(raw)
+        if not root.is_dir():
+            files.append(root)
+            continue
+        found: list[Path] = []
+
+        def unreadable(exc: OSError) -> None:
+            refused.append(FileRefused(f"cannot read folder: {exc.strerror or exc}", reason="unreadable",
+                                       file=str(exc.filename or root)))
+        for folder, dirs, names in os.walk(root, onerror=unreadable):
+            for name in sorted(dirs + names):
+                path = Path(folder) / name
+                try:
+                    mode = path.lstat().st_mode
+                except OSError:
+                    continue
+                answer_name = path.suffix.lower() in SUFFIXES
+                if stat.S_ISLNK(mode):
+                    if answer_name or path.is_dir():
+                        refused.append(FileRefused("a symbolic link: links in a class folder are not followed",
+                                                   reason="symlink", file=str(path)))
+                elif answer_name and stat.S_ISREG(mode):
+                    found.append(path)
+                elif answer_name and not stat.S_ISDIR(mode):
+                    refused.append(FileRefused(f"not a regular file ({file_kind(mode)}): only regular files are "
+                                               "read", reason="not_regular", file=str(path)))
+        files += sorted(found)
+    return files, sorted(refused, key=lambda e: e.file or "")

@@ -94,8 +94,11 @@ def _sig_of(parsed: Any) -> int | None:
 
 
 def compare(parsed: Any, gold: Any, expected: str, tolerance: dict | None = None,
-            gold_sympy: Any = None) -> Verdict:
-    """The verdict for one part. ``gold_sympy`` is the gold expression for symbolic parts."""
+            gold_sympy: Any = None, policy: dict | None = None) -> Verdict:
+    """The verdict for one part. ``gold_sympy`` is the gold expression for symbolic parts. ``policy`` says how a
+    shape-like part may be written (:func:`shape_policy`): ``square`` — a square receptive field or jump as one
+    number; ``one_channel`` — a one-channel shape as H×W; ``batch`` — a leading batch dimension of 1 accepted
+    with a note (``"accept"``) or not (``"refuse"``)."""
     kind = parsed.kind
     if kind == "unparsable":
         return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=_why(parsed.message, expected))])
@@ -108,7 +111,9 @@ def compare(parsed: Any, gold: Any, expected: str, tolerance: dict | None = None
     if expected in ("int", "real"):
         return _compare_number(parsed, gold, expected, tolerance)
     if expected in ("shape", "vector"):
-        return _compare_vector(parsed, gold, expected, tolerance)
+        return _compare_vector(parsed, gold, expected, tolerance, policy)
+    if expected == "expr_matrix":
+        return _compare_symbol_matrix(parsed, gold)
     if expected == "matrix":
         return _compare_matrix(parsed, gold, tolerance)
     if expected == "expr":
@@ -132,14 +137,22 @@ def compare_convexpr(text: str, gold: Any) -> Verdict:
     from solver.conv.expr import Eq, ExprError, parse
     if gold is None:
         return Verdict("needs_review", 0.0, [Msg("g.review")])
-    cleaned = re.sub(r"∂L/∂[WX]\s*=", "", text).replace("δ", "delta").replace("⋆", "*").strip()
+    texts = _convexpr_texts(text)
+    nodes, error = [], None
+    for cleaned in texts:
+        try:
+            node = parse(cleaned)
+        except ExprError as exc:
+            error = error or exc
+            continue
+        nodes.append(node.right if isinstance(node, Eq) else node)
     try:
-        node = parse(cleaned)
         gold_node = parse(gold["expr"])
-    except ExprError as exc:
-        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=_why(str(exc), "convexpr"))])
-    if isinstance(node, Eq):
-        node = node.right
+    except ExprError:
+        return Verdict("needs_review", 0.0, [Msg("g.review")])
+    if not nodes:
+        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=_why(str(error), "convexpr"))])
+    node = nodes[0]
     from solver.conv.evaluate import Value
     env = {k: Value(v, 2) for k, v in gold["env"].items()}
     env.update({alias: env["delta"] for alias in ("d", "G", "dY")})
@@ -147,7 +160,7 @@ def compare_convexpr(text: str, gold: Any) -> Verdict:
         want = evaluate(gold_node, env)[0]
     except EvalError:
         return Verdict("needs_review", 0.0, [Msg("g.review")])
-    candidates = [node]
+    candidates = list(nodes)
     from solver.conv.expr import BinOp
     if isinstance(node, BinOp) and node.op == "*":       # the book's X * δ: δ slides over X
         candidates.append(BinOp("*", node.right, node.left))
@@ -162,6 +175,45 @@ def compare_convexpr(text: str, gold: Any) -> Verdict:
     return Verdict("incorrect", 0.0, [Msg("g.expr_wrong")])
 
 
+_CONV_WORDS = [
+    (r"^(?P<a>.+?)\s*(?:与|和|跟)\s*(?P<b>.+?)\s*的\s*(?P<mode>full|valid|same|完全|全)?\s*(?:模式)?\s*(?P<op>互相关|相关|卷积)", "zh"),
+    (r"^(?P<mode>full|valid|same)?\s*(?P<op>cross-?correlation|correlation|convolution)\s+of\s+(?P<a>.+?)\s+"
+     r"(?:with|and)\s+(?P<b>.+?)(?:\s+in\s+(?P<mode2>full|valid|same)\s+mode)?\s*$", "en"),
+]
+
+
+def _convexpr_texts(text: str) -> list[str]:
+    """Readings of a convolution expression as written: LaTeX with its left-hand side (``$\\frac{∂L}{∂W} =
+    \\mathrm{corr}(\\delta, X)$``), and the operation in words (``rot180(W) 与 δ 的 full 互相关``, ``full
+    cross-correlation of δ with rot180(W)``), the two operands tried in both orders since words do not say
+    which one slides."""
+    import re
+
+    from .parse._text import Src, normalize, strip_label
+    t = re.sub(r"∂L/∂[WX]\s*=", "", text).strip()
+    try:
+        src, _ = strip_label(normalize(Src.of(t)))
+        t2 = re.sub(r"\s+", " ", src.text)
+    except Exception:          # noqa: BLE001
+        t2 = t
+    t2 = re.sub(r"\bdelta\b", "δ", t2)
+    out = []
+    for cand in (t, t2):
+        c = cand.replace("δ", "delta").replace("⋆", "*").strip()
+        if c and c not in out:
+            out.append(c)
+    for pattern, _lang in _CONV_WORDS:
+        m = re.match(pattern, t2.strip(), re.I)
+        if m:
+            a, b = (x.strip().replace("δ", "delta") for x in (m.group("a"), m.group("b")))
+            mode = (m.groupdict().get("mode") or m.groupdict().get("mode2") or "valid").lower()
+            mode = {"完全": "full", "全": "full"}.get(mode, mode)
+            op = "conv" if m.group("op").lower() in ("卷积", "convolution") else "corr"
+            tail = f", mode={mode}" if mode != "valid" else ""
+            out += [f"{op}({a}, {b}{tail})", f"{op}({b}, {a}{tail})"]
+    return out
+
+
 def _compare_number(parsed: Any, gold: Any, expected: str, tolerance: dict | None) -> Verdict:
     if parsed.kind not in ("int", "real"):
         if parsed.kind == "vector" and len(parsed.value) == 1:
@@ -173,6 +225,9 @@ def _compare_number(parsed: Any, gold: Any, expected: str, tolerance: dict | Non
         sig = _decimal_sig(parsed.text)
     if expected == "real" and sig is None and parsed.kind == "int" and not _exactly_equal(parsed.value, gold):
         sig = len(str(abs(parsed.value)))       # 116508 for 116508.44: a real rounded to units
+    if (getattr(parsed, "factor", False) and not numbers_match(parsed.value, gold, sig, tolerance)
+            and gold and parsed.value and numbers_match(parsed.value, 1 / gold, sig, tolerance)):
+        gold = 1 / gold                  # "9x fewer", "减少为原来的 1/9": the factor's size is what is stated
     if numbers_match(parsed.value, gold, sig, tolerance):
         rounded = sig is not None and not _exactly_equal(parsed.value, gold)
         notes = [Msg("g.rounded", sig=sig)] if rounded else []
@@ -215,10 +270,42 @@ def _sort_key(v: Any) -> Any:
         return Fraction(0)
 
 
-def _compare_vector(parsed: Any, gold: list[Any], expected: str, tolerance: dict | None) -> Verdict:
+SQUARE = ("receptive_field", "jump")
+
+
+def shape_policy(quantity: str | None, grading: dict | None = None) -> dict:
+    """How a shape-like part may be written (README, "Square quantities, one channel, batch"): a square receptive
+    field or jump as one number (Li Hang's R); a one-channel output shape as H×W; a batch dimension of 1 accepted
+    with a note. A part overrides with ``square: false``, ``one_channel: false``, ``batch: refuse``."""
+    grading = grading or {}
+    return {"quantity": quantity,
+            "square": quantity in SQUARE and grading.get("square", True) is not False,
+            "one_channel": quantity == "output_shape" and grading.get("one_channel", True) is not False,
+            "batch": grading.get("batch", "accept") if quantity == "output_shape" else "refuse"}
+
+
+def _compare_vector(parsed: Any, gold: list[Any], expected: str, tolerance: dict | None,
+                    policy: dict | None = None) -> Verdict:
     values = _as_list(parsed)
     if values is None:
         return Verdict("incorrect", 0.0, [Msg("g.want_vector", n=len(gold))])
+    policy = policy or {}
+    if expected == "shape" and policy and len(values) != len(gold):
+        if policy.get("square") and len(values) == 1 and len(set(gold)) == 1 and _lists_match(values * len(gold), gold, tolerance):
+            return Verdict("correct", 1.0, [Msg("g.square", n=Plain(str(gold[0])))])
+        if (policy.get("batch") == "accept" and len(values) == len(gold) + 1 and values[0] == 1):
+            inner = _compare_vector(_Listed(values[1:]), gold, expected, tolerance, {**policy, "batch": "refuse"})
+            if inner.verdict == "correct":
+                return Verdict("correct", 1.0, [Msg("g.batch")] + inner.feedback)
+        if (policy.get("one_channel") and len(gold) == 3 and gold[0] == 1 and len(values) == 2
+                and _lists_match(values, gold[1:], tolerance)):
+            return Verdict("correct", 1.0, [Msg("g.one_channel")])
+        if policy.get("quantity") == "output_shape" and len(gold) == 3 and len(values) == 2 and gold[0] != 1:
+            if _lists_match(values, gold[1:], tolerance):
+                return Verdict("incorrect", 0.0, [Msg("g.channels_missing", c=gold[0])])
+        if policy.get("quantity") == "output_shape" and len(values) == len(gold) + 1 and values[0] != 1:
+            if _lists_match(values[1:], gold, tolerance):
+                return Verdict("incorrect", 0.0, [Msg("g.batch_not_one", b=Plain(str(values[0])))])
     if _lists_match(values, gold, tolerance):
         return Verdict("correct", 1.0)
     if expected == "shape" and len(values) == len(gold) == 3 and _lists_match(values, [gold[1], gold[2], gold[0]], None):
@@ -229,6 +316,75 @@ def _compare_vector(parsed: Any, gold: list[Any], expected: str, tolerance: dict
         return Verdict("incorrect", 0.0, [Msg("g.length", got=len(values), want=len(gold))])
     wrong = [i + 1 for i, (x, y) in enumerate(zip(values, gold)) if not numbers_match(x, y, None, tolerance or {"rel": 1e-6})]
     return Verdict("incorrect", 0.0, [Msg("g.entries_wrong_vec", which=Plain(", ".join(map(str, wrong))))])
+
+
+class _Listed:
+    """A list of numbers already read (a shape without its batch dimension)."""
+
+    kind = "vector"
+
+    def __init__(self, values: list[Any]) -> None:
+        self.value = values
+
+
+def _symbol_key(entry: Any) -> str:
+    """x_{11}, x[1, 1], x11, x_11 → 'x11': the name of one entry of a symbolic matrix."""
+    import re
+    return re.sub(r"[^0-9A-Za-z]", "", str(entry)).lower()
+
+
+def _symbol_rows(text: str) -> list[list[str]] | None:
+    """The entries of a matrix of symbols as names: LaTeX (``\\begin{bmatrix} x_{11} & … \\\\ … \\end{bmatrix}``),
+    nested lists (``[[x11, x12], …]``) or one row per line."""
+    import re
+    t = re.sub(r"\$+", "", text).strip()
+    t = re.sub(r"^[^=\[\\]*=", "", t).strip()            # a left-hand side: ∂Y/∂W =
+    env = re.search(r"\\begin\{[a-zA-Z]*matrix\*?\}(?:\{[^{}]*\})?(.*?)\\end\{[a-zA-Z]*matrix\*?\}", t, re.S) or \
+        re.search(r"\\begin\{array\}\{[^{}]*\}(.*?)\\end\{array\}", t, re.S)
+    if env:
+        rows = [[c for c in r.split("&")] for r in re.split(r"\\\\", env.group(1)) if r.strip()]
+    elif t.startswith("[["):
+        rows = [r.split(",") for r in re.findall(r"\[([^\[\]]*)\]", t[1:-1])]
+    else:
+        rows = [re.split(r"[,\s]+", r.strip()) for r in re.split(r"[;\n]", t) if r.strip()]
+    rows = [[_symbol_key(c) for c in r if c.strip()] for r in rows]
+    if any(not re.fullmatch(r"[a-z]{1,8}\d+|\d+", c) for r in rows for c in r):
+        return None
+    if not rows or any(not r for r in rows) or len({len(r) for r in rows}) != 1 or len(rows) > 100:
+        return None
+    return rows
+
+
+def _compare_symbol_matrix(parsed: Any, gold: Any) -> Verdict:
+    """A matrix whose entries are symbols (a full Jacobian such as ∂Y/∂W), compared entry by entry by name."""
+    import ast
+    rows = gold.get("rows") if isinstance(gold, dict) else None
+    if isinstance(rows, str):
+        try:
+            rows = ast.literal_eval(rows)
+        except (ValueError, SyntaxError):
+            rows = None
+    if not rows:
+        return Verdict("needs_review", 0.0, [Msg("g.review")])
+    text = getattr(parsed, "text", "") or ""
+    got = _symbol_rows(text) if len(text) <= 20_000 else None
+    if not got:
+        import re
+        if not re.search(r"[\[\\\d]", text):          # "see the attached sheet": a teacher has to look
+            return Verdict("needs_review", 0.0, [Msg("g.review")])
+        why = f"expected a {len(rows)}×{len(rows[0])} matrix whose entries are names such as x_{{11}} or numbers"
+        return Verdict("unparsable", 0.0, [Msg("g.unparsable", why=_why(why, "matrix"))])
+    want = [[_symbol_key(x) for x in r] for r in rows]
+    shape, need = (len(got), len(got[0]) if got else 0), (len(want), len(want[0]))
+    if got == want:
+        return Verdict("correct", 1.0)
+    if shape == (need[1], need[0]) and got == [list(c) for c in zip(*want)]:
+        return Verdict("incorrect", 0.0, [Msg("g.transposed")], mistake="transposed")
+    if shape != need:
+        return Verdict("incorrect", 0.0, [Msg("g.shape", got=f"{shape[0]}×{shape[1]}", want=f"{need[0]}×{need[1]}")])
+    wrong = [(i + 1, j + 1) for i, r in enumerate(got) for j, v in enumerate(r) if v != want[i][j]]
+    shown = ", ".join(f"({i}, {j})" for i, j in wrong[:6]) + (" …" if len(wrong) > 6 else "")
+    return Verdict("incorrect", 0.0, [Msg("g.entries_wrong", n=len(wrong), total=need[0] * need[1], which=Plain(shown))])
 
 
 def _compare_matrix(parsed: Any, gold: list[list[Any]], tolerance: dict | None) -> Verdict:

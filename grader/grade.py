@@ -15,12 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from solver.bank import UnknownExercise
 from solver.errors import InputError
 from solver.i18n import Msg, Plain
 
 from . import messages  # noqa: F401
-from .answers import AnswerSheet
-from .compare import Verdict, compare
+from .answers import AnswerSheet, shown_id
+from .compare import Verdict, compare, shape_policy
 from .gold import Gold, gold_for
 from .mistakes import mistaken_answers
 from .parse import parse_answer
@@ -45,6 +46,7 @@ class SheetResult:
     parts: list[PartResult]
     problems: list[Any] = field(default_factory=list)      # unknown ids, reported not fatal
     seed: int | None = None
+    notes: list[Any] = field(default_factory=list)         # text attributed to no part, near-miss part names
 
     @property
     def score(self) -> float:
@@ -92,11 +94,22 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
         return _grade_program(gold, part_id, raw, base_dir)
     if gold.exercise.kind == "explain":
         return _grade_explanation(gold, part_id, raw)
-    parsed = parse_answer(raw, gp.expected if gp.expected not in ("convexpr", "expr_matrix") else "prose")
+    target = {"convexpr": "prose", "expr_matrix": "prose"}.get(gp.expected, gp.expected)
+    parsed = parse_answer(raw, target, quantity=gp.part.quantity)
     tolerance = gp.part.grading.get("tolerance")
     symbolic = gp.expected in ("expr", "convexpr")
+    policy = shape_policy(gp.part.quantity, gp.part.grading) if gp.expected == "shape" else None
     verdict: Verdict = compare(copy.copy(parsed), gp.value, gp.expected, tolerance,
-                               _gold_sympy(gold, part_id) if symbolic else None)
+                               _gold_sympy(gold, part_id) if symbolic else None, policy)
+    if verdict.verdict == "partial" and verdict.mistake is None and gp.expected in ("int", "real"):
+        # "9" for 8.53 is a rounding only if it is not exactly what a typical mistake gives (4608/512 = 9)
+        for mistake, value in _mistakes(gold.exercise.id, part_id, gold.exercise.seed):
+            plain = copy.copy(parsed)
+            plain.sig = None
+            if (isinstance(value, (int, float)) and compare(plain, value, gp.expected, tolerance).verdict == "correct"
+                    and abs(float(parsed.value) - float(value)) < abs(float(parsed.value) - float(gp.value))):
+                verdict = Verdict("incorrect", 0.0, [])
+                break
     if verdict.verdict == "incorrect" and verdict.mistake is None:
         for mistake, value in _mistakes(gold.exercise.id, part_id, gold.exercise.seed):     # parsed once: compare gets a copy
             if compare(copy.copy(parsed), value, gp.expected, tolerance).verdict == "correct":
@@ -198,21 +211,27 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
     Randomised exercises are graded against the sheet's variant (:func:`sheet_seed`)."""
     results: list[PartResult] = []
     problems: list[Any] = []
+    notes: list[Any] = []
     seed = sheet_seed(sheet, derive_seed)
     for ex_id, answers in sheet.answers.items():
         try:
             gold = gold_for(ex_id)
             if gold.exercise.randomised and seed is not None:
                 gold = gold_for(ex_id, seed)
-        except InputError:
-            problems.append(Msg("g.unknown_exercise", id=ex_id))
+        except UnknownExercise:
+            problems.append(Msg("g.unknown_exercise", id=Plain(shown_id(ex_id))))
+            continue
+        except InputError as exc:         # the exercise file is invalid or beyond the solver's limits
+            problems.append(Msg("g.bad_exercise", id=Plain(shown_id(ex_id)), error=Plain(str(exc))))
             continue
         answers = dict(answers)
         if "*" in answers and len(gold.parts) == 1:
             answers[next(iter(gold.parts))] = answers.pop("*")
         for part_id in answers:
             if part_id not in gold.parts:
-                problems.append(Msg("g.unknown_part", ex=ex_id, part=part_id))
+                problems.append(Msg("g.unknown_part", ex=Plain(shown_id(ex_id)), part=Plain(shown_id(part_id))))
         for part_id in gold.parts:
             results.append(grade_part(gold, part_id, answers.get(part_id), other_seeds, Path(sheet.file).parent))
-    return SheetResult(sheet.student, sheet.file, results, problems, seed)
+    for note in sheet.notes:                      # text attributed to no part: kept for the report, never dropped
+        notes.append(Msg("g.unattributed", text=Plain(note[:300])))
+    return SheetResult(sheet.student, sheet.file, results, problems, seed, notes)

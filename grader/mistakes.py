@@ -43,6 +43,9 @@ register({
     "m.wrong_mode": ("the wrong padding mode is used (valid / full / same)", "使用了错误的填充方式（valid / full / same）"),
     "m.rotation_direction": ("the rotation goes the other way (clockwise ↔ counter-clockwise)", "旋转方向反了（顺时针 ↔ 逆时针）"),
     "m.stride_ignored": ("the stride is ignored", "忽略了步幅"),
+    "m.ratio_inverted": ("the ratio is taken the other way round (denominator over numerator)",
+                         "比值取反了（把分母当成了分子）"),
+    "m.percent_missing": ("a percentage is given without its % sign", "给出的是百分数却漏写了 % 号"),
 })
 
 
@@ -208,6 +211,64 @@ def _rf_no_stride(gold: Any, part: Any) -> list[Any]:
     return [values] if values != gold.parts[part.id].value else []
 
 
+def _ratio_counts(gold: Any, part: Any, drop_bias: bool = False) -> tuple[int, int] | None:
+    from solver.network.solve import _network_of
+    ctx = gold.solution.context
+    what = part.options.get("of")
+    if what not in ("params", "macs", "flops"):
+        return None
+    counts = []
+    for key in ("numerator", "denominator"):
+        net = _network_of(gold.exercise, part, ctx["networks"], key)
+        layers = ctx["analyses"][net.name].layers
+        total = sum(la.params if what == "params" else la.macs for la in layers)
+        if drop_bias and what == "params":
+            total -= sum(_bias_of(la) for la in layers)
+        counts.append(total * 2 if what == "flops" else total)
+    return counts[0], counts[1]
+
+
+def _ratio_inverted(gold: Any, part: Any) -> list[Any]:
+    value = gold.parts[part.id].value
+    return [1 / value] if value and abs(value - 1) > 1e-9 else []
+
+
+def _percent_missing(gold: Any, part: Any) -> list[Any]:
+    value = gold.parts[part.id].value
+    return [value * 100] if 0 < value < 1 else []
+
+
+def _ratio_bias_forgotten(gold: Any, part: Any) -> list[Any]:
+    with_bias = _ratio_counts(gold, part)
+    without = _ratio_counts(gold, part, drop_bias=True)
+    if not without or without == with_bias or not without[1]:
+        return []
+    return [without[0] / without[1]]
+
+
+def _macs_padding_ignored(gold: Any, part: Any) -> list[Any]:
+    """MACs/FLOPs counted on the output a layer would have without its padding."""
+    from solver.errors import InputError
+    from solver.network.analysis import analyse
+    net, analysis, at = _net(gold, part)
+    layers = copy.deepcopy(net.layers)
+    changed = False
+    for la in layers:
+        pad = la.args.get("padding")
+        if isinstance(pad, tuple) and any(pad):
+            la.args["padding"] = (0,) * len(pad)
+            changed = True
+    if not changed:
+        return []
+    try:
+        new = analyse(net.input_shape, layers)
+    except InputError:
+        return []
+    chosen = [new.layers[at - 1]] if at else new.layers
+    macs = sum(la.macs for la in chosen)
+    return [2 * macs if part.quantity == "flops" else macs]
+
+
 # ------------------------------------------------------------------ convolution
 
 def _conv_variants(gold: Any, part: Any, transform: Callable[[Any], list[Any]]) -> list[Any]:
@@ -304,6 +365,10 @@ CATALOGUE: list[Mistake] = [
     Mistake("channels_ignored", ("network", "rf_proof"), ("params", "macs", "flops"), _channels_ignored, 0.0),
     Mistake("groups_ignored", ("network", "rf_proof"), ("params", "macs", "flops"), _groups_ignored, 0.0),
     Mistake("padding_ignored", ("network", "rf_proof"), ("output_shape",), _padding_ignored, 0.25),
+    Mistake("padding_ignored", ("network", "rf_proof"), ("macs", "flops"), _macs_padding_ignored, 0.25),
+    Mistake("bias_forgotten", ("network", "rf_proof"), ("ratio",), _ratio_bias_forgotten, 0.5),
+    Mistake("ratio_inverted", ("network", "rf_proof"), ("ratio",), _ratio_inverted, 0.0),
+    Mistake("percent_missing", ("network", "rf_proof"), ("ratio",), _percent_missing, 0.5),
     Mistake("floor_ceil", ("network", "rf_proof"), ("output_shape",), _floor_ceil, 0.5),
     Mistake("off_by_one", ("network", "rf_proof"), ("output_shape",), _off_by_one, 0.25),
     Mistake("rf_no_stride", ("network", "rf_proof"), ("receptive_field",), _rf_no_stride, 0.25),

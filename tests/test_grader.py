@@ -150,7 +150,7 @@ TABLE: list[Row] = [
     R("hw-q3", "params_ratio", "8.529", "correct"),
     GAP(R("hw-q3", "params_ratio", "853%", "correct"), PERCENT_SIG),
     R("hw-q3", "params_ratio", "8.5", "partial", note=FEW),
-    R("hw-q3", "params_ratio", "9", "partial", note=FEW),
+    M("hw-q3", "params_ratio", "9", "bias_forgotten"),     # issue 11: 4608/512 = 9 exactly, not a rounding of 8.53
     R("hw-q3", "params_ratio", "8.52", "incorrect"),
     R("hw-q3", "params_ratio", "8.54", "incorrect"),
     R("hw-q3", "params_ratio", "8", "incorrect"),
@@ -326,7 +326,7 @@ TABLE: list[Row] = [
     R("hw-q3", "shape", "28×32×28", "incorrect", note="wrong order"),
     R("hw-q3", "shape", "16×28×28", "incorrect"),
     R("hw-q3", "shape", "32×28", "incorrect"),
-    R("hw-q3", "shape", "1×32×28×28", "incorrect"),
+    R("hw-q3", "shape", "1×32×28×28", "correct", note="batch dimension"),     # issue 11: a batch of 1 is accepted
     R("hw-q3", "shape", "32×28×28.5", "incorrect"),
     R("hw-q3", "shape", "thirty-two by twenty-eight", "unparsable"),
     M("hw-q3", "shape", "32×26×26", "padding_ignored"),
@@ -592,7 +592,7 @@ TABLE: list[Row] = [
     R("24.8", "dL_dX", "corr(W, delta, mode=full)", "incorrect"),
     R("24.8", "dL_dX", "conv(W, delta)", "incorrect"),
     R("24.8", "dL_dX", "corr(rot180(W), delta)", "incorrect"),
-    R("24.8", "dY_dW", "[[x11, x12, x13], [x21, x22, x23]]", "needs_review"),
+    R("24.8", "dY_dW", "[[x11, x12, x13], [x21, x22, x23]]", "incorrect"),   # issue 11: compared entry by entry
     R("24.8", "dY_dX", "see the attached sheet", "needs_review"),
 ]
 
@@ -793,6 +793,8 @@ CATALOGUE_EXAMPLES = {
     "rotation_direction": ("24.5", "clockwise", "[[10, 20], [5, 17]]"),
     "stride_ignored": ("d2l-6.5-wx1", "max", "[[4]]"),
     "transposed": ("d2l-6.2-wx1", "Y", "[[19, 37], [25, 43]]"),
+    "ratio_inverted": ("hw-q6", "params_ratio", "7.89"),
+    "percent_missing": ("hw-q6", "params_ratio", "12.7"),
 }
 
 

@@ -45,7 +45,7 @@ was expected is ``int``; ``0.5`` where an int was expected is ``real``); the com
 
 Example:
     >>> parse_answer("≈ 3.61M", "int")
-    Parsed(kind='real', value=Fraction(3610000, 1), text='≈ 3.61M', message='', notes=['read ≈ 3.61M as an approximate value', 'read ≈ 3.61M as 3,610,000'], sig=3)
+    Parsed(kind='real', value=Fraction(3610000, 1), text='≈ 3.61M', message='', notes=['read ≈ 3.61M as an approximate value', 'read ≈ 3.61M as 3,610,000'], sig=3, factor=False)
     >>> parse_answer("28×28×32", "shape").value
     [28, 28, 32]
     >>> parse_answer("x_{k+m-1, l+n-1}", "expr").value
@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterable
@@ -68,6 +69,7 @@ from ._bool import read_bool
 from ._expr import check_size, parse_expression
 from ._lists import raw_matrix, raw_vector, read_matrix, read_vector
 from ._number import Num, read_number
+from ._salvage import candidates, piecewise, ratio_form
 from ._text import MAX_LENGTH, ReadError, Src, normalize, short, strip_label, where
 
 __all__ = ["Parsed", "parse_answer", "EXPECTED", "MAX_LENGTH", "MAX_PROSE_LENGTH"]
@@ -102,6 +104,7 @@ class Parsed:
     message: str = ""
     notes: list[str] = field(default_factory=list)
     sig: int | None = None
+    factor: bool = False      # a factor stated with a direction word ("9x fewer"): its size, not its direction
 
 
 def _show(raw: Any, budget: int = 2000) -> str:
@@ -275,7 +278,60 @@ def _text_of(raw: Any) -> str:
     return _show(raw)
 
 
-def parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = ()) -> Parsed:
+_SALVAGED = ("int", "real", "shape", "vector", "matrix", "expr")
+
+
+def parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = (), quantity: str | None = None) -> Parsed:
+    """Read one answer as the ``expected`` type; when the whole text does not read, look for the value inside
+    the words and working around it (:mod:`._salvage`): the result then carries a note on what was left out.
+    ``quantity="ratio"`` also reads ratios and factors in words (``9:1``, ``8.53x``, ``减少了 8.5 倍``).
+
+    >>> parse_answer("感受野为 7×7", "shape").value
+    [7, 7]
+    >>> parse_answer("9x fewer", "real", quantity="ratio").factor
+    True
+    """
+    first = _parse_answer(raw, expected, symbols=symbols)
+    if first.kind != "unparsable" or not isinstance(raw, str) or expected not in _SALVAGED:
+        return first
+    text = raw.strip()
+    if len(text) > 2000 or re.search(r"more than|longer than|too large|too deep|larger than", first.message):
+        return first
+    if expected == "expr":                       # expressions: only the piecewise form in words
+        rewritten = piecewise(text)
+        if rewritten is None:
+            return first
+        got = _parse_answer(rewritten, expected, symbols=symbols)
+        if got.kind != "unparsable":
+            got.text = text
+            got.notes.insert(0, f"read {short(text)} as {short(rewritten)}")
+            return got
+        return first
+    if quantity == "ratio" or expected == "real":
+        form = ratio_form(text)
+        if form is not None:
+            value, factor, note = form
+            got = _parse_answer(value, expected, symbols=symbols)
+            if got.kind != "unparsable":
+                got.text, got.factor = text, factor
+                got.notes.insert(0, note)
+                return got
+    for piece, left in candidates(text):
+        got = _parse_answer(piece, expected, symbols=symbols)
+        if got.kind == "unparsable" and (quantity == "ratio" or expected == "real"):
+            form = ratio_form(piece)
+            if form is not None:
+                got = _parse_answer(form[0], expected, symbols=symbols)
+                got.factor = form[1]
+        if got.kind != "unparsable":
+            got.text = text
+            if left:
+                got.notes.insert(0, f"read {short(piece)} and left out {short(left)}")
+            return got
+    return first
+
+
+def _parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = ()) -> Parsed:
     """Read one answer as the ``expected`` type ("int", "real", "shape", "vector", "matrix", "bool", "expr" or
     "prose"); ``symbols`` are the names the question uses (they guide subscripts and implicit products).
 
@@ -298,7 +354,7 @@ def parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = ()) -> Par
                     if isinstance(raw[key], dict):
                         text = _show(raw)
                         raise ReadError("a mapping inside a mapping is not an answer")
-                    inner = parse_answer(raw[key], expected, symbols=syms)
+                    inner = _parse_answer(raw[key], expected, symbols=syms)
                     inner.notes.insert(0, f"read the '{key}' field")
                     return inner
             text = _show(raw)

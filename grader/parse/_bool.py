@@ -26,6 +26,16 @@ TRUE = ["true", "yes", "y", "t", "holds", "it holds", "it is true", "it's true",
 FALSE = ["false", "no", "n", "f", "does not hold", "doesn't hold", "it does not hold", "it doesn't hold",
          "not true", "not equal", "unequal", "fails", "incorrect", "wrong", "0", "否", "不是", "不对", "错", "错的",
          "错误", "不正确", "不成立", "不相等", "✗", "✘", "❌", "×", "is false", "it is false", "it's false"]
+# words that may run straight into more text (满足交换律, 不一定成立, 相同的结果)
+OPEN_TRUE = ["满足", "一定成立", "总是成立", "恒成立", "相同", "一样", "能", "可以", "identical", "the same", "they are equal",
+             "they're equal", "are equal", "is equal", "always holds"]
+OPEN_FALSE = ["不满足", "不一定", "不总是", "不相同", "不一样", "不同", "不能", "不可以", "不可", "not the same",
+              "they are not equal", "they're not equal", "they aren't equal", "are not equal", "is not equal",
+              "aren't equal", "isn't equal", "they differ", "differ", "different", "does not always hold",
+              "not always", "not in general", "not necessarily"]
+TRUE += OPEN_TRUE
+FALSE += OPEN_FALSE
+_OPEN = set(OPEN_TRUE) | set(OPEN_FALSE)
 _WORDS = sorted([(w, True) for w in TRUE] + [(w, False) for w in FALSE], key=lambda p: -len(p[0]))
 _SEPARATORS = " \t\n,.;:!?-—–()[]，。；：！？、（）"
 _SUBJECT = re.compile(r"(?:(?:the|this)\s+(?:identity|equation|equality|statement|claim|formula)\s+(?:is\s+)?"
@@ -53,7 +63,7 @@ def read_bool(text: str) -> tuple[bool, list[str]]:
         nxt = after[:1]
         if word.isascii() and word[-1].isalnum() and nxt and nxt not in _SEPARATORS and nxt.isascii():
             continue
-        if _is_cjk(word[-1]) and nxt and _is_cjk(nxt):
+        if _is_cjk(word[-1]) and nxt and _is_cjk(nxt) and word not in _OPEN:
             continue
         if word.isdigit() and re.match(r"[.,]?\d", after):
             continue

@@ -395,6 +395,8 @@ def raw_matrix(items: list[Any], symbols: Iterable[str], notes: list[str] | None
         items = [items]
     rows, sigs = [], []
     for i, row in enumerate(items):
+        if isinstance(row, (list, tuple)) and len(row) == 1 and isinstance(row[0], str) and " " in row[0].strip():
+            row = row[0]          # YAML [[19 25],[37 43]]: each row one string, numpy style
         if isinstance(row, str):
             budget[0] -= len(row)
             if budget[0] < 0:

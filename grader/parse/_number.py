@@ -108,6 +108,8 @@ def _unit_or_mult(rest: str) -> tuple[int, str, str] | None:
     raw = rest
     r = rest.strip()
     r = re.sub(r"[.。]$", "", r).strip()
+    if len(r) > 1 and r.endswith("倍"):          # 826 万倍: a factor, with its multiplier
+        r = r[:-1].strip()
     if not r:
         return 1, "", ""
     if r.lower() in UNITS:
@@ -217,6 +219,12 @@ def read_number(src: Src) -> Num:
         kind, out = ("int", int(value)) if value.denominator == 1 else ("real", value)
         return Num(kind, out, None, [f"read {short(text)} as the product {fmt(out)} (the question asks for one "
                                      "number, not a shape)"])
+    m = re.fullmatch(r"(≈|~|约|about\s)?\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)", text)
+    if m and ("." in text or m.group(1)) and Fraction(m.group(3)) != 0:   # 1/7.89, 约 1/8: as precise as written
+        value = Fraction(m.group(2)) / Fraction(m.group(3))
+        sigs = [_sig(g, True) for g in (m.group(2), m.group(3)) if "." in g] or [
+            max(len(m.group(2).lstrip("0")), len(m.group(3).lstrip("0")))]
+        return Num("real", value, min(sigs), [f"read {short(text)} as {float(value):.6g}"])
     m = re.fullmatch(r"([-+]?\d+),(\d+)", text)
     if m:
         raise ReadError(f"'{text}' is ambiguous: a comma only groups thousands (4,640); write a decimal point "

@@ -1,0 +1,140 @@
+"""Finding the answer inside words and working, when the whole text is not a value.
+
+Students write ``感受野为 7×7``, ``16×10×10（通道×高×宽）``, ``544 (16 weights + 1 bias per filter, 32 filters)``,
+``**4640**``, an answer followed by an explanation on the next line, or ``(227-11)/4+1 = 55，输出为 96×55×55``.
+:func:`candidates` gives, in order of preference, the pieces of such a text that may be the value, each with a
+note saying what was left out; the caller reads each with the ordinary grammar and keeps the first that reads.
+A piece is never offered when what it leaves out negates a number (``不是 4640，是 4608``).
+
+Ratios and factors (:func:`ratio_form`): ``9:1`` (read as 9/1), ``8.53x``, ``8.53 倍``, ``9 times``, and a factor
+stated with a direction word (``9x fewer``, ``减少了约 8.5 倍``, ``约为原来的 1/8``), which fixes the size of the
+factor but not which count is divided by which.
+
+Example:
+    >>> [c for c, _ in candidates("感受野为 7×7")]
+    ['7×7']
+    >>> ratio_form("9x fewer")
+    ('9', True, "read '9x fewer' as a factor of 9")
+"""
+from __future__ import annotations
+
+import re
+
+_DECOR = re.compile(r"\*\*|__|`+")
+_SINGLE_STAR = re.compile(r"^\*(?!\*)(.+?)\*$|^_(?!_)(.+?)_$", re.S)
+_WIDE_REMARK = re.compile(r"\s*（[^（）]*）")
+_REMARK = re.compile(r"(?:(?<=\s)|^)\(([^()]*[A-Za-z\u4e00-\u9fff][^()]*)\)|\s+\(([^()]*[A-Za-z\u4e00-\u9fff][^()]*)\)$")
+_CLAUSE = re.compile(r"[，；。]|,\s+(?=[A-Za-z\u4e00-\u9fff]{2})")
+_COPULA = re.compile(r"^.{0,60}?(?:为|是|等于|得到|得|:|：|\bis\b|\bare\b|\bwas\b|\bequals?\b|\bgives\b|\bbecomes\b)\s*"
+                     r"(?=[-+−\d\[(（.≈~约$\\]|[A-Za-z]+\()", re.S | re.I)
+_NEGATION = re.compile(r"\bnot\b|n't\b|\binstead\b|\brather\b|不|非|没|而是|wrong", re.I)
+_UNIT_TAIL = re.compile(r"\s*(?:pixels?|px|像素|个像素|units?|单元)\s*[.。]?$", re.I)
+
+
+def _negates(dropped: str) -> bool:
+    return bool(_NEGATION.search(dropped)) and bool(re.search(r"\d", dropped))
+
+
+_PIECEWISE_ZH = re.compile(r"^(?P<v>.+?)\s*[（(]\s*(?:当|若|如果)(?P<c>.+?)(?:时)?\s*[)）]\s*[，,;；]?\s*(?:否则|其他情况|其余)"
+                           r"(?:为|是|等于)?\s*(?P<o>.+?)\s*[。.]?$", re.S)
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """(piece, what was left out) — one level of each rewrite."""
+    out: list[tuple[str, str]] = []
+    m = _PIECEWISE_ZH.match(text.strip())
+    if m:
+        cond = re.sub(r"\s*(?:且|并且|而且|，|,)\s*", " and ", m.group("c"))
+        out.append((f"{m.group('v')} if {cond} else {m.group('o')}", ""))
+    t = text.strip()
+    undecorated = t
+    for mark in ("**", "__", "`"):
+        if undecorated.startswith(mark) and undecorated.endswith(mark) and len(undecorated) > 2 * len(mark):
+            undecorated = undecorated[len(mark):-len(mark)].strip()
+    m = _SINGLE_STAR.fullmatch(undecorated)
+    if m:
+        undecorated = (m.group(1) or m.group(2)).strip()
+    if undecorated != t:
+        out.append((undecorated, ""))
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not re.fullmatch(r"`{3,}\w*|\$\$", ln.strip())]
+    if len(lines) > 1:
+        last = lines[-1]
+        if last.startswith(("=", "≈")) or re.search(r"[=≈]", last):
+            out.append((last, "\n".join(lines[:-1])))
+        out.append((lines[0], "\n".join(lines[1:])))
+    elif len(lines) == 1 and lines[0] != text.strip():
+        out.append((lines[0], ""))
+    no_remark = _WIDE_REMARK.sub("", text)
+    no_remark = _REMARK.sub("", no_remark).strip()
+    if no_remark and no_remark != text.strip():
+        out.append((no_remark, text))
+    if "\n" not in text.strip():
+        clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+        if len(clauses) > 1:
+            out.append((clauses[-1], text))
+            out.append((clauses[0], text))
+    m = _COPULA.match(text.strip())
+    if m and m.end() < len(text.strip()):
+        out.append((text.strip()[m.end():].strip(), m.group(0)))
+    tail = _UNIT_TAIL.search(text)
+    if tail and tail.start() > 0:
+        out.append((text[:tail.start()].strip(), tail.group(0)))
+    return out
+
+
+def piecewise(text: str) -> str | None:
+    """``w_{…}（当 1≤… 且 …时），否则为 0`` rewritten as ``w_{…} if … and … else 0``."""
+    m = _PIECEWISE_ZH.match(text.strip())
+    if not m:
+        return None
+    cond = re.sub(r"\s*(?:且|并且|而且|，|,)\s*", " and ", m.group("c"))
+    return f"{m.group('v')} if {cond} else {m.group('o')}"
+
+
+def candidates(text: str, depth: int = 3) -> list[tuple[str, str]]:
+    """Pieces of ``text`` that may be the answer, best first, with a note on what was left out."""
+    seen = {text.strip()}
+    out: list[tuple[str, str]] = []
+
+    def walk(t: str, dropped: str, d: int) -> None:
+        for piece, left in _pieces(t):
+            if not piece or piece in seen or len(out) > 40:
+                continue
+            seen.add(piece)
+            gone = (dropped + " " + left).strip()
+            if _negates(left):
+                continue
+            out.append((piece, gone))
+            if d > 1:
+                walk(piece, gone, d - 1)
+    walk(text, "", depth)
+    return out
+
+
+_RATIO = re.compile(r"^\s*(?P<a>[^:：∶]+?)\s*[:：∶]\s*(?P<b>[^:：∶]+?)\s*$")
+_TIMES = re.compile(r"^(?P<v>.+?)\s*(?:x|×|X|times|fold|-fold|倍)\s*[.。]?$")
+_DIRECTION = re.compile(r"fewer|less|smaller|lower|reduc\w*|decreas\w*|cheaper|saves?|more|larger|greater|higher|"
+                        r"increas\w*|bigger|减少|降低|缩小|下降|节省|减小|增加|增大|提高|增长|扩大|原来的|之一|为.{0,16}的", re.I)
+_NUMBER = re.compile(r"(?<![\d.A-Za-z_])(?:\d+(?:\.\d+)?|\.\d+)(?:\s*/\s*\d+(?:\.\d+)?)?(?:\s*[%％])?(?![\d.])")
+
+
+def ratio_form(text: str) -> tuple[str, bool, str] | None:
+    """A ratio or factor written in words: (value text, direction-free factor?, note), or None."""
+    t = text.strip().rstrip("。.")
+    m = _RATIO.match(t)
+    if m and re.search(r"\d", m.group("a")) and re.search(r"\d", m.group("b")) and not _DIRECTION.search(t):
+        a, b = m.group("a").strip(), m.group("b").strip()
+        plain = re.fullmatch(r"\d+(?:\.\d+)?", a) and re.fullmatch(r"\d+(?:\.\d+)?", b)
+        return (f"{a}/{b}" if plain else f"({a})/({b})"), False, f"read {t} as {a}/{b}"
+    direction = bool(_DIRECTION.search(t))
+    if not direction:
+        m = _TIMES.match(t)
+        if m and re.search(r"\d", m.group("v")):
+            return m.group("v").strip(), False, f"read '{t}' as the factor {m.group('v').strip()}"
+        return None
+    numbers = _NUMBER.findall(t)
+    if len(numbers) != 1:
+        return None
+    value = numbers[0].strip()
+    approx = "≈ " if re.search(r"约|about|approx|roughly|≈|~", t, re.I) else ""
+    return approx + value, True, f"read '{t}' as a factor of {value}"
