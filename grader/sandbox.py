@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import cage
+from .cage import common as cage
 
 MAX_SOURCE_BYTES = 256 * 1024
 OUTPUT_LIMIT = 64 * 1024
@@ -119,7 +119,8 @@ def _runtime_paths() -> list[str]:
     return out
 
 
-CAGE_SCRIPT = "/opt/cnn-cage/cage.py"          # where bubblewrap shows grader/cage.py to the zygote
+CAGE_DIR = os.path.dirname(os.path.abspath(cage.__file__))
+CAGE_SCRIPT = "/opt/cnn-cage/server.py"       # where bubblewrap shows grader/cage/server.py to the zygote
 ROOT_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_SYS_CHROOT", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER",
              "CAP_KILL")
 
@@ -150,7 +151,7 @@ def bwrap_command(argv: list[str]) -> list[str]:
             continue
         seen.append(real)
         args += ["--ro-bind", real, real]
-    args += ["--ro-bind", os.path.abspath(cage.__file__), CAGE_SCRIPT,
+    args += ["--ro-bind", CAGE_DIR, os.path.dirname(CAGE_SCRIPT),
              "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp", "--", *argv]
     return args
 
@@ -208,7 +209,7 @@ class _Zygote:
             _sweep_stale_homes()
             self.home = tempfile.mkdtemp(prefix=f"cnn-zygote-{os.getpid()}-")
             os.chmod(self.home, 0o711)
-            argv = [sys.executable, "-I", "-S", os.path.abspath(cage.__file__), "--serve", *_runtime_paths()]
+            argv = [sys.executable, "-I", "-S", os.path.join(CAGE_DIR, "server.py"), "--serve", *_runtime_paths()]
             env.update(HOME=self.home, TMPDIR=self.home)
             cwd = self.home
         self.log = tempfile.TemporaryFile()             # unlinked: nothing left behind
@@ -369,7 +370,7 @@ def run_submission(source: str | bytes, function: str, cases: list[dict], *, tim
            "wall_s": float(timeout_s) + 1.0, "isolate": bool(isolate) and mode != "weak", "audit": bool(audit),
            "bwrap": mode == "bwrap"}
     if req["isolate"] and os.geteuid() == 0:           # RLIMIT_NPROC counts nobody's tasks on the host
-        req["nproc_base"] = cage._tasks_of(cage.NOBODY)
+        req["nproc_base"] = cage.tasks_of(cage.NOBODY)
     try:
         done = _zygote(mode).run(req, float(timeout_s) + 15.0)
     except RuntimeError as exc:

@@ -1,9 +1,12 @@
 """Shared test settings.
 
-Tests marked ``slow`` (the large-example variants of the property tests) run only when asked for:
-``pytest --runslow`` or ``pytest -m slow``.
+Tests marked ``slow`` (the large-example variants of the property tests, the sandbox's interruption and
+unprivileged re-runs) run only when asked for — ``pytest --runslow`` or ``pytest -m slow`` — and always in
+CI (``CI=true``), so that the default local run stays short.
 """
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -13,7 +16,7 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("--runslow") or "slow" in (config.getoption("-m") or ""):
+    if config.getoption("--runslow") or "slow" in (config.getoption("-m") or "") or os.environ.get("CI") == "true":
         return
     skip = pytest.mark.skip(reason="slow: run with --runslow or -m slow")
     for item in items:

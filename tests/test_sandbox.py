@@ -175,7 +175,7 @@ def test_the_grader_cannot_be_signalled_or_reached_by_network(mode):
     try:
         for source in attacks:
             r = _run(source, mode, audit=False)
-            assert r.status in ("ok", "load_error", "crashed", "no_result"), (source, r)
+            assert r.status in ("ok", "load_error", "crashed", "no_result", "timeout"), (source, r)
         with pytest.raises(BlockingIOError):
             listener.accept()                                   # nobody connected
     finally:
