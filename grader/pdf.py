@@ -27,7 +27,8 @@ def feedback_document(results: list[SheetResult], lang: str) -> str:
     for n, result in enumerate(results):
         if n:
             out.append("#pagebreak()")
-        out.append(f"= #{S(result.student)} — {result.score:g} / {result.max_score:g}")
+        who = result.student + (f" {result.name}" if getattr(result, "name", "") else "")    # roster name
+        out.append(f"= #{S(who)} — {result.score:g} / {result.max_score:g}")
         cells = [f"[#strong[#{S(Msg(k).render(lang))}]]" for k in
                  ("r.exercise", "r.part", "r.answer", "r.verdict", "r.score", "r.feedback")]
         for p in result.parts:
