@@ -62,11 +62,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterable
 
-import sympy
-from sympy.logic.boolalg import Boolean
-
 from ._bool import read_bool
-from ._expr import check_size, parse_expression
 from ._lists import raw_matrix, raw_vector, read_matrix, read_vector
 from ._number import Num, read_number
 from ._salvage import candidates, piecewise, ratio_form
@@ -229,6 +225,10 @@ def _read_matrix(raw: Any, text: str, symbols: frozenset[str]) -> Parsed:
 
 
 def _read_expr(raw: Any, text: str, symbols: frozenset[str]) -> Parsed:
+    import sympy                                     # only symbolic parts pay for sympy
+    from sympy.logic.boolalg import Boolean
+
+    from ._expr import check_size, parse_expression
     if isinstance(raw, bool):
         raise ReadError(f"{text} is not an expression")
     if isinstance(raw, int):

@@ -59,7 +59,7 @@ from typing import Any, Iterable, NamedTuple, NoReturn
 import sympy
 from sympy.logic.boolalg import Boolean
 
-from ._text import GREEK_NAMES, MAX_DEPTH, MAX_DIGITS, MAX_LENGTH, MAX_RESULT_DIGITS, ReadError, Src
+from ._text import GREEK_NAMES, MAX_DEPTH, MAX_DIGITS, MAX_LENGTH, MAX_RESULT_DIGITS, ReadError, Src, digits
 
 MAX_SYMBOLIC_EXPONENT = 100
 MAX_INDICES = 10
@@ -132,18 +132,12 @@ def tokenize(src: Src) -> list[Tok]:
     return toks
 
 
-def _digits(n: int) -> int:
-    """Decimal digits of |n| (without converting huge numbers to text)."""
-    n = abs(n)
-    return 1 if n < 10 else int(n.bit_length() * 0.30103) + 1
-
-
 def check_size(value: Any, pos: int | None = None) -> None:
     """Refuse results holding a number with more than MAX_RESULT_DIGITS digits."""
     atoms = [value] if isinstance(value, sympy.Rational) else (
         value.atoms(sympy.Rational) if isinstance(value, sympy.Basic) else [])
     for a in atoms:
-        if _digits(a.p) > MAX_RESULT_DIGITS or _digits(a.q) > MAX_RESULT_DIGITS:
+        if digits(a.p) > MAX_RESULT_DIGITS or digits(a.q) > MAX_RESULT_DIGITS:
             raise ReadError(f"a number with more than {MAX_RESULT_DIGITS:,} digits is too large", pos)
 
 
@@ -247,7 +241,7 @@ class Parser:
                     if size > MAX_RESULT_DIGITS:
                         self.fail(f"this power would have more than {MAX_RESULT_DIGITS:,} digits; "
                                   "it is refused, not computed", tok)
-                if not isinstance(exp, sympy.Integer) and (_digits(base.p) > 50 or _digits(base.q) > 50):
+                if not isinstance(exp, sympy.Integer) and (digits(base.p) > 50 or digits(base.q) > 50):
                     self.fail("a root of a number with more than 50 digits is not computed", tok)
             elif isinstance(exp, sympy.Rational) and abs(exp) > MAX_SYMBOLIC_EXPONENT:
                 self.fail(f"an exponent larger than {MAX_SYMBOLIC_EXPONENT} is not computed here", tok)
@@ -671,7 +665,7 @@ class Parser:
             for term in terms:
                 c = term.as_coeff_Add()[0]
                 if isinstance(c, sympy.Rational) and c.q != 1:
-                    size += _digits(c.q)
+                    size += digits(c.q)
             if size > MAX_RESULT_DIGITS + len(terms):
                 self.fail(f"this sum would have a denominator of more than {MAX_RESULT_DIGITS:,} digits", tok)
             return sympy.Add(*terms)
@@ -720,7 +714,7 @@ class Parser:
         for f in factors:
             c = f.as_coeff_Mul()[0]
             if isinstance(c, sympy.Rational):
-                size += _digits(c.p) + _digits(c.q)
+                size += digits(c.p) + digits(c.q)
         if size > MAX_RESULT_DIGITS + 2 * len(factors):
             self.fail(f"this product would have more than {MAX_RESULT_DIGITS:,} digits", first)
         return sympy.Mul(*factors)

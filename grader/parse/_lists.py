@@ -37,10 +37,6 @@ import math
 import re
 from typing import Any, Iterable
 
-import sympy
-from sympy.logic.boolalg import Boolean
-
-from ._expr import parse_expression
 from ._number import fmt, match_number, sympy_number
 from ._text import (MAX_COLS, MAX_ENTRIES, MAX_LENGTH, MAX_ROWS, ReadError, Src, normalize, short, split_top,
                     strip_outer, where)
@@ -60,6 +56,8 @@ def _n(count: int) -> str:
 
 
 def _entry_value(value: Any, pos: int | None) -> Entry:
+    import sympy
+    from sympy.logic.boolalg import Boolean
     if isinstance(value, Boolean):
         raise ReadError("a condition is not an entry", pos)
     if isinstance(value, sympy.Expr) and value.is_number:
@@ -75,6 +73,7 @@ def read_scalar(src: Src, symbols: Iterable[str] = ()) -> tuple[Entry, list[str]
     num = match_number(src, grouping=False)
     if num is not None:
         return num.value, num.notes, num.sig
+    from ._expr import parse_expression
     value, notes, _ = parse_expression(src, symbols)
     return _entry_value(value, src.at(0)), notes, None
 

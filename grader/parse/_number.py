@@ -36,11 +36,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import sympy
-from sympy.logic.boolalg import Boolean
-
-from ._expr import _digits, parse_expression
-from ._text import MAX_DIGITS, MAX_RESULT_DIGITS, ReadError, Src, short
+from ._text import MAX_DIGITS, MAX_RESULT_DIGITS, ReadError, Src, digits, short
 
 _APPROX = r"(?P<approx>≈|~|about\b|approx\.?|approximately\b|around\b|roughly\b|circa\b|约为|大约|大概|约)"
 _EXP = (r"(?:[eE](?P<e>[-+]?\d+)"
@@ -82,11 +78,11 @@ def fmt(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int):
-        return f"{value:,}" if _digits(value) <= 30 else f"a {_digits(value)}-digit number"
+        return f"{value:,}" if digits(value) <= 30 else f"a {digits(value)}-digit number"
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return fmt(value.numerator)
-        if _digits(value.numerator) > 30 or _digits(value.denominator) > 30:
+        if digits(value.numerator) > 30 or digits(value.denominator) > 30:
             return f"≈ {float(value):.6g}"
         d = value.denominator
         while d % 2 == 0:
@@ -94,7 +90,7 @@ def fmt(value: Any) -> str:
         while d % 5 == 0:
             d //= 5
         if d == 1:
-            s = f"{value.numerator / value.denominator:.15g}" if _digits(value.denominator) < 15 else ""
+            s = f"{value.numerator / value.denominator:.15g}" if digits(value.denominator) < 15 else ""
             if s and Fraction(s) == value:
                 return s
         return f"{value.numerator}/{value.denominator}"
@@ -189,6 +185,7 @@ def match_number(src: Src, *, grouping: bool = True) -> Num | None:
 
 def sympy_number(value: Any, pos: int | None = None) -> tuple[str, Any, list[str]]:
     """('int'|'real', Python value, notes) for a sympy number; ReadError if it is not a finite real number."""
+    import sympy
     if isinstance(value, sympy.Integer):
         return "int", int(value), []
     if isinstance(value, sympy.Rational):
@@ -229,6 +226,9 @@ def read_number(src: Src) -> Num:
     if m:
         raise ReadError(f"'{text}' is ambiguous: a comma only groups thousands (4,640); write a decimal point "
                         "(4.64) for a decimal", src.at(m.start(2) - 1))
+    from sympy.logic.boolalg import Boolean           # the expression parser only when plain numbers fail
+
+    from ._expr import parse_expression
     value, notes, names = parse_expression(src)
     if names:
         name, pos = min(names, key=lambda n: n[1])

@@ -288,3 +288,13 @@ def strip_outer(src: Src) -> tuple[Src, str]:
 def short(text: str, n: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def digits(n: int) -> int:
+    """Decimal digits of |n| (without converting huge numbers to text).
+
+    >>> digits(0), digits(9), digits(10), digits(-12345)
+    (1, 1, 2, 5)
+    """
+    n = abs(n)
+    return 1 if n < 10 else int(n.bit_length() * 0.30103) + 1
