@@ -47,6 +47,7 @@ class AnswerSheet:
     seed: int | None = None
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    lang: str | None = None      # the language the file is written in (headings, labels, working), when it tells
 
 
 def _read_text(path: Path) -> str:
@@ -353,7 +354,8 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
     if not answers:
         raise InputError("no exercise recognised: expected a heading with an exercise id (# hw-q3) and "
                          "part: value lines", file=file)
-    return AnswerSheet(student or Path(file).stem, file, answers, seed, lines, notes)
+    from .language import detect_lang           # headings (## 第1题) and full-width colons tell too
+    return AnswerSheet(student or Path(file).stem, file, answers, seed, lines, notes, detect_lang([text]))
 
 
 def read_sheet(path: str | Path) -> AnswerSheet:
@@ -415,12 +417,11 @@ def collect_answer_files(paths: list[str]) -> tuple[list[Path], list[InputError]
     """Files to grade, and the entries of class folders that are refused (one error each).
 
     A file named on the command line is taken as given (:func:`read_sheet` still refuses a FIFO or a device).
-    A folder is walked without following symbolic links: a link with an answer file's suffix, or one to a
-    folder, is refused (it may lead out of the class folder, to ``/etc/shadow`` or another class), and so is
-    an answer-file name that is a FIFO, socket or device; other files (notes, PDFs) are skipped silently."""
-    import os
-    import stat
-    from solver.files import FileRefused, file_kind
+    A folder is walked without following symbolic links (:func:`solver.files.walk_folder`): a link with an
+    answer file's suffix, or one to a folder, is refused (it may lead out of the class folder, to ``/etc/shadow``
+    or to another class), and so is an answer-file name that is a FIFO, socket or device; other files (notes,
+    PDFs) are skipped silently."""
+    from solver.files import walk_folder
     files: list[Path] = []
     refused: list[InputError] = []
     for raw in paths:
@@ -428,27 +429,7 @@ def collect_answer_files(paths: list[str]) -> tuple[list[Path], list[InputError]
         if not root.is_dir():
             files.append(root)
             continue
-        found: list[Path] = []
-
-        def unreadable(exc: OSError) -> None:
-            refused.append(FileRefused(f"cannot read folder: {exc.strerror or exc}", reason="unreadable",
-                                       file=str(exc.filename or root)))
-        for folder, dirs, names in os.walk(root, onerror=unreadable):
-            for name in sorted(dirs + names):
-                path = Path(folder) / name
-                try:
-                    mode = path.lstat().st_mode
-                except OSError:
-                    continue
-                answer_name = path.suffix.lower() in SUFFIXES
-                if stat.S_ISLNK(mode):
-                    if answer_name or path.is_dir():
-                        refused.append(FileRefused("a symbolic link: links in a class folder are not followed",
-                                                   reason="symlink", file=str(path)))
-                elif answer_name and stat.S_ISREG(mode):
-                    found.append(path)
-                elif answer_name and not stat.S_ISDIR(mode):
-                    refused.append(FileRefused(f"not a regular file ({file_kind(mode)}): only regular files are "
-                                               "read", reason="not_regular", file=str(path)))
-        files += sorted(found)
+        found, refusals = walk_folder(root, SUFFIXES, "a class folder")
+        files += found
+        refused += refusals
     return files, sorted(refused, key=lambda e: e.file or "")

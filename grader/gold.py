@@ -9,11 +9,13 @@ Example:
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from solver.errors import InputError
 from solver.model import Exercise, Part
 
 
@@ -65,7 +67,7 @@ def set_extra_banks(folders: list[Path]) -> None:
     if folders == _EXTRA:
         return
     _EXTRA[:] = folders
-    _gold_for.cache_clear()
+    gold_for.cache_clear()
     import sys
     grade = sys.modules.get("grader.grade")
     if grade is not None:
@@ -74,11 +76,31 @@ def set_extra_banks(folders: list[Path]) -> None:
 
 def gold_for(ex_id: str, seed: int | None = None) -> Gold:
     """Solve the exercise — variant ``seed`` if it declares parameters — and keep the answers (no verification:
-    the bank is verified by its own tests). ``gold_for(x)`` and ``gold_for(x, None)`` share one cache entry."""
-    return _gold_for(ex_id, seed)
+    the bank is verified by its own tests). ``gold_for(x)`` and ``gold_for(x, None)`` share one cache entry.
+    An id that cannot be solved (unknown: :class:`solver.bank.UnknownExercise`; or its file invalid or beyond
+    the solver's limits) raises its :class:`InputError`, remembered too (up to ``MAX_FAILED`` ids), so a class
+    naming a broken exercise costs one attempt, not one per student."""
+    failed = _FAILED.get((ex_id, seed))
+    if failed is not None:
+        raise copy.copy(failed)
+    try:
+        return _gold_for(ex_id, seed)
+    except InputError as exc:
+        if len(_FAILED) < MAX_FAILED:
+            _FAILED[(ex_id, seed)] = exc
+        raise
 
 
-gold_for.cache_clear = lambda: _gold_for.cache_clear()       # type: ignore[attr-defined]
+MAX_FAILED = 10_000
+_FAILED: dict[tuple[str, int | None], InputError] = {}
+
+
+def _clear() -> None:
+    _gold_for.cache_clear()
+    _FAILED.clear()
+
+
+gold_for.cache_clear = _clear       # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=None)
@@ -86,6 +108,10 @@ def _gold_for(ex_id: str, seed: int | None) -> Gold:
     from solver.bank import load_exercise
     from solver.pipeline import solve_exercise
     ex = load_exercise(ex_id, _EXTRA, seed=seed)
+    from . import gold_cache                  # the answers computed by an earlier run (grader/gold_cache.py)
+    cached = gold_cache.load(ex)
+    if cached is not None:
+        return cached
     solution = solve_exercise(ex, verify=False)
     parts = {}
     for p in ex.ask:
@@ -93,4 +119,6 @@ def _gold_for(ex_id: str, seed: int | None) -> Gold:
         if p.id in solution.context.get("expr_answers", {}):
             expected = "convexpr"
         parts[p.id] = GoldPart(ex.id, p, solution.answers[p.id], expected)
-    return Gold(ex, parts, solution)
+    gold = Gold(ex, parts, solution)
+    gold_cache.store(gold)
+    return gold

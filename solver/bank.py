@@ -1,6 +1,8 @@
 """The exercise bank: the YAML files shipped in ``exercises/`` plus user folders.
 
-A bank file is named after its id (``24.6.yaml``), so looking one exercise up reads one file.
+A bank file is named after its id (``24.6.yaml``). Ids are looked up in an index of each folder
+(:func:`folder_index`), built once: an id is never turned into a path, and a thousand unknown ids cost a
+thousand dictionary look-ups, not a thousand scans of the bank.
 
 Example:
     >>> load_exercise("hw-q2").kind
@@ -8,6 +10,8 @@ Example:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError
@@ -34,24 +38,65 @@ def load_file(path: Path | str, *, bank: bool = False, seed: int | None = None) 
 
 
 def load_exercise(ex_id: str, extra: list[Path] | None = None, seed: int | None = None) -> Exercise:
-    """The exercise with this id: built-in bank first (by file name, then by content), then ``extra`` folders."""
-    folders = [bank_dir()] + list(extra or [])
+    """The exercise with this id: the built-in bank first, then the ``extra`` folders, each looked up in an index
+    of the folder (by file name, then by the ``id`` inside the files). An id is a key, never turned into a path:
+    ``../../etc/passwd`` is simply not found. Only the file found is read and validated."""
+    folders = [bank_dir()] + [Path(f) for f in extra or []]
     for folder in folders:
-        for suffix in SUFFIXES:
-            candidate = folder / f"{ex_id}{suffix}"
-            if candidate.is_file():
-                ex = load_file(candidate, bank=folder == bank_dir(), seed=seed)
-                if ex.id == ex_id:
-                    return ex
-    for folder in folders:
-        for path in exercise_files(folder):
-            try:
-                ex = load_file(path, bank=folder == bank_dir(), seed=seed)
-            except InputError:
-                continue
+        path = folder_index(folder).by_name.get(ex_id)
+        if path is not None:
+            ex = load_file(path, bank=folder == bank_dir(), seed=seed)
             if ex.id == ex_id:
                 return ex
-    raise InputError(f"unknown exercise id '{ex_id}' (see `solve list`)")
+    for folder in folders:
+        path = folder_index(folder).by_id.get(ex_id)
+        if path is not None:
+            return load_file(path, bank=folder == bank_dir(), seed=seed)
+    shown = ex_id if len(ex_id) <= 40 else ex_id[:39] + "…"
+    raise UnknownExercise(f"unknown exercise id '{shown}' (see `solve list`)")
+
+
+class UnknownExercise(InputError):
+    """No exercise of the bank or of the extra folders has this id."""
+
+
+@dataclass(frozen=True)
+class FolderIndex:
+    """The exercise files of a folder by file name (stem) and by the id they declare (first file wins)."""
+
+    by_name: dict[str, Path]
+    by_id: dict[str, Path]
+
+
+def folder_index(folder: Path | str) -> FolderIndex:
+    """The index of ``folder``, built once (again only when the folder's modification time changes). A file
+    that cannot be read or declares no usable id is left out of ``by_id``: one bad file never stops a lookup."""
+    folder = Path(folder)
+    try:
+        stamp = folder.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _folder_index(folder, stamp)
+
+
+@lru_cache(maxsize=64)
+def _folder_index(folder: Path, stamp: int) -> FolderIndex:
+    from .model import ID_PATTERN
+    files = exercise_files(folder) if folder.is_dir() else []
+    by_name: dict[str, Path] = {}
+    for suffix in SUFFIXES:                    # 24.6.yaml before 24.6.json, as the lookup always did
+        for path in files:
+            if path.suffix == suffix:
+                by_name.setdefault(path.stem, path)
+    by_id: dict[str, Path] = {}
+    for path in files:
+        try:
+            ex_id = read_document(path).data.get("id")
+        except Exception:                      # noqa: BLE001 - unreadable, invalid, not a mapping: not indexed
+            continue
+        if isinstance(ex_id, (str, int)) and not isinstance(ex_id, bool) and ID_PATTERN.match(str(ex_id)):
+            by_id.setdefault(str(ex_id), path)
+    return FolderIndex(by_name, by_id)
 
 
 def load_bank() -> list[Exercise]:

@@ -34,5 +34,18 @@ class InputError(Exception):
         return f"{where}{field}{self.message}"
 
 
+def internal_error(file: str, exc: BaseException, doing: str = "grading") -> str:
+    """The one line that stands for an unexpected exception while reading, solving or grading ``file`` in a
+    multi-file run (a bug to report, never a traceback): its type and the first line of its message, cut to
+    200 characters.
+
+    >>> internal_error("s1.yaml", ValueError("bad\\nthings"))
+    'internal error while grading s1.yaml: ValueError: bad'
+    """
+    lines = str(exc).strip().splitlines()
+    message = lines[0][:200] if lines else ""
+    return f"internal error while {doing} {file}: {type(exc).__name__}" + (f": {message}" if message else "")
+
+
 class CheckFailed(Exception):
     """An independent verification disagreed with the solver: exit code 1."""

@@ -18,6 +18,33 @@ import torch
 import torch.nn.functional as F
 
 MAX_ELEMENTS = 1 << 22
+MAX_WORK = 100_000_000     # multiply-adds of one probe's forward pass: a larger probe is refused, not run
+
+
+class ProbeTooLarge(Exception):
+    """Measuring these windows needs a probe whose forward pass costs more than ``MAX_WORK`` multiply-adds."""
+
+    def __init__(self, work: int) -> None:
+        super().__init__(f"the probe would need {work:,} multiply-adds (limit {MAX_WORK:,})")
+        self.work = work
+
+
+def probe_work(layers: list[dict[str, Any]], dims: int, side: int) -> int:
+    """Multiply-adds of the probe's forward pass on a ``side``-wide input (0 once the windows no longer fit)."""
+    from math import prod
+    sizes, work = [side] * dims, 0
+    for spec in layers:
+        k, s, d = spec["kernel"], spec["stride"], spec["dilation"]
+        pad = spec["padding"]
+        if pad == "same":
+            out = list(sizes)
+        else:
+            out = [(n + 2 * p - dd * (kk - 1) - 1) // ss + 1 for n, p, kk, ss, dd in zip(sizes, pad, k, s, d)]
+        if min(out) < 1:
+            return work
+        work += prod(out) * prod(k)
+        sizes = out
+    return work
 
 
 def _forward(x: torch.Tensor, layers: list[dict[str, Any]], dims: int) -> torch.Tensor:
@@ -38,10 +65,14 @@ def _span(grad: torch.Tensor, dim: int) -> tuple[int, int] | None:
 
 
 def measure_window(layers: list[dict[str, Any]], dims: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-    """(receptive field, jump) per dimension, or None if no probe of up to ``MAX_ELEMENTS`` inputs fits."""
+    """(receptive field, jump) per dimension, or None if no probe of up to ``MAX_ELEMENTS`` inputs fits.
+    Raises :class:`ProbeTooLarge` rather than run a probe of more than ``MAX_WORK`` multiply-adds."""
     side = 16
     previous = None
     while side ** dims <= MAX_ELEMENTS:
+        work = probe_work(layers, dims, side)
+        if work > MAX_WORK:
+            raise ProbeTooLarge(work)
         x = torch.zeros((1, 1) + (side,) * dims, dtype=torch.float64, requires_grad=True)
         try:
             y = _forward(x, layers, dims)

@@ -77,6 +77,20 @@ class Document:
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
+MAX_INT_DIGITS = 300       # a whole number longer than this is refused (Python converts at most 4300 digits,
+                           # and a float holds at most 309)
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _check_scalar(node: yaml.Node, path: Path_, file: str) -> None:
+    """Keys are plain values; whole numbers have at most ``MAX_INT_DIGITS`` characters."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError("a key must be a plain value (text or a number), not a list or a mapping", file=file,
+                         field=format_path(path) or None, line=node.start_mark.line + 1)
+    if node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
+        raise InputError(f"a whole number of {len(node.value):,} characters: numbers are limited to "
+                         f"{MAX_INT_DIGITS} digits", file=file, field=format_path(path) or None,
+                         line=node.start_mark.line + 1)
 
 
 def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], texts: dict[Path_, str],
@@ -88,9 +102,11 @@ def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], texts: 
                          "(aliases counted as expanded)", file=file, line=node.start_mark.line + 1)
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
+        _check_scalar(node, path, file)
         texts[path] = node.value
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            _check_scalar(key_node, path, file)
             key = key_node.value
             lines[path + (key,)] = key_node.start_mark.line + 1
             _record_lines(value_node, path + (key,), lines, texts, seen, file)
@@ -98,6 +114,16 @@ def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], texts: 
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _record_lines(item, path + (i,), lines, texts, seen, file)
+
+
+_QUOTED = re.compile(r"'(?!<)[^'\s]{4,}'|\"(?!<)[^\"\s]{4,}\"")
+
+
+def _unquoted(problem: str) -> str:
+    """A parser message without the file's text it quotes (an alias or tag name, a scalar): a file that is not
+    YAML may be anything (a link to ``/etc/shadow``), and an error line must not show it. Single characters stay
+    ("found character '\\t'")."""
+    return _QUOTED.sub("'…'", problem)
 
 
 def parse_yaml(text: str, file: str) -> Document:
@@ -123,10 +149,10 @@ def parse_yaml(text: str, file: str) -> Document:
             what = context.replace("while parsing a ", "").replace("while scanning a ", "")
             problem = f"{problem} at line {exc.problem_mark.line + 1}: the {what} that starts here is not closed"
             mark = exc.context_mark
-        raise InputError(f"invalid YAML: {problem}", file=file,
+        raise InputError(f"invalid YAML: {_unquoted(problem)}", file=file,
                          line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}".splitlines()[0], file=file) from None
+        raise InputError(_unquoted(f"invalid YAML: {exc}".splitlines()[0]), file=file) from None
     except RecursionError:
         raise InputError("the document is nested too deeply", file=file) from None
     finally:
@@ -135,16 +161,6 @@ def parse_yaml(text: str, file: str) -> Document:
 
 
 def read_document(path: str | Path) -> Document:
-    """Read and parse a YAML or JSON file."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(p)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", file=str(p))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(p)) from None
-    return parse_yaml(text, str(p))
+    """Read and parse a YAML or JSON file: a regular file of at most ``MAX_FILE_BYTES`` (see :mod:`.files`)."""
+    from .files import read_text
+    return parse_yaml(read_text(path, MAX_FILE_BYTES), str(path))

@@ -94,6 +94,21 @@ class TraceItem:
     channel: int | None = None
     out_channel: int | None = None
     one_d: bool = False
+    work: int = 0           # products (or entries) this item cost, counted against MAX_WORK
+
+
+MAX_WORK = 1_000_000        # products and entries computed exactly for one expression (the bank needs < 2,000)
+
+
+def _charge(trace: list[TraceItem], work: int, what: str) -> int:
+    """Refuse, before it is computed, an operation that would take the expression's exact entry-by-entry
+    evaluation beyond ``MAX_WORK`` products (padded and produced entries counted too); returns ``work``."""
+    done = sum(item.work for item in trace)
+    if done + work > MAX_WORK:
+        before = f" (after {done:,} already)" if done else ""
+        raise EvalError(f"{what} needs {work:,} products{before}: exact entry-by-entry evaluation is limited to "
+                        f"{MAX_WORK:,} per expression")
+    return work
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -125,8 +140,6 @@ def _geometry(node: Call | BinOp, kernel_shape: tuple[int, int]) -> tuple[ops.Ge
 def _conv_matrix(node: Call | BinOp, op: str, k: ops.Matrix, x: ops.Matrix, trace: list[TraceItem],
                  channel: int | None = None, out_channel: int | None = None, one_d: bool = False) -> ops.Matrix:
     g, mode = _geometry(node, ops.shape(k))
-    used = ops.rot180(k) if op == "conv" else k
-    xp = ops.pad(x, *g.padding)
     h, w = ops.shape(x)
     kh, kw = ops.shape(k)
     top, bottom, left, right = g.padding
@@ -134,6 +147,12 @@ def _conv_matrix(node: Call | BinOp, op: str, k: ops.Matrix, x: ops.Matrix, trac
         raise EvalError(f"the kernel ({kh}×{kw}) is larger than the padded input "
                         f"({h + top + bottom}×{w + left + right})", key="eval.kernel_larger",
                         k=f"{kh}×{kw}", x=f"{h + top + bottom}×{w + left + right}")
+    out = [ops.output_size(n, kn, s, p, d) for n, kn, s, p, d in
+           zip((h, w), (kh, kw), g.stride, (top + bottom, left + right), g.dilation)]
+    work = _charge(trace, (h + top + bottom) * (w + left + right) + out[0] * out[1] * kh * kw,
+                   f"{op} of a {kh}×{kw} kernel over a {h}×{w} input" + (f" ({mode} mode)" if mode else ""))
+    used = ops.rot180(k) if op == "conv" else k
+    xp = ops.pad(x, *g.padding)
     entries, result = [], []
     for r, row in enumerate(ops.windows((h, w), (kh, kw), g)):
         out_row = []
@@ -143,7 +162,7 @@ def _conv_matrix(node: Call | BinOp, op: str, k: ops.Matrix, x: ops.Matrix, trac
             entries.append(Entry((r, c), terms, value))
             out_row.append(value)
         result.append(out_row)
-    trace.append(TraceItem(node, op, k, used, x, xp, g, mode, result, entries, channel, out_channel, one_d))
+    trace.append(TraceItem(node, op, k, used, x, xp, g, mode, result, entries, channel, out_channel, one_d, work))
     return result
 
 
@@ -191,8 +210,18 @@ def _pool(node: Call, how: str, x: Value, size: Value | None, trace: list[TraceI
     p = node.kw("padding", 0)
     p = p if isinstance(p, tuple) else (int(p), int(p))  # type: ignore[arg-type]
     g = ops.Geometry(g.stride, (p[0], p[0], p[1], p[1]), g.dilation)
+    if s < 1 or min(g.stride + g.dilation) < 1 or min(p) < 0:
+        raise EvalError(f"{node.func}: the window, stride and dilation must be positive, the padding not negative")
 
     def one(m: ops.Matrix, channel: int | None) -> ops.Matrix:
+        (h, w), (top, bottom, left, right) = ops.shape(m), g.padding
+        out = [ops.output_size(n, s, st, p, d) for n, st, p, d in
+               zip((h, w), g.stride, (top + bottom, left + right), g.dilation)]
+        if min(out) < 1:
+            raise EvalError(f"the {s}×{s} window is larger than the padded input ({h + top + bottom}×"
+                            f"{w + left + right})")
+        work = _charge(trace, (h + top + bottom) * (w + left + right) + out[0] * out[1] * s * s,
+                       f"{how} pooling of a {h}×{w} input with a {s}×{s} window")
         result = ops.pool2d(m, (s, s), g, how)
         fill = None if how == "max" else 0
         xp = ops.pad(m, *g.padding, fill=fill)
@@ -200,7 +229,7 @@ def _pool(node: Call, how: str, x: Value, size: Value | None, trace: list[TraceI
         for r, row in enumerate(ops.windows(ops.shape(m), (s, s), g)):
             for c, cell in enumerate(row):
                 entries.append(Entry((r, c), [], result[r][c], [xp[i][j] for _a, _b, i, j in cell]))
-        trace.append(TraceItem(node, how + "pool", None, None, m, xp, g, None, result, entries, channel))
+        trace.append(TraceItem(node, how + "pool", None, None, m, xp, g, None, result, entries, channel, work=work))
         return result
 
     if x.rank == 2:
@@ -273,6 +302,26 @@ def _linear_algebra(f: str, args: list[Value]) -> Value:
     return Value(ops.im2col(args[0].data, kh, kw), 2)
 
 
+def _entries(v: Value) -> int:
+    from math import prod
+    return prod(v.shape) if v.rank else 1
+
+
+def _linear_algebra_work(f: str, args: list[Value]) -> int:
+    """Products/entries of a linear-algebra call, from its arguments' sizes (before it is computed)."""
+    if f == "mm" and len(args) == 2 and args[0].rank in (1, 2) and args[1].rank in (1, 2):
+        (r, c), cols = (len(args[0].as_matrix()), len(args[0].as_matrix()[0])), len(args[1].as_matrix()[0])
+        return r * c * cols
+    sizes = [int(v.data) for v in args[1:] if v.rank == 0 and isinstance(v.data, int) and v.data > 0]
+    if f == "toeplitz" and len(sizes) == 2 and args[0].rank == 2:
+        (kh, kw), (rows, cols) = args[0].shape, sizes
+        return max(rows - kh + 1, 0) * max(cols - kw + 1, 0) * rows * cols
+    if f == "im2col" and len(sizes) == 2 and args[0].rank == 2:
+        (rows, cols), (kh, kw) = args[0].shape, sizes
+        return kh * kw * max(rows - kh + 1, 0) * max(cols - kw + 1, 0)
+    return sum(_entries(v) for v in args)
+
+
 def _elementwise(a: Value, b: Value, f: Any, what: str) -> Value:
     if a.rank == 0 and b.rank == 0:
         return Value(f(a.data, b.data), 0)
@@ -341,11 +390,15 @@ def evaluate(node: Node | Eq, env: dict[str, Value], trace: list[TraceItem] | No
             raise EvalError(f"{f} takes an input and a window size: {f}(X, 2)")
         return _pool(node, f[:3], args[0], args[1] if len(args) > 1 else None, trace), trace
     if f in ("mm", "vec", "toeplitz", "im2col", "flat"):
+        work = _charge(trace, _linear_algebra_work(f, args), f"{f}(…)")
         result = _linear_algebra(f, args)
-        trace.append(TraceItem(node, f, None, None, args[0].data, None, ops.Geometry(), None, result.data, []))
+        trace.append(TraceItem(node, f, None, None, args[0].data, None, ops.Geometry(), None, result.data, [],
+                               work=work))
         return result, trace
     if len(args) not in (1, 2) or (len(args) == 2 and f != "rot90"):
         raise EvalError(f"{f} takes one matrix")
+    work = _charge(trace, _entries(args[0]), f"{f}(…)")
     result = _matrix_op(f, args[0], args[1] if len(args) == 2 else None)
-    trace.append(TraceItem(node, f, None, None, args[0].data, None, ops.Geometry(), None, result.data, []))
+    trace.append(TraceItem(node, f, None, None, args[0].data, None, ops.Geometry(), None, result.data, [],
+                           work=work))
     return result, trace
