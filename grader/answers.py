@@ -311,8 +311,9 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
             if current is None and meta:
                 key, value = meta.group(1).lower(), meta.group(2)
                 if key == "seed":
-                    if not value.isdigit():
-                        raise InputError("seed must be a whole number", file=file, line=number, field="seed")
+                    if not (value.isascii() and value.isdigit()) or len(value) > MAX_SEED_DIGITS:
+                        raise InputError(f"seed must be a whole number of at most {MAX_SEED_DIGITS} digits",
+                                         file=file, line=number, field="seed")
                     seed = int(value)
                 else:
                     student = value

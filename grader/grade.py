@@ -22,6 +22,8 @@ from solver.i18n import Msg, Plain
 from . import messages  # noqa: F401
 from .answers import AnswerSheet, shown_id
 from .compare import Verdict, compare, shape_policy
+from .diagnose import diagnose
+from .follow import carry_forward
 from .gold import Gold, gold_for
 from .mistakes import mistaken_answers
 from .parse import parse_answer
@@ -37,6 +39,7 @@ class PartResult:
     answer: str = ""
     feedback: list[Any] = field(default_factory=list)
     mistake: str | None = None
+    hint: str | None = None          # the step a wrong answer should re-check, when no mistake is named
 
 
 @dataclass
@@ -47,6 +50,7 @@ class SheetResult:
     problems: list[Any] = field(default_factory=list)      # unknown ids, reported not fatal
     seed: int | None = None
     notes: list[Any] = field(default_factory=list)         # text attributed to no part, near-miss part names
+    lang: str | None = None          # the language the student wrote in (grader.language), None: cannot tell
 
     @property
     def score(self) -> float:
@@ -55,6 +59,9 @@ class SheetResult:
     @property
     def max_score(self) -> float:
         return sum(p.max_score for p in self.parts)
+
+
+READING_NOTES = ("g.square", "g.one_channel", "g.batch", "g.factor")     # how the answer was read: always kept
 
 
 @lru_cache(maxsize=4096)
@@ -83,7 +90,8 @@ def _gold_forms(gold: Gold, part_id: str) -> Any:
     return (expr, concrete) if concrete != expr else expr
 
 
-def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base_dir: Any = None) -> PartResult:
+def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base_dir: Any = None,
+               owners: tuple[str, ...] = ()) -> PartResult:
     gp = gold.parts[part_id]
     points = gp.part.points
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -91,7 +99,7 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
     if gp.expected == "matrix" and gp.value and isinstance(gp.value[0][0], list):    # several channels
         return _grade_channels(gold, part_id, raw)
     if gp.part.quantity == "program":       # a program: run in the sandbox and compared with the reference
-        return _grade_program(gold, part_id, raw, base_dir)
+        return _grade_program(gold, part_id, raw, base_dir, owners)
     if gold.exercise.kind == "explain":
         return _grade_explanation(gold, part_id, raw)
     target = {"convexpr": "prose", "expr_matrix": "prose"}.get(gp.expected, gp.expected)
@@ -112,7 +120,7 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
                 break
     if verdict.verdict == "incorrect" and verdict.mistake is None:
         for mistake, value in _mistakes(gold.exercise.id, part_id, gold.exercise.seed):     # parsed once: compare gets a copy
-            if compare(copy.copy(parsed), value, gp.expected, tolerance).verdict == "correct":
+            if compare(copy.copy(parsed), value, gp.expected, tolerance, None, policy).verdict == "correct":
                 verdict.mistake = mistake.id
                 verdict.feedback = [Msg("g.mistake", what=mistake.message)]
                 allowed = gp.part.grading.get("partial")
@@ -128,9 +136,21 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
         if other is not None:
             verdict.mistake = "other_variant"
             verdict.feedback = [Msg("g.book_variant") if other == "book" else Msg("g.other_variant", n=other)]
+    hint = None
+    if verdict.verdict == "incorrect" and verdict.mistake is None:     # every wrong answer: a mistake or a step
+        if any(getattr(f, "key", None) == "g.layout_other" for f in verdict.feedback):
+            verdict.mistake = "wrong_order"
+        else:
+            found = diagnose(gold, part_id, parsed, policy, tolerance)
+            verdict.mistake, hint = found.mistake, found.hint
+            counted = any(getattr(f, "key", "").startswith("h.shape_count") for f in found.feedback)
+            kept = [f for f in verdict.feedback if getattr(f, "key", None) in READING_NOTES or not (
+                found.replace or (counted and getattr(f, "key", None) == "g.length"))]
+            # a named mistake replaces "wrong at positions 2, 3"; what the numbers are replaces "2 given, 3 expected"
+            verdict.feedback = kept + found.feedback
     feedback = list(verdict.feedback)     # the parser's notes are English-only: kept out of bilingual feedback
     return PartResult(gold.exercise.id, part_id, verdict.verdict, round(points * verdict.fraction, 4), points,
-                      str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake)
+                      str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake, hint)
 
 
 def _grade_channels(gold: Gold, part_id: str, raw: Any) -> PartResult:
@@ -160,12 +180,12 @@ def _grade_channels(gold: Gold, part_id: str, raw: Any) -> PartResult:
     return PartResult(gold.exercise.id, part_id, "correct", points, points, shown, [])
 
 
-def _grade_program(gold: Gold, part_id: str, raw: Any, base_dir: Any) -> PartResult:
+def _grade_program(gold: Gold, part_id: str, raw: Any, base_dir: Any, owners: tuple[str, ...] = ()) -> PartResult:
     """``quantity: program``: inline code, or a ``.py`` file named relative to the answer file's folder."""
     from .sandbox import grade_program
     gp = gold.parts[part_id]
     share = gp.part.grading.get("partial")
-    verdict = grade_program(raw, gold.exercise, base_dir, spec=gold.solution.context.get("spec"),
+    verdict = grade_program(raw, gold.exercise, base_dir, owners=owners, spec=gold.solution.context.get("spec"),
                             partial=share if isinstance(share, (int, float)) and not isinstance(share, bool) else None)
     text = raw.strip() if isinstance(raw, str) else str(raw)
     shown = text if "\n" not in text else f"<program, {len(text.splitlines())} lines>"
@@ -195,6 +215,19 @@ def _other_variant(gold: Gold, part_id: str, raw: Any, other_seeds: tuple) -> An
         if compare(parse_answer(raw, other.expected), other.value, other.expected).verdict == "correct":
             return "book" if seed is None else seed
     return None
+
+
+def _note(note: str) -> Msg:
+    """A reading note of the answer file as a sentence in both languages: a near-miss part name read as the part
+    (``line 3: read “param: 4640” as part params``), or text attributed to no part (``line 2: …``)."""
+    import re
+    near = re.fullmatch(r"line (\d+): read “(.*)” as part (\S+)", note, re.S)
+    if near:
+        return Msg("g.near_part_line", n=int(near.group(1)), got=Plain(near.group(2)[:200]), part=Plain(near.group(3)))
+    line = re.fullmatch(r"line (\d+): (.*)", note, re.S)
+    if line:
+        return Msg("g.unattributed_line", n=int(line.group(1)), text=Plain(line.group(2)[:300]))
+    return Msg("g.unattributed", text=Plain(note[:300]))
 
 
 def sheet_seed(sheet: AnswerSheet, derive: bool = False) -> int | None:
@@ -230,8 +263,27 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
         for part_id in answers:
             if part_id not in gold.parts:
                 problems.append(Msg("g.unknown_part", ex=Plain(shown_id(ex_id)), part=Plain(shown_id(part_id))))
-        for part_id in gold.parts:
-            results.append(grade_part(gold, part_id, answers.get(part_id), other_seeds, Path(sheet.file).parent))
+        graded = [grade_part(gold, part_id, answers.get(part_id), other_seeds, Path(sheet.file).parent,
+                                 (Path(sheet.file).stem, str(sheet.student)))
+                  for part_id in gold.parts]
+        carry_forward(gold, answers, graded)      # right from the student's own wrong earlier answer: credit
+        results.extend(graded)
     for note in sheet.notes:                      # text attributed to no part: kept for the report, never dropped
-        notes.append(Msg("g.unattributed", text=Plain(note[:300])))
-    return SheetResult(sheet.student, sheet.file, results, problems, seed, notes)
+        notes.append(_note(note))
+    from .language import detect_lang, sheet_texts
+    lang = getattr(sheet, "lang", None) or detect_lang(sheet_texts(sheet.answers) + list(sheet.notes))
+    return SheetResult(sheet.student, sheet.file, results, problems, seed, notes, lang)
+
+
+class _CallableModule(type(copy)):
+    """``from grader import grade; grade("answers.yaml")``: the module answers a call with grader.api.grade (its
+    functions and classes stay where they are: ``from grader.grade import grade_sheet``)."""
+
+    def __call__(self, path: Any, lang: str | None = None, **options: Any) -> Any:
+        from .api import grade
+        return grade(path, lang, **options)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _CallableModule

@@ -706,11 +706,15 @@ def grade_code(source: str, exercise: Any, *, partial: float | None = None, spec
     return Verdict("incorrect", 0.0, feedback, mistake=f"program_{kind}")
 
 
-def program_source(raw: Any, base_dir: Any = None) -> tuple[str | None, Any]:
+def program_source(raw: Any, base_dir: Any = None, owners: tuple[str, ...] = ()) -> tuple[str | None, Any]:
     """The program of an answer: inline code, or the name of a ``.py`` file inside the student's own submission
     folder ``base_dir`` (the answer file's folder). The file is reached without ``..``, an absolute name or a
     symbolic link, must be a regular file (no FIFO, device or socket) and is size-checked before it is read
-    (:func:`solver.files.read_beneath`). Returns (source, None) or (None, feedback message)."""
+    (:func:`solver.files.read_beneath`). When the folder is shared by several answer files (a flat class
+    folder), the file must also carry one of ``owners`` (the answer file's name, the student id) as its
+    folder or name prefix — ``s001/corr2d.py``, ``s001_corr2d.py`` — so that nobody hands in a classmate's
+    program. Returns (source, None) or (None, feedback message)."""
+    from solver.code import messages  # noqa: F401 - registers the code.* messages
     from solver.files import FileRefused, read_beneath
     from solver.i18n import Msg, Plain
     if isinstance(raw, dict) and "file" in raw:
@@ -722,6 +726,8 @@ def program_source(raw: Any, base_dir: Any = None) -> tuple[str | None, Any]:
         shown = Plain(text.replace("\0", "\\0"))
         if base_dir is None:
             return None, Msg("code.contain.not_found", file=shown)
+        if owners and _shared_folder(base_dir, owners) and not _owned(text, owners):
+            return None, Msg("code.contain.not_own", file=shown, owner=Plain(owners[0]))
         try:
             return read_beneath(base_dir, text, MAX_SOURCE_BYTES).decode("utf-8-sig", "replace"), None
         except FileRefused as refused:
@@ -733,12 +739,39 @@ def program_source(raw: Any, base_dir: Any = None) -> tuple[str | None, Any]:
     return raw, None
 
 
+def _owned(name: str, owners: tuple[str, ...]) -> bool:
+    """Whether a relative program name starts with an owner's folder or name prefix.
+
+    >>> _owned("s001/corr2d.py", ("s001",)), _owned("s001_corr2d.py", ("s001",)), _owned("s0011.py", ("s001",))
+    (True, True, False)
+    """
+    first = name.replace("\\", "/").lstrip("./").split("/", 1)[0]
+    return any(o and (first == o or (first.startswith(o) and first[len(o):len(o) + 1] in ("_", "-", ".")))
+               for o in owners)
+
+
+def _shared_folder(base_dir: Any, owners: tuple[str, ...]) -> bool:
+    """Whether the answer file's folder holds answer files of others too (a flat class folder): a folder
+    named after the student is the student's own; otherwise any second answer-like file (not a README or
+    notes) makes it shared."""
+    answer_suffixes = (".yaml", ".yml", ".json", ".md", ".markdown", ".txt")
+    if os.path.basename(os.path.normpath(str(base_dir))) in owners:
+        return False
+    try:
+        with os.scandir(base_dir) as entries:
+            stems = {os.path.splitext(e.name)[0] for e in entries
+                     if e.name.lower().endswith(answer_suffixes) and e.is_file(follow_symlinks=False)}
+    except OSError:
+        return True
+    return any(s not in owners and s.lower() not in ("readme", "notes", "说明") for s in stems)
+
+
 def grade_program(raw: Any, exercise: Any, base_dir: Any = None, *, partial: float | None = None,
-                  spec: Any = None) -> Any:
+                  spec: Any = None, owners: tuple[str, ...] = ()) -> Any:
     """:func:`grade_code` for an answer-file value (inline code or a file name, see :func:`program_source`)."""
     from .compare import Verdict
     from solver.i18n import Msg, Plain
-    source, problem = program_source(raw, base_dir)
+    source, problem = program_source(raw, base_dir, owners)
     if source is None:
         return Verdict("unparsable", 0.0, [problem])
     try:

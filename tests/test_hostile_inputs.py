@@ -72,7 +72,7 @@ def write(folder: Path, name: str, text: str) -> Path:
     ("int.json", json.dumps({"answers": {"hw-q3": {"params": 1}}}).replace("1}", BIG + "}"), "300 digits"),
     ("seed.yaml", f"seed: {BIG}\nanswers:\n  hw-q3: {{params: 4640}}\n", "300 digits"),
     ("seed.json", '{"seed": %s, "answers": {"hw-q3": {"params": 4640}}}' % ("9" * 40), "at most 18 digits"),
-    ("seed.md", f"seed: {BIG}\n\n# hw-q3\nparams: 4640\n", "seed.md"),
+    ("seed.md", f"seed: {BIG}\n\n# hw-q3\nparams: 4640\n", "at most 18 digits"),
     ("listkey.yaml", "answers:\n  [a, b]: {params: 1}\n", "a key must be a plain value"),
     ("mapkey.yaml", "answers:\n  hw-q3:\n    {a: 1}: 4640\n", "a key must be a plain value"),
 ], ids=["yaml-int", "json-int", "yaml-seed", "json-seed", "markdown-seed", "list-key", "mapping-key"])

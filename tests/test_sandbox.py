@@ -365,3 +365,40 @@ def test_the_same_attacks_as_an_unprivileged_user(tmp_path):
     tail = done.stdout[-3000:] + done.stderr[-2000:]
     assert done.returncode == 0, tail
     assert re.search(r"\b([2-9]\d|\d{3}) passed", tail), tail                # the attacks ran, not skipped
+
+
+# ====================================================================== whose program
+
+
+def _class_folder(tmp_path: Path, flat: bool) -> Path:
+    folder = tmp_path / "class"
+    for sid in ("s001", "s002"):
+        base = folder if flat else folder / sid
+        (base / sid).mkdir(parents=True, exist_ok=True)
+        (base / sid / "corr2d.py").write_text(CORR2D)
+    return folder
+
+
+def test_a_flat_class_folder_keeps_each_program_to_its_student(tmp_path):
+    """s002 names s001's program: refused in a folder both share; its own is accepted."""
+    from grader.sandbox import program_source
+    folder = _class_folder(tmp_path, flat=True)
+    for sid in ("s001", "s002"):
+        (folder / f"{sid}.yaml").write_text('answers:\n  "d2l-6.2-code-corr2d": {program: s001/corr2d.py}\n')
+    (folder / "s002_corr2d.py").write_text(CORR2D)
+    source, problem = program_source("s001/corr2d.py", folder, ("s002", "s002"))
+    assert source is None and "s002" in problem.render("en") and "s002" in problem.render("zh")
+    assert program_source("s002/corr2d.py", folder, ("s002", "s002")) == (CORR2D, None)
+    assert program_source("s002_corr2d.py", folder, ("s002", "s002")) == (CORR2D, None)
+    assert program_source("s001/corr2d.py", folder, ("s001", "s001")) == (CORR2D, None)
+
+
+def test_a_folder_per_student_allows_any_file_inside(tmp_path):
+    from grader.sandbox import program_source
+    folder = _class_folder(tmp_path, flat=False)
+    (folder / "s001" / "answers.yaml").write_text("answers: {}\n")
+    (folder / "s001" / "README.md").write_text("notes\n")
+    (folder / "s001" / "mine.py").write_text(CORR2D)
+    assert program_source("mine.py", folder / "s001", ("answers", "s001")) == (CORR2D, None)
+    source, problem = program_source("../s002/s002/corr2d.py", folder / "s001", ("answers", "s001"))
+    assert source is None

@@ -133,7 +133,7 @@ register({
     "code.fail.shape": ("Wrong shape: got {got}, expected {want}.", "形状错误：得到 {got}，应为 {want}。"),
     "code.fail.off_by_one": ("Wrong shape: got {got}, expected {want} — off by one (the output size is "
                              "h − k_h + 1).",
-                             "形状错误：得到 {got}，应为 {want}——差了一（输出大小为 h − k_h + 1）。"),
+                             "形状错误：得到 {got}，应为 {want}——相差 1（输出大小为 h − k_h + 1）。"),
     "code.fail.transposed": ("The result is the transpose of the expected one (rows and columns swapped).",
                              "结果是正确结果的转置（行与列对调了）。"),
     "code.fail.flipped": ("The result is what the kernel rotated by 180° gives: this is the mathematical "
@@ -173,6 +173,11 @@ register({
                                "程序在返回结果之前就结束了（退出码 {code}）。"),
     "code.contain.supervisor": ("The program stopped the process that supervised it; the run was discarded.",
                                 "程序终止了监控它的进程；本次运行作废。"),
+    "code.contain.not_own": ("The program file {file} is not clearly this student's own: in a folder shared by "
+                             "several answer files, put it in a folder or under a name that starts with {owner} "
+                             "({owner}/corr2d.py, {owner}_corr2d.py).",
+                             "无法确认程序文件 {file} 属于该学生：多份答案文件放在同一个文件夹中时，程序文件应放在以 "
+                             "{owner} 命名的文件夹中，或以 {owner} 开头命名（如 {owner}/corr2d.py、{owner}_corr2d.py）。"),
     "code.contain.weak": ("Not run: this machine offers no strong sandbox for student programs (bubblewrap, or "
                           "a grader running as root); the teacher can allow the weak sandbox with "
                           "--allow-weak-sandbox.",
