@@ -352,15 +352,17 @@ def test_interrupting_the_grader_leaves_no_process_and_no_folder(tmp_path, mode,
 @pytest.mark.skipif(not ROOT or not shutil.which("unshare") or os.environ.get("CNN_UNPRIVILEGED_RUN") == "1",
                     reason="needs root to start an unprivileged user namespace")
 def test_the_same_attacks_as_an_unprivileged_user(tmp_path):
-    """This file again, as uid 1000 without capabilities (a user namespace): bubblewrap must still work and
-    hold, and the root-only mode is skipped."""
+    """This file and the hostile-files suites again, as uid 1000 without capabilities (a user namespace):
+    bubblewrap must still work and hold, and the root-only mode is skipped."""
     probe = subprocess.run(["unshare", "--user", "--map-user=1000", "--map-group=1000", "true"])
     if probe.returncode != 0:
         pytest.skip("user namespaces are not available here")
     env = dict(os.environ, CNN_UNPRIVILEGED_RUN="1")
     env.pop("CNN_SANDBOX", None)
     done = subprocess.run(["unshare", "--user", "--map-user=1000", "--map-group=1000", sys.executable, "-m",
-                           "pytest", "-o", "addopts=", "-q", "-x", "-p", "no:cacheprovider", __file__],
+                           "pytest", "-o", "addopts=", "-q", "-x", "-p", "no:cacheprovider", __file__,
+                           str(Path(__file__).with_name("test_hostile_inputs.py")),
+                           str(Path(__file__).with_name("test_hostile_outputs.py"))],
                           env=env, capture_output=True, text=True, timeout=600, cwd=str(Path(__file__).parent.parent))
     tail = done.stdout[-3000:] + done.stderr[-2000:]
     assert done.returncode == 0, tail
