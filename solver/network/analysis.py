@@ -22,6 +22,24 @@ from .layers import Layer, _bad
 from .receptive import IDENTITY, Window
 
 SPATIAL_NAMES = {1: ("L",), 2: ("H", "W")}
+MAX_LAYERS = 1_000              # layers of one exercise (all its networks together)
+MAX_ELEMENTS = 10 ** 12         # entries of any tensor: the input, a layer's output, a layer's parameters
+
+
+def check_tensor(what: str, shape: tuple[int, ...] | None, entries: int) -> str | None:
+    """Why a tensor is too large to analyse and verify (PyTorch's sizes are 64-bit), or None when it fits."""
+    if entries <= MAX_ELEMENTS:
+        return None
+    dims = f" ({'×'.join(map(str, shape))})" if shape else ""
+    return f"{what}{dims} has {entries:,} entries: tensors are limited to {MAX_ELEMENTS:,} entries"
+
+
+def _bounded(layer: Layer, la: LayerAnalysis) -> None:
+    """A layer whose output or parameters exceed ``MAX_ELEMENTS`` is refused before anything uses it."""
+    for problem in (check_tensor(f"the output of layer {layer.number}", la.out_shape, prod(la.out_shape)),
+                    check_tensor(f"the parameters of layer {layer.number}", None, la.params)):
+        if problem:
+            raise _bad(problem, layer.path)
 
 
 @record
@@ -218,6 +236,8 @@ def _elementwise(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> Non
 RULES = {"conv": _conv, "conv_transpose": _conv, "max_pool": _pool, "avg_pool": _pool,
          "adaptive_pool": _adaptive, "batch_norm": _batch_norm, "flatten": _flatten, "linear": _linear,
          "elementwise": _elementwise}
+from .layers_extra import RULES as _EXTRA_RULES  # noqa: E402  (Embedding, LayerNorm, GroupNorm, Softmax, …)
+RULES.update(_EXTRA_RULES)
 
 
 def analyse(input_shape: tuple[int, ...], layers: list[Layer]) -> NetworkAnalysis:
@@ -230,6 +250,7 @@ def analyse(input_shape: tuple[int, ...], layers: list[Layer]) -> NetworkAnalysi
     for layer in layers:
         la = LayerAnalysis(layer, shape, shape)
         RULES[layer.family](layer, shape, la)
+        _bounded(layer, la)
         if rf is not None and jump is not None and la.windows is not None and undefined is None:
             rf = tuple(r + (w.k - 1) * w.d * j for r, w, j in zip(rf, la.windows, jump))
             jump = tuple(j * w.s for j, w in zip(jump, la.windows))

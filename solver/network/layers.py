@@ -148,6 +148,14 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+MAX_ARG = 2 ** 31 - 1       # a size, stride, padding, dilation or channel count beyond this overflows PyTorch
+
+
+def _at_most(name: str, values: tuple[int, ...] | list[int], path: tuple) -> None:
+    if any(v > MAX_ARG for v in values):
+        raise _bad(f"{name} is too large: layer arguments are limited to {MAX_ARG:,}", path)
+
+
 def _spatial(value: Any, dims: int, name: str, path: tuple, minimum: int) -> tuple[int, ...]:
     if _is_int(value):
         values = (value,) * dims
@@ -159,11 +167,14 @@ def _spatial(value: Any, dims: int, name: str, path: tuple, minimum: int) -> tup
     if any(v < minimum for v in values):
         what = "positive" if minimum == 1 else "non-negative"
         raise _bad(f"{name} must be {what}, got {value!r}", path)
+    _at_most(name, values, path)
     return values
 
 
 def _read_arg(arg: Arg, name: str, value: Any, dims: int | None, path: tuple) -> Any:
     kind = arg.kind
+    if kind in EXTRA_READERS:                 # argument kinds of solver/network/layers_extra.py
+        return EXTRA_READERS[kind](name, value, path)
     if kind in SPATIAL_KINDS:
         assert dims is not None
         if kind == "conv_padding" and isinstance(value, str):
@@ -176,6 +187,7 @@ def _read_arg(arg: Arg, name: str, value: Any, dims: int | None, path: tuple) ->
     if kind in ("channels", "positive"):
         if not _is_int(value) or value < 1:
             raise _bad(f"{name} must be a positive integer, got {value!r}", path)
+        _at_most(name, [value], path)
         return value
     if kind == "optional_positive":
         if value is not None and (not _is_int(value) or value < 1):
@@ -218,6 +230,7 @@ def _read_arg(arg: Arg, name: str, value: Any, dims: int | None, path: tuple) ->
                 (v is None and keep) or (_is_int(v) and v >= 1) for v in items):
             what = f"a positive integer or a list of {dims} (null keeps a size)" if keep else "a positive integer"
             raise _bad(f"output_size must be {what}, got {value!r}", path)
+        _at_most(name, [v for v in items if v is not None], path)
         return tuple(items)
     raise AssertionError(kind)  # pragma: no cover
 
@@ -306,4 +319,8 @@ def describe(layer: Layer) -> str:
         return "Flatten" if (a["start_dim"], a["end_dim"]) == (1, -1) else f"Flatten({a['start_dim']}, {a['end_dim']})"
     if t.startswith("Dropout"):
         return f"{t}(p={a['p']})"
-    return t
+    from .layers_extra import describe_extra
+    return describe_extra(layer) or t
+
+
+from .layers_extra import READERS as EXTRA_READERS  # noqa: E402  (registers Embedding, LayerNorm, … at import)

@@ -13,8 +13,8 @@ register({
                       "FLOPs = 2 × MACs.",
                       "逐层计算卷积层与全连接层的乘加次数（MACs）；FLOPs = 2 × MACs。"),
     "net.plan.rf": ("Follow the receptive field R and the jump J (effective stride) with the recurrence, then "
-                    "confirm R with the closed form (Li Hang 24.19).",
-                    "用递推式逐层求感受野 R 与跳步 J（等效步幅），再用闭式公式（李航 式 24.19）验证。"),
+                    "confirm R with the closed form (Li Hang, formula (24.19)).",
+                    "用递推式逐层求感受野 R 与跳步 J（等效步幅），再用闭式公式（李航《机器学习方法》式 (24.19)）验证。"),
     "net.plan.ratio": ("Compare the networks by the ratio of the asked counts.",
                        "用所求数量之比比较各网络。"),
     "net.plan.verify": ("Check every answer independently with PyTorch: {methods}.",
@@ -25,7 +25,7 @@ register({
     "net.verify.rf": ("back-propagation from one output unit for the receptive field and jump",
                       "从一个输出单元反向传播测感受野与跳步"),
     # conventions
-    "net.conv.title": ("Conventions", "约定"),
+    "net.conv.title": ("Conventions and notation", "约定与记号"),
     "net.conv.shape": ("Output sizes use PyTorch's formula with ⌊·⌋ (floor); a pooling layer with ceil_mode "
                        "uses ⌈·⌉ and drops a last window that would start in the right padding.",
                        "输出尺寸采用 PyTorch 的公式，向下取整 ⌊·⌋；池化层若 ceil_mode 为真则向上取整 ⌈·⌉，"
@@ -37,7 +37,7 @@ register({
     "net.conv.macs": ("MACs: one multiply–accumulate per kernel tap per output element, padded zeros included, "
                       "bias additions excluded (torch.utils.flop_counter, halved); FLOPs = 2 × MACs. "
                       "Only convolutions and linear layers are counted.",
-                      "MACs：每个输出元素的每个卷积核抽头计一次乘加，填充的零也计入，不计偏置加法"
+                      "MACs：每个输出元素与卷积核的每个权重相乘一次，计一次乘加，填充的零也计入，不计偏置加法"
                       "（即 torch.utils.flop_counter 的一半）；FLOPs = 2 × MACs。只统计卷积层与全连接层。"),
     "net.conv.rf": ("Receptive field: R_0 = 1, J_0 = 1; R_l = R_{{l−1}} + (k_l − 1)·d_l·J_{{l−1}}, "
                     "J_l = J_{{l−1}}·s_l; activations, BatchNorm and dropout leave R and J unchanged. "
@@ -49,12 +49,12 @@ register({
                          "层按给出的顺序从 1 编号；形状不含批量维，通道在前。"),
     # layers
     "net.network.title": ("Network “{name}”", "网络“{name}”"),
-    "net.input.title": ("Input", "输入"),
-    "net.layer.title": ("Layer {n}{name}: {label}", "第 {n} 层{name}：{label}"),
+    "net.input.title": ("Input shape", "输入形状"),
+    "net.layer.title": ("Layer {n}{name}: {label}", "第 {n} 层{name} {label}"),
     "net.layer.name": (" ({name})", "（{name}）"),
-    "net.layer.conv": ("Each output size follows the convolution formula with kernel k, stride s, padding p and "
-                       "dilation d.",
-                       "各维输出尺寸由卷积公式给出：卷积核 k，步幅 s，填充 p，膨胀 d。"),
+    "net.layer.conv": ("Each output size follows the convolution formula with kernel k, stride s, padding p on each "
+                       "side (2p in all) and dilation d.",
+                       "各维输出尺寸由卷积公式给出：卷积核 k，步幅 s，每侧填充 p（共 2p），膨胀 d。"),
     "net.layer.same": ("padding='same' pads d(k−1) in total so that the size is kept (stride 1).",
                        "padding='same' 共填充 d(k−1)，使尺寸保持不变（步幅为 1）。"),
     "net.layer.transposed": ("A transposed convolution inverts the convolution's size formula.",
@@ -112,25 +112,25 @@ register({
     "net.total.flops.text": ("Each multiply–accumulate is one multiplication and one addition: FLOPs = 2 × MACs.",
                              "每次乘加包含一次乘法和一次加法：FLOPs = 2 × MACs。"),
     "net.total.rf": ("Receptive field by the closed form", "用闭式公式求感受野"),
-    "net.total.rf.text": ("The closed form (Li Hang 24.19, with dilation d) sums each layer's growth k−1, "
+    "net.total.rf.text": ("The closed form (Li Hang, formula (24.19), with dilation d) sums each layer's growth k−1, "
                           "scaled by its dilation and the product of the strides before it; it agrees with "
                           "the recurrence: {agree}.",
-                          "闭式公式（李航 式 24.19，含膨胀 d）把每层的增量 k−1 乘以膨胀和此前各层步幅之积后求和；"
-                          "与递推结果一致：{agree}。"),
+                          "闭式公式（李航《机器学习方法》式 (24.19)，含膨胀 d）把每层的增量 k−1 乘以膨胀和此前各层步幅之积后求和；"
+                          "结果与递推式{agree}。"),
     "net.total.jump": ("Jump (effective stride)", "跳步（等效步幅）"),
     "net.total.jump_at": ("Jump (effective stride) after layer {n}{name}", "第 {n} 层{name}的跳步（等效步幅）"),
     "net.total.rf_at": ("Receptive field after layer {n}{name} by the closed form", "用闭式公式求第 {n} 层{name}的感受野"),
     "net.total.jump.text": ("The jump is the product of the strides: neighbouring units of the layer are this "
                             "far apart on the input.",
-                            "跳步等于各层步幅之积：该层相邻两个单元在输入上相距这么远。"),
+                            "跳步等于各层步幅之积，也就是该层相邻两个单元对应到输入上的间距。"),
     "net.total.ratio": ("Ratio of {what}: {num} / {den}", "{what}之比：{num} / {den}"),
     "net.total.ratio.text": ("Divide the {what} of “{num}” by that of “{den}”.",
                              "用“{num}”的{what}除以“{den}”的{what}。"),
     "net.what.params": ("parameters", "参数量"),
     "net.what.macs": ("MACs", "乘加次数"),
     "net.what.flops": ("FLOPs", "FLOPs"),
-    "net.yes": ("yes", "是"),
-    "net.no": ("no", "否"),
+    "net.yes": ("yes", "一致"),
+    "net.no": ("no", "不一致"),
     # undefined receptive fields
     "net.rf.undefined.linear": ("a Linear layer connects every unit to its whole input",
                                 "全连接层的每个单元都连接整个输入"),

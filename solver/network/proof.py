@@ -52,12 +52,17 @@ register({
     "proof.numeric.title": ("Numeric confirmation on {n} random stacks", "在 {n} 个随机网络上的数值验证"),
     "proof.numeric.text": ("Random all-convolution stacks (1–8 layers, kernels 1–7, strides 1–3): the recurrence and "
                            "the closed form agree on all of them: {ok}. A few of them:",
-                           "随机的全卷积网络（1–8 层，核大小 1–7，步幅 1–3）：递推式与闭式在全部网络上一致：{ok}。部分示例："),
+                           "随机的全卷积网络（1–8 层，核大小 1–7，步幅 1–3）：递推式与闭式{ok}。部分示例："),
     "proof.stack": ("kernels / strides", "卷积核 / 步幅"),
     "proof.closed": ("R (24.19)", "R（24.19）"),
     "proof.recurrence": ("R (recurrence)", "R（递推）"),
-    "proof.yes": ("yes", "是"),
-    "proof.no": ("no", "否"),
+    "proof.yes": ("yes", "在全部网络上一致"),
+    "proof.no": ("no", "并非在全部网络上一致"),
+    "proof.notation.title": ("From the proof to the numbers: notation", "从证明到数值计算：记号对应"),
+    "proof.notation.text": ("The layer-by-layer steps below use PyTorch's names: k is the kernel size F(l), s the "
+                            "stride S(l), J the jump I(l+1) and R the receptive field R(l) of the proof.",
+                            "下面的逐层计算沿用 PyTorch 的记号：k 即证明中的卷积核大小 F(l)，s 即步幅 S(l)，"
+                            "J 即跳步 I(l+1)，R 即感受野 R(l)。"),
     "proof.check.symbolic": ("base case and induction step reduce to 0", "基础情形与归纳步骤均化简为 0"),
     "proof.check.torch": ("back-propagation on {n} random stacks measures the closed-form receptive field",
                           "在 {n} 个随机网络上反向传播测得的感受野与闭式一致"),
@@ -146,6 +151,8 @@ def solve(ex: Exercise) -> Solution:
     answers = {p.id: answers[p.id] for p in ex.ask}
     context.update(numeric.context)
     context["proof_ok"] = ok
+    if numeric.steps:
+        steps = steps + [Step(Msg("proof.notation.title"), text=Msg("proof.notation.text"), rule="proof.notation")]
     return Solution(ex, [Msg("proof.plan")] + numeric.plan, steps + numeric.steps, answers, context=context)
 
 

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 from ..record import record
+from math import prod
 from typing import Any
 
 from .. import latex as tex
@@ -20,7 +21,7 @@ from ..i18n import Msg, Plain, Sep
 from ..model import Exercise, Part
 from ..steps import Solution, Step, Table
 from . import messages  # noqa: F401  (registers the wording)
-from .analysis import SPATIAL_NAMES, LayerAnalysis, NetworkAnalysis, analyse
+from .analysis import MAX_LAYERS, SPATIAL_NAMES, LayerAnalysis, NetworkAnalysis, analyse, check_tensor
 from .layers import Layer, parse_layer
 from .receptive import Window, closed_form, recurrence
 
@@ -58,9 +59,14 @@ def _read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:
                        f"batch dimension; got {shape!r}", path + ("input_shape",))
     if any(v < 1 for v in shape):
         raise ex.error(f"input_shape must be positive, got {shape}", path + ("input_shape",))
+    too_large = check_tensor("the input", tuple(shape), prod(shape))
+    if too_large:
+        raise ex.error(too_large, path + ("input_shape",))
     raw_layers = raw.get("layers")
     if not isinstance(raw_layers, list) or not raw_layers:
         raise ex.error("layers must be a non-empty list", path + ("layers",))
+    if len(raw_layers) > MAX_LAYERS:
+        raise ex.error(f"{len(raw_layers):,} layers: an exercise is limited to {MAX_LAYERS:,}", path + ("layers",))
     layers = []
     for i, item in enumerate(raw_layers):
         try:
@@ -84,6 +90,10 @@ def read_networks(ex: Exercise) -> dict[str, Network]:
             raise ex.error(f"unknown field '{sorted(extra)[0]}' next to networks", ("given", sorted(extra)[0]))
         if not isinstance(g["networks"], dict) or not g["networks"]:
             raise ex.error("networks must map names to {input_shape, layers}", ("given", "networks"))
+        total = sum(len(v["layers"]) for v in g["networks"].values() if isinstance(v, dict)
+                    and isinstance(v.get("layers"), list))
+        if total > MAX_LAYERS:
+            raise ex.error(f"{total:,} layers in all: an exercise is limited to {MAX_LAYERS:,}", ("given", "networks"))
         return {str(k): _read_network(ex, str(k), v, ("given", "networks", k)) for k, v in g["networks"].items()}
     for key in g:
         if key not in ("input_shape", "layers"):
@@ -206,12 +216,14 @@ def _size_math(la: LayerAnalysis) -> list[str]:
             lines.append(f"{out} = {c.n_out}" + (rf" \quad (\text{{output\_size}})" if c.n_out != c.n_in else ""))
             continue
         bracket = tex.ceil if c.ceil else tex.floor
+        # p is the padding per side (as in the layer's header): 2p in the formula; an odd total is written as is
+        pad, pads = ("2p", rf"2 \cdot {c.p // 2}") if c.p % 2 == 0 else ("p_{total}", str(c.p))
         if c.d == 1:
-            formula = bracket(tex.frac(f"{inn} + p - k", "s")) + " + 1"
-            numbers = bracket(tex.frac(f"{c.n_in} + {c.p} - {c.k}", str(c.s))) + " + 1"
+            formula = bracket(tex.frac(f"{inn} + {pad} - k", "s")) + " + 1"
+            numbers = bracket(tex.frac(f"{c.n_in} + {pads} - {c.k}", str(c.s))) + " + 1"
         else:
-            formula = bracket(tex.frac(f"{inn} + p - d(k-1) - 1", "s")) + " + 1"
-            numbers = bracket(tex.frac(f"{c.n_in} + {c.p} - {c.d}({c.k}-1) - 1", str(c.s))) + " + 1"
+            formula = bracket(tex.frac(f"{inn} + {pad} - d(k-1) - 1", "s")) + " + 1"
+            numbers = bracket(tex.frac(f"{c.n_in} + {pads} - {c.d}({c.k}-1) - 1", str(c.s))) + " + 1"
         line = f"{out} = {formula} = {numbers} = {c.n_out + (1 if c.ceil_dropped else 0)}"
         if c.ceil_dropped:
             line += rf" \to {c.n_out}"

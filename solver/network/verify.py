@@ -30,7 +30,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from ..i18n import Msg, Plain
 from ..model import Exercise
-from ..receptive_probe import measure_window
+from ..receptive_probe import ProbeTooLarge, measure_window
 from ..render.common import show_value
 from ..steps import Check, Solution
 from .analysis import NetworkAnalysis
@@ -38,7 +38,8 @@ from .layers import Layer
 from .receptive import closed_form, recurrence
 from .solve import Network, _layer_index, _network_of
 
-META_PARAMS = 20_000_000   # above this many parameters (or input elements) run on the meta device
+META_PARAMS = 20_000_000   # above this many parameters, or entries of the input or of any layer's output…
+META_WORK = 1_000_000_000  # …or multiply-adds/window reads of a forward pass, run on the meta device
 BATCH = 2                  # BatchNorm with batch statistics refuses a batch of one value per channel
 
 
@@ -55,10 +56,22 @@ def build(net: Network, upto: int | None = None, device: str = "cpu") -> nn.Sequ
     return model.eval()
 
 
+def _work(la: Any) -> int:
+    """Multiply-adds of a layer, or for a pooling layer the window entries it reads."""
+    if la.layer.family in ("max_pool", "avg_pool"):
+        return prod(la.out_shape) * prod(la.layer.args["kernel_size"])
+    if la.layer.family == "adaptive_pool":
+        return 2 * prod(la.in_shape)
+    return la.macs
+
+
 def _device(analysis: NetworkAnalysis) -> str:
+    """``meta`` (shapes and counts, no memory, no arithmetic) when the parameters, the input, any layer's output
+    or the work of a forward pass is large; ``cpu`` otherwise."""
     params = sum(la.params for la in analysis.layers)
-    elements = max(prod(la.out_shape) for la in analysis.layers)
-    return "meta" if params > META_PARAMS or elements > META_PARAMS else "cpu"
+    elements = max([prod(analysis.input_shape)] + [prod(la.out_shape) for la in analysis.layers])
+    work = sum(_work(la) for la in analysis.layers)
+    return "meta" if params > META_PARAMS or elements > META_PARAMS or work > META_WORK else "cpu"
 
 
 def _shape_after(net: Network, analysis: NetworkAnalysis, at: int | None) -> list[int]:
@@ -156,7 +169,11 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
             msg = Msg("net.check.macs", flops=flops, got=got) if q == "macs" else Msg("net.check.flops", got=got)
             checks.append(Check("torch", part.id, got == ours, msg))
         else:
-            measured = measure_window(_probe_layers(net, analysis, at), analysis.spatial_dims)
+            try:
+                measured = measure_window(_probe_layers(net, analysis, at), analysis.spatial_dims)
+            except ProbeTooLarge as exc:
+                raise ex.error(f"the {q.replace('_', ' ')} cannot be checked by back-propagation: {exc}; "
+                               "solve with --no-verify", ("ask", part.index)) from None
             if measured is None:
                 checks.append(Check("torch", part.id, False, Msg("net.check.probe_small")))
                 continue

@@ -1,0 +1,73 @@
+"""The answer of each part of a network with branches (the steps that explain them are in :mod:`.graph_solve`).
+
+``at:`` names a node, a block instance or a stage (or, as an integer N, the N-th top-level item): shapes,
+receptive field and jump are taken at its output; parameters, MACs and FLOPs are summed over its nodes.
+
+Example:
+    >>> from solver.bank import load_exercise
+    >>> from solver.network.graph import read_graphs
+    >>> ex = load_exercise("hw-q9-resnet18")
+    >>> g = read_graphs(ex)["main"]
+    >>> _count(_members(g, "layer2"), "params"), _count(_members(g, "layer2.0.downsample"), "params")
+    (525568, 8192)
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..i18n import Msg
+from ..model import Exercise, Part
+from .graph import Graph, Node
+
+
+def target(ex: Exercise, part: Part, g: Graph) -> str | None:
+    """The node or group ``at`` names (an integer N: the N-th top-level item)."""
+    at = part.options.get("at")
+    path = ("ask", part.index, "at")
+    if at is None:
+        return None
+    if isinstance(at, int) and not isinstance(at, bool):
+        if 1 <= at <= len(g.top):
+            return g.top[at - 1]
+        raise ex.error(f"at must be an item number from 1 to {len(g.top)} or a node name, got {at}", path)
+    if isinstance(at, str) and at in g.names:
+        return at
+    import difflib
+    close = difflib.get_close_matches(str(at), [n for n in g.names if not n[-1:].isdigit()] + list(g.groups), n=3)
+    raise ex.error(f"no node named {at!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""), path)
+
+
+def _members(g: Graph, name: str | None) -> list[Node]:
+    return g.nodes[1:] if name is None else [g.nodes[i] for i in g.members(name)]
+
+
+def _count(nodes: list[Node], what: str) -> int:
+    total = sum(n.params if what == "params" else n.macs for n in nodes)
+    return 2 * total if what == "flops" else total
+
+
+def _node_at(ex: Exercise, part: Part, g: Graph) -> Node:
+    name = target(ex, part, g)
+    return g.nodes[g.names[name]] if name else g.nodes[-1]
+
+
+def answer(ex: Exercise, part: Part, graphs: dict[str, Graph]) -> Any:
+    from .solve import _network_of
+    q = part.quantity
+    if q == "ratio":
+        what = part.options["of"]
+        a = _count(_network_of(ex, part, graphs, "numerator").nodes, what)
+        b = _count(_network_of(ex, part, graphs, "denominator").nodes, what)
+        if b == 0:
+            raise ex.error(f"the denominator network has no {what}", ("ask", part.index, "denominator"))
+        return a / b
+    g = _network_of(ex, part, graphs)
+    if q == "output_shape":
+        return list(_node_at(ex, part, g).out_shape)
+    if q in ("params", "macs", "flops"):
+        return _count(_members(g, target(ex, part, g)), q)
+    node = _node_at(ex, part, g)
+    if node.rf is None or node.jump is None:
+        reason = Msg(node.rf_undefined or "net.rf.undefined.flat_input").render("en")
+        raise ex.error(f"{q} is not defined at {node.name}: {reason}", ("ask", part.index, "quantity"))
+    return list(node.rf if q == "receptive_field" else node.jump)

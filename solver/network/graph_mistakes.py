@@ -1,0 +1,48 @@
+"""Typical mistakes on networks with branches, for the grader's catalogue (grader/mistakes.py).
+
+Example:
+    >>> from solver.bank import load_exercise
+    >>> from solver.network.graph_solve import solve
+    >>> g = solve(load_exercise("hw-q9-resnet18")).context["graphs"]["main"]
+    >>> sorted(g.nodes[i].name for i in shortcut_nodes(g))[:2]
+    ['layer2.0.downsample', 'layer2.0.downsample_bn']
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Part
+from .graph import Graph
+from .graph_answers import _count, _members, target
+
+
+
+def shortcut_nodes(g: Graph) -> set[int]:
+    """Nodes of the projection shortcuts: from the second input of each residual sum back to the residual's input."""
+    out: set[int] = set()
+    for grp in g.groups.values():
+        if grp.kind != "residual":
+            continue
+        add = g.nodes[grp.output]
+        stack = [add.inputs[1]] if len(add.inputs) > 1 else []
+        while stack:
+            i = stack.pop()
+            if i == grp.input or i in out or i not in grp.nodes:
+                continue
+            out.add(i)
+            stack.extend(g.nodes[i].inputs)
+    return out
+
+
+def shortcut_forgotten(gold: Any, part: Part) -> list[int]:
+    """The grader's mistake: the parameters or MACs without those of the projection shortcuts."""
+    from .solve import _network_of
+    graphs = gold.solution.context["graphs"]
+    g = _network_of(gold.exercise, part, graphs)
+    key = "params" if part.quantity == "params" else "macs"
+    nodes = _members(g, target(gold.exercise, part, g))
+    short = shortcut_nodes(g)
+    dropped = _count([n for n in nodes if n.index in short], key)
+    if not dropped:
+        return []
+    return [_count([n for n in nodes if n.index not in short], key) * (2 if part.quantity == "flops" else 1)]

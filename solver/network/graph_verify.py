@@ -1,0 +1,280 @@
+"""Independent check of a network with branches, with PyTorch (imported here only).
+
+A ``torch.nn.Module`` is built from the graph — one ``torch.nn`` module per layer node, built from its
+arguments as PyTorch reads them; a sum node adds, a concatenation node calls ``torch.cat`` — and:
+
+- output shape: its forward pass on a batch of two (on the ``meta`` device for large models);
+- parameters: ``numel`` of the trainable tensors of the modules of the asked nodes;
+- MACs / FLOPs: ``FlopCounterMode`` around the forward pass (around the asked nodes' modules only), halved;
+- receptive field and jump: a one-channel probe of the graph (all-ones kernels with each layer's kernel,
+  stride, padding and dilation; pooling as a window sum; a sum or a concatenation adds its inputs) is
+  back-propagated from one unit of the asked node and from its neighbour; the span of the non-zero gradient is
+  the receptive field, the shift between the two spans the jump. All-ones kernels are separable, so each
+  spatial dimension is probed on its own with a 1-D probe (the span of a union of rectangles along one axis is
+  the span of the union of their sides).
+
+Example:
+    >>> from solver.yamlio import parse_yaml
+    >>> from solver.model import exercise_from_document
+    >>> from solver.network.graph_solve import solve
+    >>> ex = exercise_from_document(parse_yaml('''
+    ... id: r
+    ... kind: network
+    ... given:
+    ...   input_shape: [2, 9, 9]
+    ...   layers:
+    ...     - type: Residual
+    ...       body: [{type: Conv2d, out_channels: 4, kernel_size: 3, stride: 2, padding: 1}]
+    ...       shortcut: [{type: Conv2d, out_channels: 4, kernel_size: 1, stride: 2}]
+    ... ask: [{id: p, quantity: params}, {id: r, quantity: receptive_field}, {id: s, quantity: output_shape}]
+    ... ''', "r.yaml"))
+    >>> sol = solve(ex)
+    >>> [c.ok for c in verify(ex, sol)], sol.answers["p"]
+    ([True, True, True], 88)
+"""
+from __future__ import annotations
+
+import warnings
+from math import prod
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from ..i18n import Msg, Plain
+from ..model import Exercise
+from ..render.common import show_value
+from ..steps import Check, Solution
+from .graph import Graph, Node, pad_before
+from .sizes import pool_output_size
+from .graph_answers import _members, _node_at, target
+
+META_WORK = 1_000_000_000      # multiply-adds of a forward pass above which it runs on the meta device
+META_SIZE = 20_000_000         # parameters, or entries of any node's output, above which too
+BATCH = 2
+PROBE_ELEMENTS = 1 << 22       # input length of the receptive-field probe (one dimension at a time)
+
+
+def build_module(layer: Any) -> nn.Module:
+    args = {k: tuple(v) if isinstance(v, list) else v for k, v in layer.args.items()}
+    return getattr(nn, layer.type.name)(**args)
+
+
+class GraphModule(nn.Module):
+    """The graph as a module: ``forward`` returns every node's output."""
+
+    def __init__(self, g: Graph) -> None:
+        super().__init__()
+        self.graph = g
+        self.mods = nn.ModuleDict({str(n.index): build_module(n.layer) for n in g.nodes if n.op == "layer"})
+
+    def forward(self, x: torch.Tensor, upto: int | None = None, count: set[int] | None = None,
+                counter: list[int] | None = None) -> list[torch.Tensor]:
+        values = [x]
+        for n in self.graph.nodes[1:(upto + 1 if upto is not None else None)]:
+            ins = [values[i] for i in n.inputs]
+            if n.op == "layer":
+                module = self.mods[str(n.index)]
+                if count is not None and n.index in count and counter is not None:
+                    with FlopCounterMode(display=False) as fc:
+                        y = module(ins[0])
+                    counter[0] += int(fc.get_total_flops())
+                else:
+                    y = module(ins[0])
+            elif n.op == "add":
+                y = ins[0]
+                for other in ins[1:]:
+                    y = y + other
+            else:
+                y = torch.cat(ins, dim=n.dim + 1)
+            values.append(y)
+        return values
+
+
+def _device(g: Graph) -> str:
+    params = sum(n.params for n in g.nodes)
+    biggest = max(prod(n.out_shape) for n in g.nodes)
+    work = sum(n.macs for n in g.nodes) + sum(prod(n.out_shape) * 9 for n in g.nodes)
+    return "meta" if params > META_SIZE or biggest > META_SIZE or work > META_WORK else "cpu"
+
+
+def _input(g: Graph, device: str) -> torch.Tensor:
+    tokens = any(n.op == "layer" and n.layer.family == "embedding" and 0 in n.inputs for n in g.nodes)  # type: ignore
+    dtype = torch.long if tokens else torch.float32
+    return torch.zeros((BATCH,) + g.input_shape, dtype=dtype, device=device)
+
+
+def _model(g: Graph, device: str) -> GraphModule:
+    with torch.device(device):
+        return GraphModule(g).eval()
+
+
+# ---------------------------------------------------------------- receptive-field probe
+
+
+def _probe(g: Graph, node: Node, dim: int, side: int) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """The one-channel probe along spatial dimension ``dim`` (the windows are separable: a kernel of all ones
+    is the product of one all-ones kernel per dimension, so each dimension's span is measured on its own)."""
+    need = {node.index}
+    for n in reversed(g.nodes[:node.index + 1]):
+        if n.index in need:
+            need.update(n.inputs)
+    x = torch.zeros((1, 1, side), dtype=torch.float64, requires_grad=True)
+    values: dict[int, torch.Tensor] = {0: x}
+    for n in g.nodes[1:node.index + 1]:
+        if n.index not in need:
+            continue
+        ins = [values[i] for i in n.inputs]
+        if n.op != "layer":
+            if len({t.shape for t in ins}) > 1:
+                return None
+            values[n.index] = sum(ins[1:], ins[0])
+            continue
+        assert n.la is not None and n.la.windows is not None and n.layer is not None
+        w, fam, y = n.la.windows[dim], n.layer.family, ins[0]
+        before = pad_before(n.layer, dim)
+        if fam == "zero_pad":
+            y = F.pad(y, [before, n.out_shape[1 + dim] - n.in_shapes[0][1 + dim] - before])
+        elif w.k > 1 or w.s > 1 or before:
+            span = w.d * (w.k - 1) + 1
+            after = before
+            if fam == "conv" and n.layer.args["padding"] == "same":
+                after = span - 1 - before
+            if fam in ("max_pool", "avg_pool") and n.layer.args["ceil_mode"]:   # PyTorch's last, partial window
+                out = pool_output_size(y.shape[-1], w.k, w.s, before, w.d, True)
+                after = max(before, (out - 1) * w.s + span - y.shape[-1] - before)
+            # an all-ones kernel: the sum of every d-th entry of each window (what conv1d computes, but faster)
+            y = F.pad(y, [before, after]).unfold(2, span, w.s)[..., ::w.d].sum(-1)
+        values[n.index] = y
+        if y.shape[-1] < 1:
+            return None
+    return x, values[node.index]
+
+
+def measure(g: Graph, node: Node) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """(receptive field, jump) at ``node`` by back-propagation, or None when no probe fits."""
+    rf, jump = [], []
+    for dim in range(g.spatial_dims):
+        found = _measure_dim(g, node, dim)
+        if found is None:
+            return None
+        rf.append(found[0])
+        jump.append(found[1])
+    return tuple(rf), tuple(jump)
+
+
+def _measure_dim(g: Graph, node: Node, dim: int) -> tuple[int, int] | None:
+    from ..receptive_probe import _span
+    side, step = 16, (node.jump or (1,) * (dim + 1))[dim]
+    while side < (node.rf or (1,) * (dim + 1))[dim] + 2 * step + 2:
+        side *= 2
+    previous = None
+    while side <= PROBE_ELEMENTS:
+        probe = _probe(g, node, dim, side)
+        if probe is None or probe[1].shape[-1] < 3:
+            side *= 2
+            continue
+        x, y = probe
+        centre = y.shape[-1] // 2
+        spans = []
+        for unit in (centre, centre + 1):
+            (grad,) = torch.autograd.grad(y[0, 0, unit], x, retain_graph=True)
+            spans.append(_span(grad[0, 0], 0))
+        if all(s is not None and 0 < s[0] and s[1] < side - 1 for s in spans):
+            found = (spans[0][1] - spans[0][0] + 1, spans[1][0] - spans[0][0])  # type: ignore[index]
+            if found == previous:
+                return found
+            previous = found
+            side += 2 * step          # confirm on a slightly larger input: a clipped span would change
+            continue
+        previous = None
+        side *= 2
+    return None
+
+
+# ---------------------------------------------------------------- checks
+
+
+def verify(ex: Exercise, solution: Solution) -> list[Check]:
+    if "graphs" not in solution.context:
+        from .verify import verify as verify_stack
+        return verify_stack(ex, solution)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _verify(ex, solution)
+
+
+def _flops(g: Graph, name: str | None) -> int:
+    device = _device(g)
+    model = _model(g, device)
+    x = _input(g, device)
+    with torch.no_grad():
+        if name is None:
+            with FlopCounterMode(display=False) as fc:
+                model(x)
+            return int(fc.get_total_flops()) // BATCH
+        counter = [0]
+        members = {n.index for n in _members(g, name)}
+        model(x, upto=max(members), count=members, counter=counter)
+        return counter[0] // BATCH
+
+
+def _params(g: Graph, name: str | None) -> int:
+    model = _model(g, "meta")
+    members = {str(n.index) for n in _members(g, name)}
+    return sum(p.numel() for key, m in model.mods.items() if key in members for p in m.parameters()
+               if p.requires_grad)
+
+
+def _verify(ex: Exercise, solution: Solution) -> list[Check]:
+    from .solve import _network_of
+    graphs: dict[str, Graph] = solution.context["graphs"]
+    checks: list[Check] = []
+    probes: dict[tuple[str, int], Any] = {}
+    shapes: dict[str, list[list[int]]] = {}
+    for part in ex.ask:
+        ours, q = solution.answers[part.id], part.quantity
+        if q == "ratio":
+            what = part.options["of"]
+            got_pair = []
+            for key in ("numerator", "denominator"):
+                g = graphs[str(part.options[key])]
+                got_pair.append(_params(g, None) if what == "params" else
+                                _flops(g, None) * (2 if what == "flops" else 1))
+            got = got_pair[0] / got_pair[1]
+            checks.append(Check("torch", part.id, abs(got - ours) <= 1e-12 * max(1.0, abs(got)),
+                                Msg("net.check.ratio", got=Plain(show_value(got)))))
+            continue
+        g = _network_of(ex, part, graphs)
+        name = target(ex, part, g)
+        if q == "output_shape":
+            node = _node_at(ex, part, g)
+            if g.name not in shapes:
+                device = _device(g)
+                with torch.no_grad():
+                    shapes[g.name] = [list(v.shape[1:]) for v in _model(g, device)(_input(g, device))]
+            shape = shapes[g.name][node.index]
+            checks.append(Check("torch", part.id, shape == ours, Msg("net.check.shape", got=Plain("×".join(map(str, shape))))))
+        elif q == "params":
+            got = _params(g, name)
+            msg = Msg("graph.check.params_at", name=Plain(name), got=got) if name else Msg("net.check.params", got=got)
+            checks.append(Check("torch", part.id, got == ours, msg))
+        elif q in ("macs", "flops"):
+            flops = _flops(g, name)
+            got = flops // 2 if q == "macs" else flops
+            msg = Msg("net.check.macs", flops=flops, got=got) if q == "macs" else Msg("net.check.flops", got=got)
+            checks.append(Check("torch", part.id, got == ours, msg))
+        else:
+            node = _node_at(ex, part, g)
+            if (g.name, node.index) not in probes:
+                probes[(g.name, node.index)] = measure(g, node)
+            measured = probes[(g.name, node.index)]
+            if measured is None:
+                checks.append(Check("torch", part.id, False, Msg("net.check.probe_small")))
+                continue
+            got_rf = measured[0] if q == "receptive_field" else measured[1]
+            key = "net.check.rf" if q == "receptive_field" else "net.check.jump"
+            checks.append(Check("torch", part.id, list(got_rf) == ours, Msg(key, got=Plain("×".join(map(str, got_rf))))))
+    return checks
