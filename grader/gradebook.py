@@ -82,21 +82,27 @@ class ClassBook:
         return list(dict.fromkeys(e for e, _ in self.columns()))
 
 
-def _stem_matches(file: str, student: str) -> bool:
-    return Path(file).stem == student
-
-
 def build_class(results: list[ClassSheet], failures: list[tuple[str, str]], roster: list[RosterEntry] | None,
-                assignment: Assignment | None) -> ClassBook:
+                assignment: Assignment | None, ids: dict[str, str] | None = None) -> ClassBook:
     """The class's rows: with a roster, one per roster student (their sheets; else their unreadable file; else a
-    ``missing`` row with 0), then the sheets and unreadable files of students not on the roster (flagged)."""
+    ``missing`` row with 0), then the sheets and unreadable files of students not on the roster (flagged).
+    ``ids`` gives the student id of a failed file when it is known (a duplicate id; its files make one row, whose
+    message names them all, so that a gradebook never holds an id twice); else the file's stem."""
+    ids = ids or {}
+
+    def who(file: str) -> str:
+        return ids.get(file, Path(file).stem)
     class_max = assignment.max_score if assignment is not None else max((r.max_score for r in results), default=0.0)
     book = ClassBook([], assignment, roster)
     used_failures: set[int] = set()
     if roster is None:
         book.rows = list(results)
+        shown: set[str] = set()
         for file, message in failures:
-            book.rows.append(absent(Path(file).stem, assignment, "unreadable", message, file, class_max))
+            if file in ids and ids[file] in shown:
+                continue
+            shown.add(ids.get(file, ""))
+            book.rows.append(absent(who(file), assignment, "unreadable", message, file, class_max))
         book.unreadable = list(failures)
         return book
     by_id: dict[str, list[ClassSheet]] = {}
@@ -106,10 +112,10 @@ def build_class(results: list[ClassSheet], failures: list[tuple[str, str]], rost
         mine = by_id.pop(entry.student, [])
         if not mine:
             for n, (file, message) in enumerate(failures):
-                if n not in used_failures and _stem_matches(file, entry.student):
+                if n not in used_failures and who(file) == entry.student:     # every file of a duplicate id
                     used_failures.add(n)
-                    mine = [absent(entry.student, assignment, "unreadable", message, file, class_max)]
-                    break
+                    if not mine:
+                        mine.append(absent(entry.student, assignment, "unreadable", message, file, class_max))
         if not mine:
             mine = [absent(entry.student, assignment, "missing", class_max=class_max)]
             book.missing.append(entry.student)
@@ -121,9 +127,11 @@ def build_class(results: list[ClassSheet], failures: list[tuple[str, str]], rost
             r.on_roster = False
             book.rows.append(r)
             book.unrostered.append(r)
+    shown = set()
     for n, (file, message) in enumerate(failures):
-        if n not in used_failures:
-            row = absent(Path(file).stem, assignment, "unreadable", message, file, class_max)
+        if n not in used_failures and not (file in ids and ids[file] in shown):
+            shown.add(ids.get(file, ""))
+            row = absent(who(file), assignment, "unreadable", message, file, class_max)
             row.on_roster = False
             book.rows.append(row)
     book.unreadable = list(failures)

@@ -46,7 +46,10 @@ def feedback_document(results: list[SheetResult], lang: str) -> str:
         if missed:
             out.append(f"== #{S(Msg('gpdf.worked').render(lang))}")
             for ex_id in missed:
-                out += exercise_section(gold_for(ex_id).solution, lang, 3)
+                gold = gold_for(ex_id)
+                if gold.exercise.randomised and getattr(result, "seed", None) is not None:
+                    gold = gold_for(ex_id, result.seed)                 # the student's own variant
+                out += exercise_section(gold.solution, lang, 3)
     return "\n".join(out) + "\n"
 
 

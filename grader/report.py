@@ -38,9 +38,12 @@ def to_dict(result: SheetResult, lang: str) -> dict[str, Any]:
                            "results": [{"exercise": p.exercise, "part": p.part, "verdict": p.verdict,
                                         "score": p.score, "max_score": p.max_score,
                                         "feedback": _render(p.feedback, lang), "mistake": p.mistake,
+                                        **({"hint": p.hint} if getattr(p, "hint", None) else {}),
                                         "answer": p.answer} for p in result.parts]}
     if result.problems:
         out["problems"] = [m.render(lang) for m in result.problems]
+    if result.notes:            # text attributed to no part, "read `param` as `params`": the teacher sees it
+        out["notes"] = [n.render(lang) for n in result.notes]
     if result.seed is not None:
         out["seed"] = result.seed
     return out
@@ -66,6 +69,8 @@ def print_text(result: SheetResult, lang: str, console: Any) -> None:
     console.print(table)
     for problem in result.problems:
         console.print(cell("  ! " + problem.render(lang), style="yellow"))
+    for note in result.notes:        # short notes for the teacher; they change no score and no exit code
+        console.print(cell("  · " + note.render(lang), style="dim"))
 
 
 def gradebook_csv(results: list[SheetResult]) -> str:
@@ -91,7 +96,8 @@ def gradescope(result: SheetResult, lang: str) -> dict[str, Any]:
     return {"score": round(result.score, 4), "max_score": round(result.max_score, 4), "visibility": "visible",
             "tests": [{"name": f"{p.exercise} {p.part}", "score": p.score, "max_score": p.max_score,
                        "status": "passed" if p.verdict == "correct" else "failed",
-                       "output": f"{Msg(f'v.{p.verdict}').render(lang)}. {_render(p.feedback, lang)}".strip()}
+                       "output": f"{Msg(f'v.{p.verdict}').render(lang)}. {_render(p.feedback, lang)}".strip(),
+                       **({"tags": [p.mistake]} if p.mistake else {})}
                       for p in result.parts]}
 
 
@@ -115,13 +121,9 @@ def gradescope_folders(results: list[SheetResult]) -> list[str]:
     return out
 
 
-def duplicate_ids(results: list[SheetResult]) -> list[str]:
-    """One warning per student id given by several sheets, naming their files (all are graded and kept)."""
-    files: dict[str, list[str]] = {}
-    for r in results:
-        files.setdefault(r.student, []).append(r.file)
-    return [f"student id {student!r} is given by {len(fs)} files: {', '.join(fs)}; each is graded and kept "
-            "(one gradebook row each)" for student, fs in files.items() if len(fs) > 1]
+def _own(result: SheetResult, lang: str, own: bool) -> str:
+    """With ``own`` (``grade`` without ``--lang``), the language the sheet's student wrote in."""
+    return (getattr(result, "lang", None) or lang) if own else lang
 
 
 def _ours_to_replace(folder: Path) -> bool:
@@ -130,13 +132,15 @@ def _ours_to_replace(folder: Path) -> bool:
                for e in folder.iterdir())
 
 
-def write_gradescope(results: list[SheetResult], target: str, lang: str, single: bool | None = None) -> None:
+def write_gradescope(results: list[SheetResult], target: str, lang: str, single: bool | None = None,
+                     errors: list[tuple[str, str]] = (), own_lang: bool = False) -> None:
     """One sheet: ``target`` is the results.json. Several: ``target`` is a folder with ``<name>/results.json``
     (names from :func:`gradescope_folders`), written as a whole or not at all; an existing folder is replaced
     only when it holds nothing but such results. ``single=False`` (a class was graded) writes the folder even
     when only one sheet could be graded. Raises ``OSError`` naming ``target``."""
     if len(results) == 1 and single is not False:
-        atomic_write(target, json.dumps(gradescope(results[0], lang), ensure_ascii=False, indent=2))
+        atomic_write(target, json.dumps(gradescope(results[0], _own(results[0], lang, own_lang)), ensure_ascii=False,
+                                        indent=2))
         return
     folder = Path(target)
     if folder.is_dir() and not folder.is_symlink() and not _ours_to_replace(folder):
@@ -145,5 +149,15 @@ def write_gradescope(results: list[SheetResult], target: str, lang: str, single:
     with atomic_folder(folder) as tmp:
         for r, name in zip(results, gradescope_folders(results)):
             (tmp / name).mkdir()
-            (tmp / name / "results.json").write_text(json.dumps(gradescope(r, lang), ensure_ascii=False, indent=2),
-                                                     encoding="utf-8")
+            (tmp / name / "results.json").write_text(json.dumps(gradescope(r, _own(r, lang, own_lang)),
+                                                                ensure_ascii=False, indent=2), encoding="utf-8")
+        max_score = max((r.max_score for r in results), default=0.0)
+        for file, message in errors:        # an unreadable file: an "Autograder error" result, named by its stem
+            from .teacher import gradescope_error
+            name = base = safe_filename(Path(file).stem, unique=True)
+            k = 1
+            while (tmp / name).exists() or any(p.name.casefold() == name.casefold() for p in tmp.iterdir()):
+                k += 1
+                name = f"{base}-{k}"
+            (tmp / name).mkdir()
+            (tmp / name / "results.json").write_text(gradescope_error(message, lang, max_score), encoding="utf-8")

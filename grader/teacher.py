@@ -7,6 +7,7 @@ file, line and field: exit 2). Outputs are written atomically with the umask's p
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -81,7 +82,8 @@ def write_pdf_dir(book: ClassBook, folder: str, lang: str, font_paths: tuple[str
     named = pdf_names(book)
     with atomic_folder(target) as tmp:
         for r, name in named:
-            (tmp / name).write_bytes(compile_pdf(feedback_document([r], lang), lang, font_paths))   # umask's mode
+            own = getattr(r, "lang", None) or lang                  # the student's own language (grade sets it)
+            (tmp / name).write_bytes(compile_pdf(feedback_document([r], own), own, font_paths))     # umask's mode
     return len(named)
 
 
@@ -121,3 +123,144 @@ def gradescope_error(message: str, lang: str, max_score: float = 0.0) -> str:
                                   "output": text}],
                        "extra_data": {"error": True}}, ensure_ascii=False, indent=2)
 
+
+
+# ------------------------------------------------------------------ one file per student, answer files only
+
+def output_key(student: str) -> str:
+    """What a student's per-student outputs are named by (Gradescope folder, feedback PDF), as a case-insensitive
+    file system sees it: two sheets with the same key would share a file."""
+    from solver.render.atomic import safe_filename
+    return safe_filename(student, unique=True).casefold()
+
+
+def split_clashes(results: list[ClassSheet]) -> tuple[list[ClassSheet], list[tuple[str, str]], dict[str, str],
+                                                       list[str]]:
+    """Sheets whose student id is given by another file too — the same id, or ids whose output files would share
+    a name (``Alice`` and ``alice``) — are an error naming every file: they are left out of the gradebooks (each
+    file becomes an error row with that message, as an unreadable file does) and nothing is written for them
+    that another file could overwrite. Returns the sheets kept, ``(file, message)`` per clashing file, the
+    student id of each clashing file, and one error line per clash.
+
+    Example:
+        >>> from grader.assignment import finish
+        >>> from grader.grade import SheetResult
+        >>> kept, failed, ids, lines = split_clashes([finish(SheetResult(s, f, [])) for s, f in
+        ...                                          [("s1", "a.md"), ("s2", "b.md"), ("s1", "c.md")]])
+        >>> [r.student for r in kept], [f for f, _ in failed], lines
+        (['s2'], ['a.md', 'c.md'], ["student id 's1' is given by 2 files: a.md, c.md; one answer file per student (remove or correct the others, then grade again); none of them is entered in the gradebooks"])
+    """
+    groups: dict[str, list[ClassSheet]] = {}
+    for r in results:
+        groups.setdefault(output_key(r.student), []).append(r)
+    kept: list[ClassSheet] = []
+    failed: list[tuple[str, str]] = []
+    ids: dict[str, str] = {}
+    lines: list[str] = []
+    clashing = {id(r) for group in groups.values() if len(group) > 1 for r in group}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        files = ", ".join(r.file for r in group)
+        students = list(dict.fromkeys(r.student for r in group))
+        if len(students) == 1:
+            head = f"student id {students[0]!r} is given by {len(group)} files: {files}"
+        else:
+            head = (f"student ids {', '.join(repr(s) for s in students)} differ only in case, so their feedback "
+                    f"files and Gradescope folders would share a name where case is ignored ({files})")
+        lines.append(f"{head}; one answer file per student (remove or correct the others, then grade again); "
+                     "none of them is entered in the gradebooks")
+        for r in group:
+            others = ", ".join(o.file for o in group if o is not r)
+            failed.append((r.file, f"{r.file}: student id {r.student!r} is also given by {others}: not entered "
+                                   "in the gradebooks"))
+            ids[r.file] = r.student
+    kept = [r for r in results if id(r) not in clashing]
+    return kept, failed, ids, lines
+
+
+_SHEET_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\**(student|seed|name|学号|姓名|学生)\**\s*[:：]", re.IGNORECASE | re.MULTILINE)
+
+
+def not_an_answer_file(path: Path, roster: list[RosterEntry] | None = None) -> str | None:
+    """Why a file found in a class folder, which :func:`grader.answers.read_sheet` refused, is not an answer
+    file at all (a README, notes, the assignment file): the note it is skipped with. None when it is a student's
+    file that is wrong — it names a student (a ``student:``/``seed:``/``name:`` line or key, or a file name on
+    the roster), or has a near-miss of ``answers`` — which stays an error.
+
+    Markdown and text: no heading with a known exercise id and no line names a student or seed. YAML/JSON: a
+    valid, non-empty mapping with none of ``answers``, ``student``, ``seed`` (nor a near miss of them), such as
+    the assignment file; a list or a scalar stays an error.
+
+    Example:
+        >>> import tempfile, os
+        >>> d = Path(tempfile.mkdtemp())
+        >>> _ = (d / "README.md").write_text("# Homework 3\\nHand in by Friday.\\n")
+        >>> _ = (d / "s1.md").write_text("student: s1\\n# Question 1\\n")
+        >>> not_an_answer_file(d / "README.md") is not None, not_an_answer_file(d / "s1.md")
+        (True, None)
+        >>> import shutil; shutil.rmtree(d)
+    """
+    import difflib
+    from solver.files import read_text
+    from solver.yamlio import MAX_FILE_BYTES, parse_yaml
+    if roster is not None and path.stem in {e.student for e in roster}:
+        return None
+    try:
+        text = read_text(path, MAX_FILE_BYTES)
+    except (InputError, OSError):
+        return None
+    if path.suffix.lower() in (".md", ".markdown", ".txt"):
+        if _SHEET_LINE.search(text):
+            return None
+        return "not an answer file (no heading with a known exercise id such as “# hw-q3”, no student: line): skipped"
+    try:
+        data = parse_yaml(text, str(path)).data
+    except Exception:                          # noqa: BLE001 - a broken YAML/JSON file stays a student's error
+        return None
+    if not isinstance(data, dict) or not data:         # a list or a scalar: a broken answer file, an error
+        return None
+    known = ("student", "seed", "answers", "name")
+    if any(k in known or difflib.get_close_matches(k, known, n=1, cutoff=0.75) for k in map(str, data) if len(k) <= 20):
+        return None
+    return "not an answer file (a mapping without answers:, student: or seed:): skipped"
+
+
+def gradescope_target_problem(target: str, single: bool) -> str | None:
+    """The one-line refusal of a ``--gradescope`` target of the wrong kind (SPEC: a file for one sheet, a folder
+    for a class), or None.
+
+    Example:
+        >>> gradescope_target_problem("gs.json", single=False)[:60]
+        '--gradescope gs.json: a class is graded (a folder or several'
+        >>> gradescope_target_problem("results.json", single=True) is None
+        True
+    """
+    import os
+    path = Path(target)
+    if single and (path.is_dir() or target.endswith(("/", os.sep))):
+        return (f"--gradescope {target}: one answer file is graded, so --gradescope names its results.json file, "
+                "not a folder (a class folder graded as a whole gets a folder)")
+    if not single and ((path.exists() and not path.is_dir()) or path.suffix.lower() == ".json"):
+        return (f"--gradescope {target}: a class is graded (a folder or several files), so --gradescope names a "
+                "folder (one <student>/results.json each), not a file")
+    return None
+
+
+def stray_sheet(sheet: Any, roster: list[RosterEntry] | None = None) -> str | None:
+    """A Markdown or text file of a class folder that reads as a sheet only of unknown exercises (``# Homework 3``
+    in a README) and names no student: the note it is skipped with (:func:`not_an_answer_file`), else None."""
+    from solver.bank import UnknownExercise, load_exercise
+    from .gold import _EXTRA
+    path = Path(sheet.file)
+    if path.suffix.lower() not in (".md", ".markdown", ".txt"):
+        return None
+    for ex in sheet.answers:
+        try:
+            load_exercise(str(ex), list(_EXTRA))
+            return None
+        except UnknownExercise:
+            continue
+        except Exception:                    # noqa: BLE001 - a known id whose exercise is bad: a sheet all the same
+            return None
+    return not_an_answer_file(path, roster)
