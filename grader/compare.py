@@ -35,8 +35,60 @@ _EXPECT_ZH = {"int": "应为一个数", "real": "应为一个数", "shape": "应
               "convexpr": "应为一个卷积表达式，如 corr(delta, X)", "prose": "应为一段文字"}
 
 
+_REASON_ZH = [          # the parser's reasons (grader/parse), said in Chinese; an unknown one is left out
+    (r"'(.+)' is not allowed in an expression", "表达式中不能出现“{0}”"),
+    (r"'(.)' does not close an opening bracket", "“{0}”前面没有对应的左括号"),
+    (r"'(.)' is never closed", "“{0}”没有闭合"),
+    (r"'(.+)' is a name, not a number", "“{0}”是一个名称，不是数"),
+    (r".* is ambiguous: a comma only groups thousands.*", "逗号只用于千位分隔（如 4,640），小数请用小数点"),
+    (r"it does not start with a yes/no word", "开头不是表示“成立/不成立”的词"),
+    (r"the list is empty", "列表是空的"), (r"an entry is empty", "有一个元素是空的"),
+    (r"the matrix has no rows", "矩阵没有任何一行"),
+    (r"row (\d+) has .* but row 1 has .*", "第 {0} 行与第 1 行的元素个数不同"),
+    (r"unexpected text outside the matrix", "矩阵之外还有多余的文字"),
+    (r".* is not true or false", "这不是“成立”或“不成立”"),
+    (r".* is not a (?:finite )?(?:real )?number", "这不是一个数"), (r".* is not a list", "这不是列表"),
+    (r".* is not a matrix", "这不是矩阵"), (r".* is not an expression", "这不是表达式"),
+    (r"a list where one (?:number|expression) was expected", "这里只需要一个值，却给出了一个列表"),
+    (r"a condition where an expression was expected", "这里应为表达式，却给出了一个条件"),
+    (r"a mapping .*", "键值映射不是答案"), (r"no answer was given", "没有作答"),
+    (r"the answer is too complicated to read", "答案过于复杂，无法读取"),
+    (r"(?:the answer is )?longer than .*", "答案过长"), (r"nested deeper than .*", "嵌套过深"),
+    (r".*(?:digits|exponent larger).*", "数字的位数过多"),
+    (r"a number cannot follow without an operator.*", "两个数之间缺少运算符（乘积请写 *，或写成列表）"),
+    (r"a condition is not (?:an entry|a number)", "条件不能作为数值"),
+]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Positions or numbers as a list: ``2, 4`` in English, ``2、4`` in Chinese."""
+
+    items: tuple
+    more: bool = False
+
+    def render(self, lang: str) -> str:
+        return ("、" if lang == "zh" else ", ").join(self.items) + (" …" if self.more else "")
+
+
 def _why(message: str, expected: str) -> Text:
-    return Text(en=message, zh=_EXPECT_ZH.get(expected, "格式无法识别"))
+    """The parser's reason in both languages. The Chinese says what was expected and, as the English does, where
+    reading stopped (``读到第 18 个字符“下”处停止``) and why, when the reason is one of the parser's known ones."""
+    import re
+    zh = _EXPECT_ZH.get(expected, "格式无法识别")
+    stop = re.search(r"stopped at (?:character (\d+): (?:'(.*?)'|\"(.*?)\")|(the end))", message)
+    if stop and stop.group(4):
+        zh += "；读到末尾时停止"
+    elif stop:
+        zh += f"；读到第 {stop.group(1)} 个字符“{stop.group(2) if stop.group(2) is not None else stop.group(3)}”处停止"
+    rest = message[stop.end():].strip().lstrip(":").strip() if stop else ""
+    text = rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest if stop else message.split("; ", 1)[-1]
+    for pattern, said in _REASON_ZH:
+        m = re.fullmatch(pattern, text.strip())
+        if m:
+            zh += "（" + said.format(*m.groups()) + "）" if stop else "；" + said.format(*m.groups())
+            break
+    return Text(en=message, zh=zh)
 
 
 @dataclass
@@ -291,15 +343,18 @@ def _compare_vector(parsed: Any, gold: list[Any], expected: str, tolerance: dict
         return Verdict("incorrect", 0.0, [Msg("g.want_vector", n=len(gold))])
     policy = policy or {}
     if expected == "shape" and policy and len(values) != len(gold):
-        if policy.get("square") and len(values) == 1 and len(set(gold)) == 1 and _lists_match(values * len(gold), gold, tolerance):
-            return Verdict("correct", 1.0, [Msg("g.square", n=Plain(str(gold[0])))])
+        if policy.get("square") and len(values) == 1 and len(gold) > 1 and len(set(gold)) == 1:
+            # one number for a square size: read as n×n, then compared (a wrong one is still named: 6 → 6×6)
+            inner = _compare_vector(_Listed(values * len(gold)), gold, expected, tolerance, {**policy, "square": False})
+            return Verdict(inner.verdict, inner.fraction, [Msg("g.square", n=Plain(str(values[0])))] + inner.feedback,
+                           inner.mistake)
         if (policy.get("batch") == "accept" and len(values) == len(gold) + 1 and values[0] == 1):
             inner = _compare_vector(_Listed(values[1:]), gold, expected, tolerance, {**policy, "batch": "refuse"})
             if inner.verdict == "correct":
                 return Verdict("correct", 1.0, [Msg("g.batch")] + inner.feedback)
-        if (policy.get("one_channel") and len(gold) == 3 and gold[0] == 1 and len(values) == 2
-                and _lists_match(values, gold[1:], tolerance)):
-            return Verdict("correct", 1.0, [Msg("g.one_channel")])
+        if policy.get("one_channel") and len(gold) == 3 and gold[0] == 1 and len(values) == 2:
+            inner = _compare_vector(_Listed([1] + values), gold, expected, tolerance, {**policy, "one_channel": False})
+            return Verdict(inner.verdict, inner.fraction, [Msg("g.one_channel")] + inner.feedback, inner.mistake)
         if policy.get("quantity") == "output_shape" and len(gold) == 3 and len(values) == 2 and gold[0] != 1:
             if _lists_match(values, gold[1:], tolerance):
                 return Verdict("incorrect", 0.0, [Msg("g.channels_missing", c=gold[0])])
@@ -315,7 +370,7 @@ def _compare_vector(parsed: Any, gold: list[Any], expected: str, tolerance: dict
     if len(values) != len(gold):
         return Verdict("incorrect", 0.0, [Msg("g.length", got=len(values), want=len(gold))])
     wrong = [i + 1 for i, (x, y) in enumerate(zip(values, gold)) if not numbers_match(x, y, None, tolerance or {"rel": 1e-6})]
-    return Verdict("incorrect", 0.0, [Msg("g.entries_wrong_vec", which=Plain(", ".join(map(str, wrong))))])
+    return Verdict("incorrect", 0.0, [Msg("g.entries_wrong_vec", which=Listing(tuple(map(str, wrong))))])
 
 
 class _Listed:
@@ -383,8 +438,8 @@ def _compare_symbol_matrix(parsed: Any, gold: Any) -> Verdict:
     if shape != need:
         return Verdict("incorrect", 0.0, [Msg("g.shape", got=f"{shape[0]}×{shape[1]}", want=f"{need[0]}×{need[1]}")])
     wrong = [(i + 1, j + 1) for i, r in enumerate(got) for j, v in enumerate(r) if v != want[i][j]]
-    shown = ", ".join(f"({i}, {j})" for i, j in wrong[:6]) + (" …" if len(wrong) > 6 else "")
-    return Verdict("incorrect", 0.0, [Msg("g.entries_wrong", n=len(wrong), total=need[0] * need[1], which=Plain(shown))])
+    shown = Listing(tuple(f"({i}, {j})" for i, j in wrong[:6]), len(wrong) > 6)
+    return Verdict("incorrect", 0.0, [Msg("g.entries_wrong", n=len(wrong), total=need[0] * need[1], which=shown)])
 
 
 def _compare_matrix(parsed: Any, gold: list[list[Any]], tolerance: dict | None) -> Verdict:
@@ -409,9 +464,9 @@ def _compare_matrix(parsed: Any, gold: list[list[Any]], tolerance: dict | None) 
     if shape != want:
         return Verdict("incorrect", 0.0, [Msg("g.shape", got=f"{shape[0]}×{shape[1]}", want=f"{want[0]}×{want[1]}")])
     wrong = [(i + 1, j + 1) for i, row in enumerate(m) for j, v in enumerate(row) if not numbers_match(v, gold[i][j], None, tol)]
-    shown = ", ".join(f"({i}, {j})" for i, j in wrong[:6]) + (" …" if len(wrong) > 6 else "")
+    shown = Listing(tuple(f"({i}, {j})" for i, j in wrong[:6]), len(wrong) > 6)
     credit = 0.0
-    return Verdict("incorrect", credit, [Msg("g.entries_wrong", n=len(wrong), total=want[0] * want[1], which=Plain(shown))])
+    return Verdict("incorrect", credit, [Msg("g.entries_wrong", n=len(wrong), total=want[0] * want[1], which=shown)])
 
 
 # ------------------------------------------------------------------ symbolic

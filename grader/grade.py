@@ -149,8 +149,10 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
             # a named mistake replaces "wrong at positions 2, 3"; what the numbers are replaces "2 given, 3 expected"
             verdict.feedback = kept + found.feedback
     feedback = list(verdict.feedback)     # the parser's notes are English-only: kept out of bilingual feedback
-    return PartResult(gold.exercise.id, part_id, verdict.verdict, round(points * verdict.fraction, 4), points,
-                      str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake, hint)
+    result = PartResult(gold.exercise.id, part_id, verdict.verdict, round(points * verdict.fraction, 4), points,
+                        str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake, hint)
+    result.__dict__["_parsed"] = parsed           # for follow-through in grade_sheet, dropped there
+    return result
 
 
 def _grade_channels(gold: Gold, part_id: str, raw: Any) -> PartResult:
@@ -267,6 +269,8 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
                                  (Path(sheet.file).stem, str(sheet.student)))
                   for part_id in gold.parts]
         carry_forward(gold, answers, graded)      # right from the student's own wrong earlier answer: credit
+        for r in graded:
+            r.__dict__.pop("_parsed", None)
         results.extend(graded)
     for note in sheet.notes:                      # text attributed to no part: kept for the report, never dropped
         notes.append(_note(note))

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import importlib
 from dataclasses import dataclass
 from math import prod
 from typing import Any, Callable
@@ -23,29 +24,31 @@ from solver.i18n import Text, register
 register({
     "m.bias_forgotten": ("the bias is forgotten", "忘记计入偏置"),
     "m.bias_added": ("a bias is counted where the layer has none", "在没有偏置的层计入了偏置"),
-    "m.flops_for_macs": ("FLOPs (2 per multiply–accumulate) are given instead of MACs", "给出的是 FLOPs（每次乘加计 2 次）而不是 MACs"),
-    "m.macs_for_flops": ("MACs are given instead of FLOPs (= 2 × MACs)", "给出的是 MACs 而不是 FLOPs（= 2 × MACs）"),
+    "m.flops_for_macs": ("FLOPs (2 per multiply–accumulate) are given instead of MACs", "把 FLOPs（每次乘加计 2 次）当成了 MACs"),
+    "m.macs_for_flops": ("MACs are given instead of FLOPs (= 2 × MACs)", "把 MACs 当成了 FLOPs（FLOPs = 2 × MACs）"),
     "m.bias_ops": ("the bias additions are counted too", "把偏置加法也计入了"),
+    "m.shortcut_forgotten": ("the projection shortcuts (1×1 convolution and BatchNorm) are left out",
+                             "漏掉了投影捷径（1×1 卷积及其 BatchNorm）"),
     "m.channels_ignored": ("the input channels are ignored (each filter is k×k, not k×k×C_in)",
                            "忽略了输入通道（每个滤波器是 k×k×C_in 而不是 k×k）"),
     "m.groups_ignored": ("the groups are ignored (a grouped/depthwise convolution counted as a standard one)",
                          "忽略了分组（把分组/深度卷积当作普通卷积计算）"),
     "m.padding_ignored": ("the padding is ignored", "忽略了填充"),
     "m.floor_ceil": ("the rounding is wrong (⌈·⌉ instead of ⌊·⌋ or the reverse; see ceil_mode)",
-                     "取整方式错误（向上取整与向下取整弄反；参见 ceil_mode）"),
-    "m.off_by_one": ("the “+ 1” of the output-size formula is missing or doubled", "输出尺寸公式中的“+ 1”遗漏或多加"),
+                     "把取整方式弄反了（向上取整与向下取整；参见 ceil_mode）"),
+    "m.off_by_one": ("the “+ 1” of the output-size formula is missing or doubled", "漏掉或多加了输出尺寸公式中的“+ 1”"),
     "m.rf_no_stride": ("the receptive field is grown by k−1 per layer without multiplying by the product of the "
-                       "earlier strides (the jump)", "每层感受野只加 k−1，没有乘以前面各层步幅之积（跳步）"),
+                       "earlier strides (the jump)", "每层只给感受野加了 k−1，没有乘以前面各层步幅之积（跳步）"),
     "m.kernel_not_flipped": ("the kernel is not flipped (cross-correlation computed instead of the mathematical "
                              "convolution)", "没有翻转卷积核（算成了互相关而不是数学卷积）"),
     "m.kernel_flipped": ("the kernel is flipped although the ML convolution does not flip it",
-                         "机器学习卷积不翻转卷积核，却把核翻转了"),
+                         "把卷积核翻转了，而机器学习中的卷积并不翻转卷积核"),
     "m.wrong_mode": ("the wrong padding mode is used (valid / full / same)", "使用了错误的填充方式（valid / full / same）"),
-    "m.rotation_direction": ("the rotation goes the other way (clockwise ↔ counter-clockwise)", "旋转方向反了（顺时针 ↔ 逆时针）"),
+    "m.rotation_direction": ("the rotation goes the other way (clockwise ↔ counter-clockwise)", "把旋转方向弄反了（顺时针 ↔ 逆时针）"),
     "m.stride_ignored": ("the stride is ignored", "忽略了步幅"),
     "m.ratio_inverted": ("the ratio is taken the other way round (denominator over numerator)",
-                         "比值取反了（把分母当成了分子）"),
-    "m.percent_missing": ("a percentage is given without its % sign", "给出的是百分数却漏写了 % 号"),
+                         "把比值取反了（分子和分母颠倒）"),
+    "m.percent_missing": ("a percentage is given without its % sign", "给出了百分数却漏写了 % 号"),
 })
 
 
@@ -372,6 +375,9 @@ CATALOGUE: list[Mistake] = [
     Mistake("floor_ceil", ("network", "rf_proof"), ("output_shape",), _floor_ceil, 0.5),
     Mistake("off_by_one", ("network", "rf_proof"), ("output_shape",), _off_by_one, 0.25),
     Mistake("rf_no_stride", ("network", "rf_proof"), ("receptive_field",), _rf_no_stride, 0.25),
+    Mistake("shortcut_forgotten", ("network",), ("params", "macs", "flops"),
+            lambda gold, part: importlib.import_module("solver.network.graph_mistakes").shortcut_forgotten(gold, part),
+            0.25),                                    # networks with branches: solver/network/graph_mistakes.py
     Mistake("kernel_not_flipped", ("convolution",), ("value",), _conv(_swap("conv", "corr")), 0.25),
     Mistake("kernel_flipped", ("convolution",), ("value",), _conv(_swap("corr", "conv")), 0.25),
     Mistake("wrong_mode", ("convolution",), ("value",), _conv(_modes), 0.25),

@@ -10,8 +10,7 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import InputError
@@ -60,12 +59,25 @@ class UnknownExercise(InputError):
     """No exercise of the bank or of the extra folders has this id."""
 
 
-@dataclass(frozen=True)
 class FolderIndex:
-    """The exercise files of a folder by file name (stem) and by the id they declare (first file wins)."""
+    """The exercise files of a folder by file name (stem) and by the id they declare (first file wins). ``by_id``
+    reads every file: it is built on first use only (a lookup by file name — every bank id — never reads it)."""
 
-    by_name: dict[str, Path]
-    by_id: dict[str, Path]
+    def __init__(self, files: list[Path], by_name: dict[str, Path]) -> None:
+        self.files, self.by_name = files, by_name
+
+    @cached_property
+    def by_id(self) -> dict[str, Path]:
+        from .model import ID_PATTERN
+        by_id: dict[str, Path] = {}
+        for path in self.files:
+            try:
+                ex_id = read_document(path).data.get("id")
+            except Exception:                      # noqa: BLE001 - unreadable, invalid, not a mapping: not indexed
+                continue
+            if isinstance(ex_id, (str, int)) and not isinstance(ex_id, bool) and ID_PATTERN.match(str(ex_id)):
+                by_id.setdefault(str(ex_id), path)
+        return by_id
 
 
 def folder_index(folder: Path | str) -> FolderIndex:
@@ -81,22 +93,13 @@ def folder_index(folder: Path | str) -> FolderIndex:
 
 @lru_cache(maxsize=64)
 def _folder_index(folder: Path, stamp: int) -> FolderIndex:
-    from .model import ID_PATTERN
     files = exercise_files(folder) if folder.is_dir() else []
     by_name: dict[str, Path] = {}
     for suffix in SUFFIXES:                    # 24.6.yaml before 24.6.json, as the lookup always did
         for path in files:
             if path.suffix == suffix:
                 by_name.setdefault(path.stem, path)
-    by_id: dict[str, Path] = {}
-    for path in files:
-        try:
-            ex_id = read_document(path).data.get("id")
-        except Exception:                      # noqa: BLE001 - unreadable, invalid, not a mapping: not indexed
-            continue
-        if isinstance(ex_id, (str, int)) and not isinstance(ex_id, bool) and ID_PATTERN.match(str(ex_id)):
-            by_id.setdefault(str(ex_id), path)
-    return FolderIndex(by_name, by_id)
+    return FolderIndex(files, by_name)
 
 
 def load_bank() -> list[Exercise]:

@@ -1,6 +1,12 @@
 """The ``solve`` command. See ``solve --help`` and SPEC.md.
 
 Exit codes: 0 success; 1 a check failed; 2 bad input (one line on stderr, no traceback).
+
+Other packages add subcommands through entry points of the group ``cnn_exercises.commands`` (pyproject
+``[project.entry-points."cnn_exercises.commands"]``, name → a click command); the group below
+(:class:`_CommandsGroup`) looks them up lazily, only for a name it does not define or to list the commands. This
+is how ``solve practice`` and ``solve serve`` (package ``practice``, which uses the grader) are added without the
+solver importing the grader.
 """
 from __future__ import annotations
 
@@ -13,6 +19,25 @@ import click
 from .errors import InputError
 
 LANGS = click.Choice(["en", "zh"])
+
+
+def default_lang(environ: Any = None) -> str:
+    """The language when --lang is not given: Chinese when the locale is Chinese (LANG=zh_CN.UTF-8), else English
+    (the first of LC_ALL, LC_MESSAGES, LANG, LANGUAGE that is set decides, as for gettext).
+
+    >>> default_lang({"LANG": "zh_CN.UTF-8"}), default_lang({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}), default_lang({})
+    ('zh', 'en', 'en')
+    """
+    import os
+    environ = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+LANG_HELP = "Language of the output (default: from the locale, e.g. LANG=zh_CN.UTF-8 gives zh; otherwise en)."
 FORMATS = click.Choice(["text", "markdown", "json"])
 
 
@@ -31,10 +56,9 @@ def _emit(solution: Any, lang: str, fmt: str, verified: bool) -> None:
         from .render.markdown import render
         click.echo(render(solution, lang, verified))
     else:
-        from rich.console import Console
-
+        from .render.plain_console import console_for_stdout   # rich's console only when styles are drawn
         from .render.text import render as render_text
-        render_text(solution, lang, Console(highlight=False), verified)
+        render_text(solution, lang, console_for_stdout(), verified)
 
 
 def _seed_note(ex: Any, seed: int | None) -> None:
@@ -53,8 +77,17 @@ def _common(f: Callable) -> Callable:
     f = click.option("--seed", type=int, default=None, help="Variant number (default: the book's numbers).")(f)
     f = click.option("--no-verify", is_flag=True, help="Skip the independent check (PyTorch is not imported).")(f)
     f = click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)(f)
-    f = click.option("--lang", type=LANGS, default="en", show_default=True)(f)
+    f = click.option("--lang", type=LANGS, default=default_lang, help=LANG_HELP)(f)
     return f
+
+
+def _fonts_first(lang: str, font_paths: tuple[str, ...] = ()) -> None:
+    """A Chinese PDF without a CJK font is refused before any solving (not after a minute of work)."""
+    from .render.typst import require_fonts
+    try:
+        require_fonts(lang, font_paths)
+    except InputError as exc:
+        _fail(exc)
 
 
 def _write_pdf(path: str, solutions: list, lang: str, booklet: bool, font_paths: tuple[str, ...] = ()) -> None:
@@ -68,14 +101,58 @@ def _write_pdf(path: str, solutions: list, lang: str, booklet: bool, font_paths:
         _fail(InputError(cannot_write(exc, path)))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS_GROUP = "cnn_exercises.commands"
+
+
+class _CommandsGroup(click.Group):
+    """The ``solve`` group, open to commands that other installed packages contribute.
+
+    A package adds a subcommand by declaring a click command as an entry point of the group
+    ``cnn_exercises.commands`` (pyproject ``[project.entry-points."cnn_exercises.commands"]``, e.g.
+    ``practice = "practice.terminal:practice_cmd"``). Entry points are looked up only when a command name is not
+    one of the solver's own, or when the commands are listed (``solve --help``): the solver never imports such a
+    package itself — it cannot import the grader, which ``practice`` uses — and ``solve exercise`` loads nothing
+    more. A contributed command that fails to load is listed as “(could not be loaded)”; asked for, it exits 1
+    with the reason; the other commands work as before.
+    """
+
+    @staticmethod
+    def _entry_points() -> dict:
+        from importlib.metadata import entry_points
+        return {ep.name: ep for ep in entry_points(group=COMMANDS_GROUP)}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._entry_points()))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        own = super().get_command(ctx, name)
+        if own is not None:
+            return own
+        ep = self._entry_points().get(name)
+        if ep is None:
+            return None
+        try:
+            command = ep.load()
+        except Exception as exc:             # noqa: BLE001 - a broken plugin must not break `solve`
+            message = f"command {name!r} could not be loaded: {exc}"
+
+            def broken() -> None:
+                raise click.ClickException(message)
+            return click.Command(name, callback=broken, help=message, short_help="(could not be loaded)",
+                                 context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=_CommandsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__import__("solver").__version__, "--version", prog_name="solve",
+                      message="%(prog)s (cnn-exercises) %(version)s")
 def main() -> None:
     """Solve CNN textbook exercises step by step, each answer checked independently."""
 
 
 @main.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=LANGS, default="en", show_default=True)
+@click.option("--lang", type=LANGS, default=default_lang, help=LANG_HELP)
 def list_cmd(fmt: str, lang: str) -> None:
     """The bank: id, source, title, kind."""
     import json
@@ -84,7 +161,7 @@ def list_cmd(fmt: str, lang: str) -> None:
         bank = load_bank()
     except InputError as exc:
         _fail(exc)
-    rows = [{"id": ex.id, "source": _source(ex), "title": ex.title.render(lang), "kind": ex.kind} for ex in bank]
+    rows = [{"id": ex.id, "source": _source(ex, lang), "title": ex.title.render(lang), "kind": ex.kind} for ex in bank]
     if fmt == "json":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -95,16 +172,18 @@ def list_cmd(fmt: str, lang: str) -> None:
     def line(row: dict) -> str:        # ids and kinds are never cut: they are what the user types next
         return "  ".join(row[c] + " " * (widths[c] - cell_len(row[c])) for c in ("id", "kind", "source")) \
             + "  " + row["title"]
-    click.echo(line({"id": "id", "source": "source", "title": "title", "kind": "kind"}))
+    click.echo(line({"id": "编号", "source": "出处", "title": "标题", "kind": "类型"} if lang == "zh" else
+                    {"id": "id", "source": "source", "title": "title", "kind": "kind"}))
     for row in rows:
         click.echo(line(row))
 
 
-def _source(ex: Any) -> str:
+def _source(ex: Any, lang: str = "en") -> str:
+    from .render.common import book_name, source_number
     src = ex.source
     if not src:
         return ""
-    return " ".join(x for x in (src.book, f"{src.number}" if src.number else "") if x)
+    return " ".join(x for x in (book_name(src.book, lang), source_number(src, lang)) if x)
 
 
 @main.command("exercise")
@@ -118,6 +197,8 @@ def exercise_cmd(ex_id: str, banks: tuple[str, ...], lang: str, fmt: str, no_ver
                  pdf: str | None, font_paths: tuple[str, ...]) -> None:
     """One exercise of the bank, solved step by step."""
     from .bank import load_exercise
+    if pdf:
+        _fonts_first(lang, font_paths)
     try:
         ex = load_exercise(ex_id, [Path(b) for b in banks], seed=seed)
         _seed_note(ex, seed)
@@ -143,6 +224,8 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
         files += exercise_files(p) if p.is_dir() else [p]
     if not files:
         _fail(InputError("no exercise files (.yaml, .yml, .json) found", file=", ".join(paths)))
+    if pdf:
+        _fonts_first(lang)
     bad = failed = False
     solved = []
     for path in files:
@@ -150,12 +233,14 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
             ex = load_file(path, seed=seed)
             solution = _solve_one(ex, not no_verify)
             solved.append(solution)
-        except InputError as exc:
+        except Exception as exc:             # noqa: BLE001 - one bad file never stops the others
             bad = True
+            from .errors import internal_error
             from .render.safe_text import terminal_safe
-            click.echo(terminal_safe(f"error: {exc}", one_line=True), err=True)
+            message = str(exc) if isinstance(exc, InputError) else internal_error(str(path), exc, "solving")
+            click.echo(terminal_safe(f"error: {message}", one_line=True), err=True)
             if fmt == "json":
-                click.echo(json.dumps({"id": _guess_id(path), "file": str(path), "error": str(exc)},
+                click.echo(json.dumps({"id": _guess_id(path), "file": str(path), "error": message},
                                       ensure_ascii=False))
             continue
         failed |= not solution.ok
@@ -179,7 +264,7 @@ def _guess_id(path: Path) -> str:
 @main.command("pdf")
 @click.argument("ids", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every exercise of the bank.")
-@click.option("--lang", type=LANGS, default="en", show_default=True)
+@click.option("--lang", type=LANGS, default=default_lang, help=LANG_HELP)
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="The PDF to write.")
 @click.option("--no-verify", is_flag=True, help="Leave out the independent checks (faster, no PyTorch).")
 @click.option("--seed", type=int, default=None, help="Variant number (default: the book's numbers).")
@@ -187,14 +272,16 @@ def _guess_id(path: Path) -> str:
 @click.option("--font-path", "font_paths", multiple=True, type=click.Path(exists=True),
               help="A folder (or file) with fonts; Chinese needs a CJK font.")
 @click.option("--class", "roster", type=click.Path(dir_okay=False, exists=True),
-              help="A roster CSV (column 'student', or the first column): one sheet and one answer key per student "
-                   "in the folder given with -o, each student's variant derived from their id.")
+              help="A roster (CSV or .xlsx; student id and name columns, English or Chinese headers): one sheet and "
+                   "one answer key per student in the folder given with -o, each naming the student and the "
+                   "variant derived from their id.")
 def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify: bool, seed: int | None,
             banks: tuple[str, ...], font_paths: tuple[str, ...], roster: str | None) -> None:
     """Worked-solution PDF: the given exercises, or a booklet of the whole bank with --all."""
     from .bank import load_bank, load_exercise
     if not ids and not all_:
         _fail(InputError("name exercise ids or use --all"))
+    _fonts_first(lang, font_paths)
     if roster:
         _class_sheets(roster, ids, all_, lang, output, no_verify, [Path(b) for b in banks], font_paths)
         return
@@ -208,22 +295,14 @@ def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify:
     sys.exit(0 if all(s.ok for s in solutions) else 1)
 
 
-def _read_roster(path: str) -> list[str]:
-    import csv
+def _read_roster(path: str) -> list:
+    """The entries (id, name, section) of a roster: CSV (UTF-8, with or without BOM, or GB18030) or .xlsx, English
+    or Chinese headers (grader/roster.py); a file without a known header is read from its first row, ids first."""
+    from grader.roster import read_roster
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(InputError(f"cannot read the roster: {exc}", file=path))
-    if not rows:
-        _fail(InputError("the roster is empty", file=path))
-    header = [h.strip().lower() for h in rows[0]]
-    column = header.index("student") if "student" in header else 0
-    body = rows[1:] if "student" in header or "id" in header else rows
-    students = [r[column].strip() for r in body if len(r) > column and r[column].strip()]
-    if not students:
-        _fail(InputError("no student ids in the roster", file=path))
-    return students
+        return read_roster(path, allow_duplicates=True)          # a duplicate: two sheets
+    except InputError as exc:
+        _fail(exc)
 
 
 def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, folder: str, no_verify: bool,
@@ -233,13 +312,15 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
 
     from .bank import exercise_files, bank_dir, load_exercise
     from .render.atomic import atomic_write, cannot_write, safe_filename
-    from .render.typst import compile_pdf, document, sheet_document
+    from .class_sheets import key_source, sheet_source
+    from .render.typst import compile_pdf
     from .variants import seed_for_student
     all_ids = [p.stem for p in exercise_files(bank_dir())] if all_ else list(ids)
     out = Path(folder)
     index = []
     used: set[str] = set()
-    for student in _read_roster(roster):
+    for entry in _read_roster(roster):
+        student, name = entry.student, entry.name
         seed = seed_for_student(student)
         safe = safe_filename(student, unique=True)      # ids are data: a/b and a:b get distinct, safe names
         if {f"{safe}.pdf".casefold(), f"{safe}-key.pdf".casefold()} & used:   # a duplicate, or "x-key" vs "x"
@@ -248,8 +329,8 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
         try:
             exercises = [load_exercise(i, banks, seed=seed) for i in all_ids]
             solutions = [_solve_one(ex, not no_verify) for ex in exercises]
-            sheet = compile_pdf(sheet_document(exercises, lang, student, seed), lang, font_paths)
-            key = compile_pdf(document(solutions, lang, booklet=False), lang, font_paths)
+            sheet = compile_pdf(sheet_source(exercises, lang, student, name, seed), lang, font_paths)
+            key = compile_pdf(key_source(solutions, lang, student, name, seed), lang, font_paths)
         except InputError as exc:
             _fail(exc)
         try:
@@ -257,7 +338,8 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
             atomic_write(out / f"{safe}-key.pdf", key)
         except OSError as exc:
             _fail(InputError(cannot_write(exc)))
-        index.append({"student": student, "seed": seed, "sheet": f"{safe}.pdf", "key": f"{safe}-key.pdf"})
+        index.append({"student": student, **({"name": name} if name else {}), "seed": seed, "sheet": f"{safe}.pdf",
+                      "key": f"{safe}-key.pdf"})
     try:
         atomic_write(out / "class.json", json.dumps(index, ensure_ascii=False, indent=1))
     except OSError as exc:
@@ -266,11 +348,41 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
 
 
 @main.command("schema")
-def schema_cmd() -> None:
-    """JSON Schema of the exercise file format."""
+@click.option("--assignment", is_flag=True, help="The schema of grade's assignment file instead.")
+def schema_cmd(assignment: bool) -> None:
+    """JSON Schema of the exercise file format (or, with --assignment, of an assignment file)."""
     import json
     from .schema import exercise_schema
+    if assignment:
+        from grader.assignment import assignment_schema
+        click.echo(json.dumps(assignment_schema(), indent=2, ensure_ascii=False))
+        return
     click.echo(json.dumps(exercise_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command("model")
+@click.argument("target")
+@click.option("--input", "input_shape", required=True, help="Input shape without the batch: 3x224x224, 1x28x28, 50.")
+@click.option("--ask", default="params,macs,shape", show_default=True,
+              help="Comma-separated: params, macs, flops, shape, rf.")
+@click.option("--emit-yaml", is_flag=True, help="Print the exercise as YAML instead of solving it.")
+@_common
+def model_cmd(target: str, input_shape: str, ask: str, emit_yaml: bool, lang: str, fmt: str, no_verify: bool,
+              seed: int | None, pdf: str | None) -> None:
+    """A model read from PyTorch source, FILE.py[:NAME] (read with ast, never imported or run)."""
+    from .network.model_cmd import model_solution
+    if pdf:
+        _fonts_first(lang)
+    try:
+        solution = model_solution(target, input_shape, ask, emit_yaml, not no_verify)
+    except InputError as exc:
+        _fail(exc)
+    if solution is None:
+        return
+    if pdf:
+        _write_pdf(pdf, [solution], lang, False)
+    _emit(solution, lang, fmt, not no_verify)
+    sys.exit(0 if solution.ok else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

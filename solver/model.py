@@ -19,9 +19,9 @@ from .i18n import Text
 from .yamlio import Document
 
 TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
-                  "notes", "tags", "params", "derived", "constraints")
+                  "notes", "tags", "params", "derived", "constraints", "grading", "cites")
 PART_KEYS = ("id", "quantity", "points")
-GRADING_KEYS = ("tolerance", "partial", "mistakes")   # read by the grader, common to every kind
+GRADING_KEYS = ("tolerance", "partial", "mistakes", "follow_through")   # read by the grader, common to every kind
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 
@@ -59,6 +59,8 @@ class Exercise:
     seed: int | None = None                        # the variant (None: the book's numbers)
     values: dict[str, Any] = factory(dict)         # parameter values of this variant
     randomised: bool = False                       # declares params
+    cites: list[Text] = factory(list)              # the source's definitions/formulas the solution uses
+    grading: dict[str, Any] = factory(dict)         # exercise-wide grading: {follow_through: false | share}
 
     def error(self, message: str, path: tuple[Any, ...] = ()):  # -> InputError
         """An input error located in this exercise's file."""
@@ -149,13 +151,20 @@ def _grading(doc: Document, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
                                                                   or not 0 <= partial <= 1):
         raise doc.error("partial is true (the catalogue's credits) or the share of the points for a recognised "
                         "mistake, 0 to 1", path + ("partial",))
+    follow = raw.get("follow_through")
+    if follow is not None and not isinstance(follow, bool) and (not isinstance(follow, (int, float))
+                                                                or not 0 <= follow <= 1):
+        raise doc.error("follow_through is false (no credit carried forward), true (the default share) or the share "
+                        "of the points, 0 to 1, for a part right from the student's own wrong earlier answer",
+                        path + ("follow_through",))
     mistakes = raw.get("mistakes", [])
     if not isinstance(mistakes, list) or not all(isinstance(m, dict) and "value" in m and "message" in m
                                                  for m in mistakes):
         raise doc.error("mistakes is a list of {value, message: {en, zh}, credit}", path + ("mistakes",))
     for i, m in enumerate(mistakes):
         m["message"] = _text(doc, m["message"], path + ("mistakes", i, "message"), True)
-    return {k: v for k, v in (("tolerance", tol), ("partial", partial), ("mistakes", mistakes)) if v is not None and v != []}
+    return {k: v for k, v in (("tolerance", tol), ("partial", partial), ("mistakes", mistakes),
+                              ("follow_through", follow)) if v is not None and v != []}
 
 
 def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | None = None) -> Exercise:
@@ -207,6 +216,10 @@ def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | Non
     if bank and not (statement.en and statement.zh):
         raise doc.error("a bank exercise needs both en and zh", ("statement",))
     notes = _text(doc, data["notes"], ("notes",), False) if "notes" in data else None
+    cites_raw = data.get("cites", [])
+    if not isinstance(cites_raw, list) or len(cites_raw) > 8:
+        raise doc.error("cites is a list of at most 8 texts {en: ..., zh: ...}", ("cites",))
+    cites = [_text(doc, c, ("cites", i), True) for i, c in enumerate(cites_raw)]
     ask_raw = data.get("ask")
     if not isinstance(ask_raw, list) or not ask_raw:
         raise doc.error("ask must be a non-empty list of parts {id, quantity}", ("ask",))
@@ -236,6 +249,11 @@ def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | Non
         if key not in seen:
             raise doc.error(f"'{key}' is not a part id of this exercise{_suggest(key, sorted(seen))}",
                             ("source_answer", key))
+    grading = data.get("grading") or {}
+    if not isinstance(grading, dict):
+        raise doc.error("grading must be a mapping {follow_through: false | share}", ("grading",))
+    check_keys(doc, grading, ("follow_through",), ("grading",))
+    grading = _grading(doc, grading, ("grading",))
     return Exercise(id=ex_id, kind=kind, given=given, ask=parts, title=title, statement=statement,
                     source=source, source_answer=dict(source_answer), notes=notes, doc=doc,
-                    seed=seed if randomised else None, values=values, randomised=randomised)
+                    seed=seed if randomised else None, values=values, randomised=randomised, grading=grading, cites=cites)

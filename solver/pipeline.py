@@ -8,16 +8,40 @@ Example:
 """
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
 from .model import Exercise
-from .registry import KINDS, VERIFIERS, load
+from .registry import KINDS, RUN_OPTIONAL, VERIFIERS, load
 from .source import source_checks
 from .steps import Solution
 
 
+@contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    """The checks run on small tensors: one PyTorch thread is faster than several (no hand-offs; on a busy machine
+    several threads can make a check 100× slower) and sums in a fixed order. Only when torch is already imported."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def solve_exercise(ex: Exercise, *, verify: bool = True) -> Solution:
-    """Solve ``ex``; with ``verify`` the kind's independent checker (PyTorch, sympy) runs too."""
-    solution: Solution = load(KINDS[ex.kind])(ex)
+    """Solve ``ex``; with ``verify`` the kind's independent checker (PyTorch, sympy) runs too. Without it PyTorch is
+    never imported (the kinds of ``RUN_OPTIONAL`` then show their experiments and programs without running them)."""
+    solve = load(KINDS[ex.kind])
+    solution: Solution = solve(ex, run=False) if not verify and ex.kind in RUN_OPTIONAL else solve(ex)
     if verify and ex.kind in VERIFIERS:
-        solution.checks.extend(load(VERIFIERS[ex.kind])(ex, solution))
+        checker = load(VERIFIERS[ex.kind])
+        with _one_torch_thread():
+            solution.checks.extend(checker(ex, solution))
     solution.checks.extend(source_checks(solution.answers, ex.source_answer))
     return solution

@@ -40,6 +40,10 @@ VERIFIERS: dict[str, str] = {
 }
 
 
+# kinds whose solver computes with PyTorch (experiments, reference programs): it takes ``run=False`` under
+# ``--no-verify`` and then only reads and shows the exercise, so that PyTorch is never imported without checks.
+RUN_OPTIONAL: frozenset[str] = frozenset({"explain", "code"})
+
 def load(target: str) -> Callable:
     """Import ``module:function`` lazily."""
     module, _, name = target.partition(":")

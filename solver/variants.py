@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import hashlib
 import operator
 import random
 import re
@@ -166,4 +165,5 @@ def _text(value: Any) -> str:
 
 def seed_for_student(student: str) -> int:
     """The variant of a student, derived from the id the same way everywhere (SHA-256, 1…999,999)."""
+    import hashlib              # here, not at the top: every solve imports this module, few need a student seed
     return int(hashlib.sha256(student.strip().encode("utf-8")).hexdigest()[:12], 16) % 999_999 + 1

@@ -11,6 +11,13 @@ import os
 import pytest
 
 
+# Without --lang the tool follows the locale (LANG=zh_CN.UTF-8 → Chinese); the tests expect English unless they
+# ask otherwise, whatever the locale of the machine that runs them.
+for _var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
+
+
 def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", default=False, help="also run tests marked slow")
 

@@ -61,10 +61,10 @@ def test_bank_code_exercise_solves_and_verifies(ex_id):
 
 
 def test_worked_results_are_the_books():
-    sol = solve_exercise(load_exercise("d2l-6.2-code-corr2d"), verify=False)
+    sol = solve_exercise(load_exercise("d2l-6.2-code-corr2d"), verify=True)   # --no-verify does not run the reference
     first = sol.steps[2].children[0].math[-1]
     assert "19 & 25" in first and "37 & 43" in first
-    sol = solve_exercise(load_exercise("d2l-6.4-code-multi-in"), verify=False)
+    sol = solve_exercise(load_exercise("d2l-6.4-code-multi-in"), verify=True)
     assert "56 & 72" in sol.steps[2].children[0].math[-1]
 
 

@@ -633,7 +633,10 @@ def feedback(result: Any, lang: str) -> str:
 
 
 # English that may appear in Chinese feedback: notation, mode names, units, and the student's own answer
-ZH_ALLOWED = re.compile(r"FLOPs|MACs|ceil_mode|valid|full|same|true|false|corr|delta|rot180|C_in|[A-Za-z]_\w+")
+ZH_ALLOWED = re.compile(r"FLOPs|MACs|ceil_mode|valid|full|same|true|false|corr|delta|rot180|C_in|[A-Za-z]_\w+"
+                        # layer signatures and argument names in hints: code identifiers, the same in both languages
+                        r"|\b[A-Z][A-Za-z]*\d?d?\([^()]*\)|[A-Z][A-Za-z]+\d?d\b|groups|dilation|bias=False|Flatten"
+                        r"|Linear|ReLU|LeNet|AlexNet|VGG|ResNet|“[A-Za-z0-9_.\-]+”")      # part ids are quoted as written
 
 
 def english_words(text: str) -> list[str]:
@@ -795,6 +798,7 @@ CATALOGUE_EXAMPLES = {
     "transposed": ("d2l-6.2-wx1", "Y", "[[19, 37], [25, 43]]"),
     "ratio_inverted": ("hw-q6", "params_ratio", "7.89"),
     "percent_missing": ("hw-q6", "params_ratio", "12.7"),
+    "shortcut_forgotten": ("hw-q9-resnet18", "params", "11,515,688"),
 }
 
 
@@ -911,7 +915,7 @@ def test_declared_mistake_feedback_in_chinese(partial_bank, tmp_path):
                                              "--lang", "zh"])
     assert result.exit_code == 0, result.stderr
     got = next(r for r in json.loads(result.stdout)["results"] if r["part"] == "params_declared")
-    assert got["feedback"] == "这正是把卷积核算成了 9×9时得到的结果。"
+    assert got["feedback"] == "这个结果说明你可能把卷积核算成了 9×9。"
     missing = next(r for r in json.loads(result.stdout)["results"] if r["part"] == "shape")
     assert missing["verdict"] == "missing" and missing["feedback"] == "未作答。"
 

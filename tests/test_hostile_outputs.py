@@ -206,7 +206,9 @@ def test_solve_terminal_output_strips_escapes_from_an_exercise_file(tmp_path):
 # ------------------------------------------------------------------ 3. Markdown without live HTML
 
 SAFE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "strong", "em", "code", "pre", "table",
-             "thead", "tbody", "tr", "th", "td", "hr", "br", "blockquote"}
+             "thead", "tbody", "tr", "th", "td", "hr", "br", "blockquote",
+             # the figures' inline SVG (solver/render/figures.py): drawing elements only, text escaped
+             "figure", "svg", "rect", "text", "line", "defs", "marker", "path"}
 INJECT = "` <img src=x onerror=alert(1)> `` <script>alert(2)</script> [l](javascript:alert(3)) <https://x.example>"
 
 

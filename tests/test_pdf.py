@@ -50,6 +50,7 @@ def test_chinese_pdf():
 def test_chinese_without_a_cjk_font_is_a_clear_error(monkeypatch, tmp_path):
     import solver.render.typst as typst_renderer
     monkeypatch.setattr(typst_renderer, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(typst_renderer, "PACKAGED_FONTS", ())         # nor the [zh] extra's font package
     result = CliRunner().invoke(main, ["exercise", "24.4", "--no-verify", "--lang", "zh", "--pdf", str(tmp_path / "z.pdf")])
     assert result.exit_code == 2
     assert "fonts-noto-cjk" in result.stderr and "Traceback" not in result.stderr

@@ -77,6 +77,7 @@ class Outcome:
     feedback: str
     agrees: bool
     wrong_marked_correct: bool
+    hint: str | None = None      # the step a wrong answer is told to re-check (grader.diagnose)
 
 
 def agrees(teacher: str, verdict: str, mistake: str | None) -> bool:
@@ -103,7 +104,8 @@ def run_row(row: dict, folder: Path) -> Outcome:
         return Outcome(row, "absent", None, "", False, False)
     feedback = " ".join(f.render(row.get("l", "en")) if hasattr(f, "render") else str(f) for f in part.feedback)
     ok = agrees(row["v"], part.verdict, part.mistake)
-    return Outcome(row, part.verdict, part.mistake, feedback, ok, row["v"] != "ok" and part.verdict == "correct")
+    return Outcome(row, part.verdict, part.mistake, feedback, ok, row["v"] != "ok" and part.verdict == "correct",
+                   part.hint)
 
 
 _CACHE: list[Outcome] = []
@@ -149,6 +151,9 @@ def summary(results: list[Outcome]) -> str:
     lines.append(f"mistake named as the teacher would: {sum(o.mistake == o.row['m'] for o in named)} of {len(named)}")
     wrong = [o for o in results if o.row["v"] == "wrong"]
     lines.append(f"wrong answers with a named mistake: {sum(o.mistake is not None for o in wrong)} of {len(wrong)}")
+    covered = sum(o.mistake is not None or o.hint is not None for o in wrong)
+    lines.append(f"wrong answers with a named mistake or a step to re-check: {covered} of {len(wrong)}"
+                 f" ({100 * covered / max(1, len(wrong)):.1f}%)")
     return "\n".join(lines)
 
 
@@ -199,6 +204,20 @@ def test_agreement_with_the_teacher():
               f"{len(results) - len(counted)} rows")
     share = sum(o.agrees for o in counted) / len(counted)
     assert share >= 0.98, f"{share:.1%} agreement\n" + summary(results) + "\n" + disagreements(counted)
+
+
+def test_feedback_on_every_wrong_answer():
+    """Issue 11, item 12: at least 90 % of the wrong rows carry a named mistake or a hint naming the step to re-check
+    (``grader.diagnose``), and no wrong answer is left without feedback."""
+    results = outcomes()
+    wrong = [o for o in results if o.row["v"] == "wrong" and not o.verdict.startswith("error")]
+    assert len(wrong) >= 200
+    covered = [o for o in wrong if o.mistake is not None or o.hint is not None]
+    share = len(covered) / len(wrong)
+    silent = [o for o in wrong if not o.feedback.strip()]
+    print(f"\nwrong answers with a named mistake or a step to re-check: {len(covered)} of {len(wrong)} ({share:.1%})")
+    assert share >= 0.90, disagreements([o for o in wrong if o not in covered])
+    assert not silent, "wrong answers without feedback:\n" + "\n".join(o.row["src"] for o in silent)
 
 
 # ------------------------------------------------------------------ mutated gold answers are never correct

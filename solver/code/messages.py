@@ -54,11 +54,14 @@ register({
     "code.step.reference.uses": ("Reference implementation (it uses {uses}, which the file must define too)",
                                  "参考实现（其中用到 {uses}，提交的文件也须定义）"),
     "code.step.cases.title": ("Results on the fixed inputs", "固定输入上的结果"),
+    "code.step.cases.inputs": ("The fixed inputs", "固定输入"),
     "code.step.cases.text": ("The grader runs the fixed inputs below first, then {random} random ones.",
                              "评分时先运行下面的固定输入，再运行 {random} 组随机输入。"),
     "code.step.cases.none": ("The exercise gives no fixed inputs; the grader uses {random} random ones.",
                              "本题没有固定输入；评分时使用 {random} 组随机输入。"),
     "code.step.case.title": ("Input {n}", "输入 {n}"),
+    "code.step.case.not_run": ("The reference runs on this input with the checks (without --no-verify).",
+                               "参考实现在验证时（不加 --no-verify）在此输入上运行。"),
     "code.step.case.text": ("{call} returns a {shape} tensor.", "{call} 返回形状为 {shape} 的张量。"),
 
     # contracts, one per reference function

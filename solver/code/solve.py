@@ -98,8 +98,14 @@ def _rectangular(data: Any, rank: int) -> tuple[int, ...] | None:
     return (len(data),) + shapes.pop()
 
 
-def _argument(ex: Exercise, param: Any, value: Any, path: tuple) -> Any:
-    import torch
+class Listed:
+    """A tensor argument read without PyTorch (``--no-verify``): the nested lists and their shape."""
+
+    def __init__(self, data: Any, shape: tuple[int, ...]) -> None:
+        self.data, self.shape = data, shape
+
+
+def _argument(ex: Exercise, param: Any, value: Any, path: tuple, run: bool = True) -> Any:
     if param.kind == "tensor":
         shape = _rectangular(value, param.rank)
         if shape is None:
@@ -108,6 +114,9 @@ def _argument(ex: Exercise, param: Any, value: Any, path: tuple) -> Any:
             raise ex.error(f"{param.name} must be {dims}, rectangular, of finite numbers", path)
         if math.prod(shape) > 10_000:
             raise ex.error(f"{param.name} has more than 10,000 entries", path)
+        if not run:
+            return Listed(value, shape)
+        import torch
         return torch.tensor(value, dtype=torch.float32)
     if param.kind == "int":
         return _number(ex, value, path, integer=True, low=0, high=64)
@@ -126,7 +135,7 @@ def _argument(ex: Exercise, param: Any, value: Any, path: tuple) -> Any:
     raise AssertionError(param.kind)  # pragma: no cover
 
 
-def _fixed_case(ex: Exercise, ref: Any, raw: Any, i: int) -> Case:
+def _fixed_case(ex: Exercise, ref: Any, raw: Any, i: int, run: bool = True) -> Case:
     path = ("given", "inputs", i)
     if not isinstance(raw, dict):
         raise ex.error("each input is a mapping from parameter name to value, e.g. {X: [[1, 2]], K: [[1]]}", path)
@@ -141,15 +150,16 @@ def _fixed_case(ex: Exercise, ref: Any, raw: Any, i: int) -> Case:
                 args[p.name] = p.default
                 continue
             raise ex.error(f"parameter '{p.name}' is missing", path)
-        args[p.name] = _argument(ex, p, raw[p.name], path + (p.name,))
+        args[p.name] = _argument(ex, p, raw[p.name], path + (p.name,), run)
     problem = ref.check(args)
     if problem:
         raise ex.error(problem, path)
     return Case(Msg("code.case.fixed", n=i + 1), args, True)
 
 
-def read_spec(ex: Exercise) -> CodeSpec:
-    """Validate ``given`` and the parts, and build every input (fixed, then random)."""
+def read_spec(ex: Exercise, run: bool = True) -> CodeSpec:
+    """Validate ``given`` and the parts, and build every input (fixed, then random); with ``run=False`` the fixed
+    inputs stay nested lists (:class:`Listed`) and the random ones are not drawn (PyTorch is not imported)."""
     from .reference import REFERENCES, random_cases
     g = ex.given
     for key in g:
@@ -175,7 +185,7 @@ def read_spec(ex: Exercise) -> CodeSpec:
     raw_inputs = g.get("inputs", [])
     if not isinstance(raw_inputs, list):
         raise ex.error("inputs must be a list of mappings", ("given", "inputs"))
-    cases = [_fixed_case(ex, ref, raw, i) for i, raw in enumerate(raw_inputs)]
+    cases = [_fixed_case(ex, ref, raw, i, run) for i, raw in enumerate(raw_inputs)]
     rnd = g.get("random", {"cases": 20, "seed": 0})
     if not isinstance(rnd, dict):
         raise ex.error("random is {cases: 20, seed: 0}", ("given", "random"))
@@ -188,7 +198,7 @@ def read_spec(ex: Exercise) -> CodeSpec:
             for k, v in rnd.items() if k.startswith("max_")}
     if not cases and not n_random:
         raise ex.error("give fixed inputs or random cases (or both)", ("given",))
-    for j, args in enumerate(random_cases(ref, n_random, seed, opts)):
+    for j, args in enumerate(random_cases(ref, n_random, seed, opts) if run else ()):
         cases.append(Case(Msg("code.case.random", n=j + 1, seed=seed), args, False))
     tol = g.get("tolerance", {})
     if not isinstance(tol, dict) or not set(tol) <= {"rtol", "atol"}:
@@ -211,10 +221,18 @@ def read_spec(ex: Exercise) -> CodeSpec:
 # ------------------------------------------------------------------ showing values
 
 
+def _is_tensor(value: Any) -> bool:
+    """A torch tensor (without importing torch: a tensor exists only once torch is imported)."""
+    import sys
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
 def to_json(value: Any) -> Any:
     """A tensor as nested lists (whole numbers as ints), other values as they are."""
-    import torch
-    if isinstance(value, torch.Tensor):
+    if isinstance(value, Listed):
+        return to_json(value.data)
+    if _is_tensor(value):
         return to_json(value.tolist())
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
@@ -231,12 +249,11 @@ def shape_text(shape: Any) -> str:
 
 def value_math(name: str, value: Any) -> str:
     """``name = matrix (shape)`` in LaTeX; tensors of rank 3 and 4 as their matrices side by side."""
-    import torch
-    if isinstance(value, torch.Tensor):
+    if isinstance(value, Listed) or _is_tensor(value):
         data = to_json(value)
-        if value.dim() == 0:
+        if len(value.shape) == 0:
             return f"{name} = {tex.entry(data)}"
-        if value.dim() == 4:
+        if len(value.shape) == 4:
             blocks = r",\ ".join(r"\left(" + tex.matrix(m) + r"\right)" for m in data)
             return rf"{name} = {blocks} \quad ({shape_text(value.shape)})"
         return rf"{name} = {tex.matrix(data)} \quad ({shape_text(value.shape)})"
@@ -254,9 +271,10 @@ def _call_text(function: str, args: dict) -> str:
 # ------------------------------------------------------------------ solve and verify
 
 
-def solve(ex: Exercise) -> Solution:
-    """Contract, reference implementation, and the reference's results on the fixed inputs."""
-    spec = read_spec(ex)
+def solve(ex: Exercise, *, run: bool = True) -> Solution:
+    """Contract, reference implementation, and the reference's results on the fixed inputs (with ``run=False``,
+    under ``--no-verify``, the fixed inputs without results: the reference runs in PyTorch)."""
+    spec = read_spec(ex, run)
     ref = spec.reference
     contract = Step(Msg("code.step.contract.title", signature=Plain(spec.signature)),
                     text=Msg("code.step.contract.text", contract=Msg(f"code.contract.{ref.name}"),
@@ -271,8 +289,12 @@ def solve(ex: Exercise) -> Solution:
     reference = Step(title, text=Code(source), rule="code.reference")
     children = []
     for i, case in enumerate(c for c in spec.cases if c.fixed):
-        out = ref.call(case.args)
         math_lines = [value_math(tex.text(k), v) for k, v in case.args.items()]
+        if not run:
+            children.append(Step(Msg("code.step.case.title", n=i + 1), text=Msg("code.step.case.not_run"),
+                                 math=math_lines, rule="code.case"))
+            continue
+        out = ref.call(case.args)
         math_lines.append(value_math(tex.text(_call_text(spec.function, case.args)), out))
         children.append(Step(Msg("code.step.case.title", n=i + 1),
                              text=Msg("code.step.case.text", call=Plain(_call_text(spec.function, case.args)),
@@ -280,12 +302,12 @@ def solve(ex: Exercise) -> Solution:
                              math=math_lines, rule="code.case"))
     cases_text = (Msg("code.step.cases.text", random=spec.n_random) if spec.n_fixed
                   else Msg("code.step.cases.none", random=spec.n_random))
-    worked = Step(Msg("code.step.cases.title"), text=cases_text, rule="code.cases", children=children)
-    answers = {p.id: {"function": spec.function, "signature": spec.signature, "cases": len(spec.cases)}
+    worked = Step(Msg("code.step.cases.title" if run else "code.step.cases.inputs"), text=cases_text, rule="code.cases", children=children)
+    answers = {p.id: {"function": spec.function, "signature": spec.signature, "cases": spec.n_fixed + spec.n_random}
                for p in ex.ask}
     plan = [Msg("code.plan.contract"), Msg("code.plan.reference"),
             Msg("code.plan.cases", random=spec.n_random, seed=spec.seed), Msg("code.plan.verify")]
-    return Solution(ex, plan, [contract, reference, worked], answers, context={"spec": spec})
+    return Solution(ex, plan, [contract, reference, worked], answers, context={"spec": spec} if run else {})
 
 
 _TRUTH_NAMES = {"corr2d": "code.truth.conv2d", "corr2d_multi_in": "code.truth.conv2d",

@@ -32,7 +32,7 @@ from .identity import _sizes, sum_latex, symbolic
 
 QUANTITIES = ("jacobian", "partial", "backprop")
 BACKPROP_FORMS = {
-    "W": ("corr(δ, X)", "X \\ast \\delta \\;(= \\operatorname{corr}(\\delta, X):\\ \\delta \\text{ slides over } X)"),
+    "W": ("corr(δ, X)", "\\delta \\ast X = \\operatorname{corr}(\\delta, X)"),   # kernel first: δ slides over X
     "X": ("conv(W, δ, mode=full)", "\\operatorname{conv}_{full}(\\delta, W) = "
                                    "\\operatorname{corr}_{full}(\\operatorname{rot180}(W), \\delta)"),
 }

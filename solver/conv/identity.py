@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -103,8 +104,147 @@ def _reason(exc: Any) -> Msg:
     return Msg(key, **getattr(exc, "params", {}))
 
 
+class Poly:
+    """A polynomial with rational coefficients as a dictionary {monomial: coefficient}; a monomial is the sorted tuple
+    of its symbols' indices (a square repeats one). Sums and products are kept expanded and canonical as they are
+    built, so an identity is decided by integer arithmetic on dictionaries, without ``sympy.expand`` (from 6×6 on,
+    ×100 and more faster). Only + − × and division by numbers: anything else (``max``…) raises TypeError.
+
+    >>> names = tuple(sympy.symbols("x y"))
+    >>> x, y = Poly.symbol(0, names), Poly.symbol(1, names)
+    >>> (x + y) * (x - y) == x * x - y * y, ((x + y) * 3 / 2).as_expr()
+    (True, 3*x/2 + 3*y/2)
+    """
+
+    __slots__ = ("terms", "names")
+
+    def __init__(self, terms: dict[tuple[int, ...], Any], names: tuple[Any, ...]) -> None:
+        self.terms, self.names = terms, names
+
+    @staticmethod
+    def symbol(index: int, names: tuple[Any, ...]) -> "Poly":
+        return Poly({(index,): 1}, names)
+
+    def _other(self, other: Any) -> dict[tuple[int, ...], Any]:
+        if isinstance(other, Poly):
+            return other.terms
+        if isinstance(other, (int, Fraction)) and not isinstance(other, bool):
+            return {(): other} if other else {}
+        raise TypeError(f"not a polynomial: {type(other).__name__}")
+
+    def __add__(self, other: Any) -> "Poly":
+        out = dict(self.terms)
+        for m, c in self._other(other).items():
+            v = out.get(m, 0) + c
+            if v:
+                out[m] = v
+            else:
+                out.pop(m, None)
+        return Poly(out, self.names)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> "Poly":
+        return Poly({m: -c for m, c in self.terms.items()}, self.names)
+
+    def __sub__(self, other: Any) -> "Poly":
+        return self + (-other)
+
+    def __rsub__(self, other: Any) -> "Poly":
+        return (-self) + other
+
+    def __mul__(self, other: Any) -> Any:
+        if not isinstance(other, Poly):
+            self._other(other)
+            return Poly({m: c * other for m, c in self.terms.items()}, self.names) if other else 0
+        out: dict[tuple[int, ...], Any] = {}
+        for m1, c1 in self.terms.items():
+            for m2, c2 in other.terms.items():
+                m = tuple(sorted(m1 + m2))
+                v = out.get(m, 0) + c1 * c2
+                if v:
+                    out[m] = v
+                else:
+                    out.pop(m, None)
+        return Poly(out, self.names)
+
+    __rmul__ = __mul__
+
+    @staticmethod
+    def sum_of(terms: Any) -> Any:
+        """The sum of polynomials and numbers, in one dictionary (``a + b + …`` would copy it at each term)."""
+        out: dict[tuple[int, ...], Any] = {}
+        names: tuple[Any, ...] = ()
+        for t in terms:
+            if isinstance(t, Poly):
+                names = t.names
+                items = t.terms.items()
+            elif isinstance(t, (int, Fraction)) and not isinstance(t, bool):
+                items = {(): t}.items() if t else ()
+            else:
+                raise TypeError(f"not a polynomial: {type(t).__name__}")
+            for m, c in items:
+                out[m] = out.get(m, 0) + c
+        return Poly({m: c for m, c in out.items() if c}, names) if names else sum(c for c in out.values())
+
+    def __truediv__(self, other: Any) -> "Poly":
+        if isinstance(other, Poly) or not self._other(other):
+            raise TypeError("division by a polynomial or by zero")
+        return Poly({m: _normal(Fraction(c) / other) for m, c in self.terms.items()}, self.names)
+
+    def __eq__(self, other: object) -> bool:
+        try:
+            return self.terms == self._other(other)
+        except TypeError:
+            return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def as_expr(self) -> Any:
+        """The sympy expression (expanded)."""
+        def coefficient(c: Any) -> Any:
+            return sympy.Rational(c.numerator, c.denominator) if isinstance(c, Fraction) else sympy.Integer(c)
+        return sympy.Add(*(coefficient(c) * sympy.Mul(*(self.names[i] for i in m)) for m, c in self.terms.items()))
+
+
+def _normal(f: Fraction) -> Any:
+    return f.numerator if f.denominator == 1 else f
+
+
+def poly_env(env: dict[str, Value]) -> dict[str, Value] | None:
+    """The same symbolic matrices with :class:`Poly` entries, or None when the entries are not distinct plain
+    symbols."""
+    symbols = [e for v in env.values() if v.rank == 2 for row in v.data for e in row]
+    if (not symbols or len(env) != sum(v.rank == 2 for v in env.values())
+            or not all(isinstance(e, sympy.Symbol) for e in symbols) or len(set(symbols)) != len(symbols)):
+        return None
+    names = tuple(symbols)
+    index = {e: i for i, e in enumerate(names)}
+    return {n: Value([[Poly.symbol(index[e], names) for e in row] for row in v.data], v.rank) for n, v in env.items()}
+
+
+def _as_expr(v: Any) -> Any:
+    """A :class:`Poly` as a sympy expression; a sympy expression expanded."""
+    return v.as_expr() if isinstance(v, Poly) else sympy.expand(v)
+
+
 def compare(node: Eq, env: dict[str, Value]) -> tuple[str, Any]:
-    """("holds", None) | ("shape", (shape_a, shape_b)) | ("entry", (i, j, a, b)) | ("undefined", message)."""
+    """("holds", (a, b)) | ("shape", (shape_a, shape_b)) | ("entry", (i, j, a, b)) | ("undefined", message).
+    Decided with :class:`Poly` entries when the operations allow it (sums, products, scaling by numbers);
+    otherwise, e.g. for max pooling of symbols, by ``sympy.expand`` of each difference."""
+    ring_env = poly_env(env)
+    if ring_env is not None:
+        try:
+            return _compare(node, ring_env, lambda d: d == 0)
+        except (TypeError, AttributeError, NotImplementedError, ValueError, ZeroDivisionError):
+            pass                                   # an operation the ring lacks: decide with sympy
+    return _compare(node, env, lambda d: sympy.expand(d) == 0)
+
+
+def _compare(node: Eq, env: dict[str, Value], is_zero: Any) -> tuple[str, Any]:
     try:
         a = evaluate(node.left, env)[0]
         b = evaluate(node.right, env)[0]
@@ -115,8 +255,8 @@ def compare(node: Eq, env: dict[str, Value]) -> tuple[str, Any]:
     am, bm = a.as_matrix(), b.as_matrix()
     for i, row in enumerate(am):
         for j, v in enumerate(row):
-            if sympy.expand(v - bm[i][j]) != 0:
-                return "entry", (i, j, sympy.expand(v), sympy.expand(bm[i][j]))
+            if not is_zero(v - bm[i][j]):
+                return "entry", (i, j, _as_expr(v), _as_expr(bm[i][j]))
     return "holds", (a, b)
 
 
@@ -227,9 +367,12 @@ def sum_latex(expr: Any) -> str:
 
 
 def _matrix_tex(v: Value, limit: int = 4, max_terms: int = 4) -> str:
-    """The matrix when it is small, else its size and its first entry."""
-    m = [[sympy.expand(e) for e in row] for row in v.as_matrix()]
-    big = len(m) > limit or len(m[0]) > limit or any(len(sympy.Add.make_args(e)) > max_terms for row in m for e in row)
+    """The matrix when it is small, else its size and its first entry (entries: ring elements or sympy)."""
+    rows = v.as_matrix()
+    if len(rows) > limit or len(rows[0]) > limit:        # large: only the first entry is ever shown
+        return rf"\left[{len(rows)} \times {len(rows[0])}\right],\ (\cdot)_{{11}} = {sympy.latex(_as_expr(rows[0][0]))}"
+    m = [[_as_expr(e) for e in row] for row in rows]
+    big = any(len(sympy.Add.make_args(e)) > max_terms for row in m for e in row)
     if big:
         return rf"\left[{len(m)} \times {len(m[0])}\right],\ (\cdot)_{{11}} = {sympy.latex(m[0][0])}"
     return tex.matrix(m)
@@ -257,7 +400,14 @@ def solve(ex: Exercise) -> Solution:
     for part in ex.ask:
         node = nodes[part.id]
         verdict, info = compare(node, env)
-        sides = [_side(node.left, env), _side(node.right, env)]
+        if verdict == "holds":
+            sides = list(info)                 # both sides as compare evaluated them
+        else:
+            shown_env = poly_env(env) or env
+            try:
+                sides = [_side(node.left, shown_env), _side(node.right, shown_env)]
+            except (TypeError, AttributeError, NotImplementedError, ValueError, ZeroDivisionError):
+                sides = [_side(node.left, env), _side(node.right, env)]
         side_math = []
         for label, side_node, val in (("L", node.left, sides[0]), ("R", node.right, sides[1])):
             if val is None:

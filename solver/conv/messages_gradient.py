@@ -27,16 +27,16 @@ register({
                             "只有当 y_kl 的窗口覆盖 x_ij，即 i−k+1 与 j−l+1 是合法的核下标时，x_ij 才出现在 y_kl 中；"
                             "此时它乘以 w_(i−k+1, j−l+1)，否则导数为 0。"),
     "grad.backprop.W.title": ("Backpropagation: ∂L/∂W", "反向传播：∂L/∂W"),
-    "grad.backprop.W.text": ("By the chain rule ∂L/∂w_mn = Σ δ_kl x_(k+m−1, l+n−1): δ slides over X like a kernel. "
-                             "Symbolic check that every entry matches: {ok}.",
-                             "由链式法则 ∂L/∂w_mn = Σ δ_kl x_(k+m−1, l+n−1)：δ 像卷积核一样在 X 上滑动。逐元素符号验证：{ok}。"),
+    "grad.backprop.W.text": ("By the chain rule ∂L/∂w_mn = Σ δ_kl x_(k+m−1, l+n−1): δ slides over X like a kernel, "
+                             "written δ * X with the kernel first. Symbolic check that every entry matches: {ok}.",
+                             "由链式法则 ∂L/∂w_mn = Σ δ_kl x_(k+m−1, l+n−1)：δ 像卷积核一样在 X 上滑动，按核在前的记号即 δ * X。逐元素符号验证：{ok}。"),
     "grad.backprop.X.title": ("Backpropagation: ∂L/∂X", "反向传播：∂L/∂X"),
     "grad.backprop.X.text": ("∂L/∂x_ij = Σ δ_kl w_(i−k+1, j−l+1): the full mathematical convolution of δ with W, "
                              "i.e. the full ML convolution of δ with rot180(W). Symbolic check that every entry matches: {ok}.",
                              "∂L/∂x_ij = Σ δ_kl w_(i−k+1, j−l+1)：即 δ 与 W 的 full 数学卷积，也就是 rot180(W) 与 δ 的 full "
                              "机器学习卷积。逐元素符号验证：{ok}。"),
-    "grad.yes": ("yes", "是"),
-    "grad.no": ("no", "否"),
+    "grad.yes": ("yes", "全部一致"),
+    "grad.no": ("no", "有不一致"),
     "grad.check.jac": ("torch.autograd.functional.jacobian at random values agrees", "在随机数值上 torch.autograd.functional.jacobian 一致"),
     "grad.check.jac_bad": ("torch's Jacobian differs", "torch 的雅可比矩阵不一致"),
     "grad.check.partial": ("every entry of torch's Jacobian matches the general formula", "torch 雅可比矩阵的每个元素都符合一般公式"),

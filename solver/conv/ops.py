@@ -98,6 +98,9 @@ def windows(x_shape: tuple[int, int], k_shape: tuple[int, int], g: Geometry) -> 
 
 
 def _sum(terms: Sequence[Any]) -> Any:
+    many = next((m for m in (getattr(type(t), "sum_of", None) for t in terms) if m is not None), None)
+    if many is not None:        # solver.conv.identity.Poly: one dictionary, not a copy per term
+        return many(terms)
     total = terms[0]
     for t in terms[1:]:
         total = total + t

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 from fractions import Fraction
+from math import prod
 from typing import Any
 
 from .. import latex as tex
@@ -29,6 +30,7 @@ from .expr import Eq, ExprError, parse
 
 QUANTITIES = ("value", "equal", "composable")
 MAX_ALL_ENTRIES = 36
+MAX_VALUE_ENTRIES = 10_000      # entries of one given value (the bank's largest has 64); work: evaluate.MAX_WORK
 
 
 def to_json(value: Any) -> Any:
@@ -58,6 +60,9 @@ def read_values(ex: Exercise) -> dict[str, Value]:
             _check_rectangular(value.data, value.rank)
         except (EvalError, TypeError) as exc:
             raise ex.error(f"{exc}", path) from None
+        if prod(value.shape) > MAX_VALUE_ENTRIES:
+            raise ex.error(f"{name} is {'×'.join(map(str, value.shape))}: exact entry-by-entry convolution is "
+                           f"limited to {MAX_VALUE_ENTRIES:,} entries per value (100×100)", path)
         env[name] = value
     return env
 

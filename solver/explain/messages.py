@@ -17,6 +17,8 @@ register({
     "explain.point.title": ("Point {n}", "要点 {n}"),
     "explain.point.title_w": ("Point {n} (weight {w})", "要点 {n}（权重 {w}）"),
     "explain.experiment.title": ("Experiment: {name}", "实验：{name}"),
+    "explain.experiment.not_run": ("Not run: the experiment runs in PyTorch with the checks (without --no-verify).",
+                                   "未运行：该实验用 PyTorch 完成，随验证一起运行（不加 --no-verify 时）。"),
     "explain.rubric.title": ("Rubric", "评分细则"),
     "explain.rubric.text": ("A point counts as covered when the answer contains one of its phrasings (English "
                             "words are matched with their inflections; “a + b” needs both in one sentence). The "

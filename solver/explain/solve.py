@@ -176,9 +176,10 @@ def _point_step(n: int, point: dict[str, Any], weighted: bool) -> Step:
 
 def _rubric_step(points: list[dict[str, Any]]) -> Step:
     rows = []
-    for p in points:
+    for n, p in enumerate(points, start=1):    # a point is named as in the steps (要点 n), its phrasings quoted
         en, zh = p.get("en", {}).get("phrasings", []), p.get("zh", {}).get("phrasings", [])
-        rows.append([Plain(p["id"]), Plain(f"{p['weight']:g}"), Text("; ".join(en or zh), "；".join(zh or en))])
+        rows.append([Msg("explain.point.title", n=n), Plain(f"{p['weight']:g}"),
+                     Text("; ".join(en or zh), "、".join(f"“{x}”" for x in (zh or en)))])
     return Step(Msg("explain.rubric.title"), text=Msg("explain.rubric.text"),
                 table=Table([Msg("explain.rubric.col.point"), Msg("explain.rubric.col.weight"),
                              Msg("explain.rubric.col.phrasings")], rows),
@@ -192,14 +193,16 @@ def reference_text(points: list[dict[str, Any]], lang: str = "en") -> str:
     return ("" if lang == "zh" else " ").join(t for t in texts if t)
 
 
-def solve(ex: Exercise) -> Solution:
+def solve(ex: Exercise, *, run: bool = True) -> Solution:
+    """The reference answer; with ``run=False`` (``--no-verify``) the experiments are read and validated but not
+    run, so PyTorch is not imported: each shows as a step saying so."""
     _read_parts(ex)
     for key in ex.given:
         if key not in ("points", "experiment"):
             raise ex.error(f"unknown field '{key}'; given has points, experiment", ("given", key))
     points = read_points(ex)
     specs = read_experiments(ex)
-    if specs:
+    if specs and run:
         from . import experiments as xp
         for spec in specs:
             try:
@@ -216,7 +219,10 @@ def solve(ex: Exercise) -> Solution:
                            children=[_point_step(i, p, weighted) for i, p in enumerate(pts, start=1)],
                            rule="explain.points")]
         for spec in specs:
-            if spec["part"] == part.id:
+            if spec["part"] == part.id and not run:
+                part_steps.append(Step(Msg("explain.experiment.title", name=Msg(f"explain.name.{spec['name']}")),
+                                       text=Msg("explain.experiment.not_run"), rule="explain.experiment.not_run"))
+            elif spec["part"] == part.id:
                 from . import experiments as xp
                 part_steps.append(Step(Msg("explain.experiment.title", name=Msg(f"explain.name.{spec['name']}")),
                                        children=xp.steps(spec["name"], spec["params"], spec["data"]),

@@ -3,9 +3,11 @@
 A ``torch.nn.Module`` is built from the graph — one ``torch.nn`` module per layer node, built from its
 arguments as PyTorch reads them; a sum node adds, a concatenation node calls ``torch.cat`` — and:
 
-- output shape: its forward pass on a batch of two (on the ``meta`` device for large models);
+- one pass per graph (:mod:`.torch_count`): the module built without memory and run on an empty batch gives every
+  node's output shape;
 - parameters: ``numel`` of the trainable tensors of the modules of the asked nodes;
-- MACs / FLOPs: ``FlopCounterMode`` around the forward pass (around the asked nodes' modules only), halved;
+- MACs / FLOPs: the FLOPs of the ``conv``/``linear`` calls of the asked nodes' modules in that pass, by
+  ``torch.utils.flop_counter``'s formulas (those of ``FlopCounterMode``, without importing ``torch._dynamo``), halved;
 - receptive field and jump: a one-channel probe of the graph (all-ones kernels with each layer's kernel,
   stride, padding and dilation; pooling as a window sum; a sum or a concatenation adds its inputs) is
   back-propagated from one unit of the asked node and from its neighbour; the span of the non-zero gradient is
@@ -41,7 +43,6 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
 
 from ..i18n import Msg, Plain
 from ..model import Exercise
@@ -50,6 +51,7 @@ from ..steps import Check, Solution
 from .graph import Graph, Node, pad_before
 from .sizes import pool_output_size
 from .graph_answers import _members, _node_at, target
+from .torch_count import FlopCount, build as build_empty, empty_input, params as count_params
 
 META_WORK = 1_000_000_000      # multiply-adds of a forward pass above which it runs on the meta device
 META_SIZE = 20_000_000         # parameters, or entries of any node's output, above which too
@@ -70,17 +72,18 @@ class GraphModule(nn.Module):
         self.graph = g
         self.mods = nn.ModuleDict({str(n.index): build_module(n.layer) for n in g.nodes if n.op == "layer"})
 
-    def forward(self, x: torch.Tensor, upto: int | None = None, count: set[int] | None = None,
-                counter: list[int] | None = None) -> list[torch.Tensor]:
+    def forward(self, x: torch.Tensor, upto: int | None = None,
+                flops: dict[int, int] | None = None) -> list[torch.Tensor]:
+        """Every node's output; with ``flops``, each layer node's FLOPs per sample (:class:`.torch_count.FlopCount`)."""
         values = [x]
         for n in self.graph.nodes[1:(upto + 1 if upto is not None else None)]:
             ins = [values[i] for i in n.inputs]
             if n.op == "layer":
                 module = self.mods[str(n.index)]
-                if count is not None and n.index in count and counter is not None:
-                    with FlopCounterMode(display=False) as fc:
+                if flops is not None:
+                    with FlopCount() as fc:
                         y = module(ins[0])
-                    counter[0] += int(fc.get_total_flops())
+                    flops[n.index] = fc.flops
                 else:
                     y = module(ins[0])
             elif n.op == "add":
@@ -206,26 +209,29 @@ def verify(ex: Exercise, solution: Solution) -> list[Check]:
         return _verify(ex, solution)
 
 
-def _flops(g: Graph, name: str | None) -> int:
-    device = _device(g)
-    model = _model(g, device)
-    x = _input(g, device)
-    with torch.no_grad():
-        if name is None:
-            with FlopCounterMode(display=False) as fc:
-                model(x)
-            return int(fc.get_total_flops()) // BATCH
-        counter = [0]
-        members = {n.index for n in _members(g, name)}
-        model(x, upto=max(members), count=members, counter=counter)
-        return counter[0] // BATCH
+class GraphPass:
+    """What one PyTorch pass over the whole graph measured: every node's output shape, every layer node's FLOPs per
+    sample and parameters."""
+
+    def __init__(self, g: Graph) -> None:
+        self.graph = g
+        model = build_empty(lambda: GraphModule(g))
+        x = _input(g, "cpu")
+        self.flops: dict[int, int] = {}
+        with torch.no_grad():
+            values = model(empty_input(g.input_shape, x.dtype), flops=self.flops)
+        self.shapes = [list(v.shape[1:]) for v in values]
+        self.params = {int(key): count_params(m) for key, m in model.mods.items()}
+
+    def total(self, what: str, name: str | None) -> int:
+        values = self.flops if what == "flops" else self.params
+        return sum(values.get(n.index, 0) for n in _members(self.graph, name))
 
 
-def _params(g: Graph, name: str | None) -> int:
-    model = _model(g, "meta")
-    members = {str(n.index) for n in _members(g, name)}
-    return sum(p.numel() for key, m in model.mods.items() if key in members for p in m.parameters()
-               if p.requires_grad)
+def _pass(passes: dict[str, GraphPass], g: Graph) -> GraphPass:
+    if g.name not in passes:
+        passes[g.name] = GraphPass(g)
+    return passes[g.name]
 
 
 def _verify(ex: Exercise, solution: Solution) -> list[Check]:
@@ -233,7 +239,7 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
     graphs: dict[str, Graph] = solution.context["graphs"]
     checks: list[Check] = []
     probes: dict[tuple[str, int], Any] = {}
-    shapes: dict[str, list[list[int]]] = {}
+    passes: dict[str, GraphPass] = {}
     for part in ex.ask:
         ours, q = solution.answers[part.id], part.quantity
         if q == "ratio":
@@ -241,8 +247,8 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
             got_pair = []
             for key in ("numerator", "denominator"):
                 g = graphs[str(part.options[key])]
-                got_pair.append(_params(g, None) if what == "params" else
-                                _flops(g, None) * (2 if what == "flops" else 1))
+                got_pair.append(_pass(passes, g).total("params", None) if what == "params" else
+                                _pass(passes, g).total("flops", None) * (2 if what == "flops" else 1))
             got = got_pair[0] / got_pair[1]
             checks.append(Check("torch", part.id, abs(got - ours) <= 1e-12 * max(1.0, abs(got)),
                                 Msg("net.check.ratio", got=Plain(show_value(got)))))
@@ -251,18 +257,14 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
         name = target(ex, part, g)
         if q == "output_shape":
             node = _node_at(ex, part, g)
-            if g.name not in shapes:
-                device = _device(g)
-                with torch.no_grad():
-                    shapes[g.name] = [list(v.shape[1:]) for v in _model(g, device)(_input(g, device))]
-            shape = shapes[g.name][node.index]
+            shape = _pass(passes, g).shapes[node.index]
             checks.append(Check("torch", part.id, shape == ours, Msg("net.check.shape", got=Plain("×".join(map(str, shape))))))
         elif q == "params":
-            got = _params(g, name)
+            got = _pass(passes, g).total("params", name)
             msg = Msg("graph.check.params_at", name=Plain(name), got=got) if name else Msg("net.check.params", got=got)
             checks.append(Check("torch", part.id, got == ours, msg))
         elif q in ("macs", "flops"):
-            flops = _flops(g, name)
+            flops = _pass(passes, g).total("flops", name)
             got = flops // 2 if q == "macs" else flops
             msg = Msg("net.check.macs", flops=flops, got=got) if q == "macs" else Msg("net.check.flops", got=got)
             checks.append(Check("torch", part.id, got == ours, msg))

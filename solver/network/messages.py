@@ -21,7 +21,8 @@ register({
                         "用 PyTorch 独立验证每个答案：{methods}。"),
     "net.verify.shape": ("a forward pass for the shapes", "前向传播得形状"),
     "net.verify.params": ("numel of the trainable tensors for the parameters", "可训练张量的 numel 计参数"),
-    "net.verify.macs": ("FlopCounterMode for MACs and FLOPs", "FlopCounterMode 计乘加与 FLOPs"),
+    "net.verify.macs": ("torch.utils.flop_counter's per-operation formulas on that pass for MACs and FLOPs",
+                        "对该前向传播用 torch.utils.flop_counter 的逐算子公式计乘加与 FLOPs"),
     "net.verify.rf": ("back-propagation from one output unit for the receptive field and jump",
                       "从一个输出单元反向传播测感受野与跳步"),
     # conventions
@@ -50,7 +51,7 @@ register({
     # layers
     "net.network.title": ("Network “{name}”", "网络“{name}”"),
     "net.input.title": ("Input shape", "输入形状"),
-    "net.layer.title": ("Layer {n}{name}: {label}", "第 {n} 层{name} {label}"),
+    "net.layer.title": ("Layer {n}{name} — {label}", "第 {n} 层{name} {label}"),
     "net.layer.name": (" ({name})", "（{name}）"),
     "net.layer.conv": ("Each output size follows the convolution formula with kernel k, stride s, padding p on each "
                        "side (2p in all) and dilation d.",
@@ -147,9 +148,9 @@ register({
     # checks
     "net.check.shape": ("PyTorch forward pass gives {got}", "PyTorch 前向传播得到 {got}"),
     "net.check.params": ("sum of numel over trainable parameters = {got}", "可训练参数 numel 之和 = {got}"),
-    "net.check.macs": ("FlopCounterMode counts {flops} FLOPs = 2 × {got} MACs",
-                       "FlopCounterMode 统计 {flops} FLOPs = 2 × {got} MACs"),
-    "net.check.flops": ("FlopCounterMode counts {got} FLOPs", "FlopCounterMode 统计 {got} FLOPs"),
+    "net.check.macs": ("torch.utils.flop_counter counts {flops} FLOPs = 2 × {got} MACs",
+                       "torch.utils.flop_counter 统计 {flops} FLOPs = 2 × {got} MACs"),
+    "net.check.flops": ("torch.utils.flop_counter counts {got} FLOPs", "torch.utils.flop_counter 统计 {got} FLOPs"),
     "net.check.rf": ("back-propagating from one output unit reaches an input window of {got}",
                      "从一个输出单元反向传播，梯度覆盖输入中 {got} 的窗口"),
     "net.check.jump": ("the windows of two neighbouring output units are {got} apart",

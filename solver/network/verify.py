@@ -1,15 +1,17 @@
 """Independent check of network answers with PyTorch (imported here only).
 
-- output shape: a forward pass of ``nn.Sequential`` on a batch of two (``BATCH``);
+- one pass per network (:mod:`.torch_count`): ``nn.Sequential`` built by ``torch.nn`` from the layers' arguments
+  (without memory), run on an empty batch, gives every layer's output shape;
 - parameters: ``sum(p.numel() for p in model.parameters() if p.requires_grad)``;
-- MACs / FLOPs: ``torch.utils.flop_counter.FlopCounterMode`` (FLOPs; MACs are half);
+- MACs / FLOPs: the FLOPs of every ``conv``/``linear`` call of that pass by ``torch.utils.flop_counter``'s formulas
+  (those of ``FlopCounterMode``, without importing ``torch._dynamo``; MACs are half);
 - receptive field and jump: a probe network with the same windows (kernel, stride, padding,
   dilation; pooling becomes a window sum so that the gradient reaches every input of the window)
   is back-propagated from one output unit and from its neighbour; the span of the non-zero
   gradient is the receptive field, the shift between the two spans the jump.  The probe input is
   enlarged until the span lies strictly inside it, so borders cannot clip the measurement.
 
-Large models run on the ``meta`` device (shapes and counts without memory).
+No layer multiplies anything, so large models cost what small ones cost.
 
 Example:
     >>> from solver.bank import load_exercise
@@ -26,7 +28,6 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
 
 from ..i18n import Msg, Plain
 from ..model import Exercise
@@ -37,6 +38,7 @@ from .analysis import NetworkAnalysis
 from .layers import Layer
 from .receptive import closed_form, recurrence
 from .solve import Network, _layer_index, _network_of
+from .torch_count import FlopCount, build as build_empty, empty_input, params as count_params
 
 META_PARAMS = 20_000_000   # above this many parameters, or entries of the input or of any layer's output…
 META_WORK = 1_000_000_000  # …or multiply-adds/window reads of a forward pass, run on the meta device
@@ -74,37 +76,32 @@ def _device(analysis: NetworkAnalysis) -> str:
     return "meta" if params > META_PARAMS or elements > META_PARAMS or work > META_WORK else "cpu"
 
 
-def _shape_after(net: Network, analysis: NetworkAnalysis, at: int | None) -> list[int]:
-    device = _device(analysis)
-    model = build(net, at, device)
-    with torch.no_grad():
-        y = model(torch.zeros((BATCH,) + net.input_shape, device=device))
-    return list(y.shape[1:])
+class Pass:
+    """What one PyTorch pass over the whole network measured, layer by layer (index 0: the input)."""
+
+    def __init__(self, net: Network) -> None:
+        model = build_empty(lambda: nn.Sequential(*(build_layer(l) for l in net.layers)))
+        x = empty_input(net.input_shape)
+        self.shapes, self.flops, self.params = [list(x.shape[1:])], [0], [0]
+        with torch.no_grad():
+            for module in model:
+                with FlopCount() as counter:
+                    x = module(x)
+                self.shapes.append(list(x.shape[1:]))
+                self.flops.append(counter.flops)
+                self.params.append(count_params(module))
+
+    def at(self, what: str, at: int | None) -> Any:
+        values = getattr(self, what)
+        if what == "shapes":
+            return values[-1 if at is None else at]
+        return sum(values) if at is None else values[at]
 
 
-def _params(net: Network, analysis: NetworkAnalysis, at: int | None) -> int:
-    model = build(net, None, "meta")
-    modules = [model[at - 1]] if at else list(model)
-    return sum(p.numel() for m in modules for p in m.parameters() if p.requires_grad)
-
-
-def _flops(net: Network, analysis: NetworkAnalysis, at: int | None) -> int:
-    """FLOPs of the whole network, or of layer ``at`` alone (run on its own input)."""
-    device = _device(analysis)
-    model = build(net, None, device)
-    x = torch.zeros((BATCH,) + net.input_shape, device=device)
-    with torch.no_grad():
-        if at is None:
-            with FlopCounterMode(display=False) as counter:
-                model(x)
-            return int(counter.get_total_flops()) // BATCH
-        for i, module in enumerate(model, start=1):
-            if i == at:
-                with FlopCounterMode(display=False) as counter:
-                    module(x)
-                return int(counter.get_total_flops()) // BATCH
-            x = module(x)
-    raise AssertionError(at)
+def _pass(passes: dict[str, Pass], net: Network) -> Pass:
+    if net.name not in passes:
+        passes[net.name] = Pass(net)
+    return passes[net.name]
 
 
 def _probe_layers(net: Network, analysis: NetworkAnalysis, at: int | None) -> list[dict[str, Any]]:
@@ -139,6 +136,7 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
     nets: dict[str, Network] = solution.context["networks"]
     analyses: dict[str, NetworkAnalysis] = solution.context["analyses"]
     checks: list[Check] = []
+    passes: dict[str, Pass] = {}
     for part in ex.ask:
         ours = solution.answers[part.id]
         q = part.quantity
@@ -147,8 +145,9 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
             counts = []
             for key in ("numerator", "denominator"):
                 net = nets[str(part.options[key])]
-                counts.append(_params(net, analyses[net.name], None) if what == "params"
-                              else _flops(net, analyses[net.name], None) // (2 if what == "macs" else 1))
+                measured = _pass(passes, net)
+                counts.append(measured.at("params", None) if what == "params"
+                              else measured.at("flops", None) // (2 if what == "macs" else 1))
             got = counts[0] / counts[1]
             ok = abs(got - ours) <= 1e-12 * max(1.0, abs(got))
             checks.append(Check("torch", part.id, ok, Msg("net.check.ratio", got=Plain(show_value(got)))))
@@ -157,14 +156,14 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
         analysis = analyses[net.name]
         at = _layer_index(ex, part, net)
         if q == "output_shape":
-            got_shape = _shape_after(net, analysis, at)
+            got_shape = _pass(passes, net).at("shapes", at)
             checks.append(Check("torch", part.id, got_shape == ours,
                                 Msg("net.check.shape", got=Plain("×".join(map(str, got_shape))))))
         elif q == "params":
-            got = _params(net, analysis, at)
+            got = _pass(passes, net).at("params", at)
             checks.append(Check("torch", part.id, got == ours, Msg("net.check.params", got=got)))
         elif q in ("macs", "flops"):
-            flops = _flops(net, analysis, at)
+            flops = _pass(passes, net).at("flops", at)
             got = flops // 2 if q == "macs" else flops
             msg = Msg("net.check.macs", flops=flops, got=got) if q == "macs" else Msg("net.check.flops", got=got)
             checks.append(Check("torch", part.id, got == ours, msg))

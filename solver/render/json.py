@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..steps import Solution, Step
+from .common import plan_items
 
 
 def _step(step: Step, lang: str, number: str) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def to_dict(solution: Solution, lang: str) -> dict[str, Any]:
         "title": ex.title.render(lang), "statement": ex.statement.render(lang),
         "answers": dict(solution.answers),
         **({"seed": ex.seed, "params": ex.values} if getattr(ex, "randomised", False) else {}),
-        "plan": [p.render(lang) for p in solution.plan],
+        "plan": [p.render(lang) for p in plan_items(solution)],
         "steps": [_step(s, lang, str(i)) for i, s in enumerate(solution.steps, start=1)],
         "checks": [{"by": c.by, "part": c.part, "ok": c.ok, "detail": c.detail.render(lang)}
                    for c in solution.checks],

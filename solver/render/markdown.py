@@ -18,7 +18,8 @@ import re
 from .. import messages  # noqa: F401
 from ..i18n import Msg
 from ..steps import Solution
-from .common import heading, show_value, walk
+from .common import check_by, heading, plan_items, step_marker, walk
+from .summary import conclusion, localise_latex, part_labels, show_value
 
 
 def escape(text: str, one_line: bool = False) -> str:
@@ -26,8 +27,7 @@ def escape(text: str, one_line: bool = False) -> str:
     With ``one_line`` line breaks become spaces (headings, list items, table cells stay one line)."""
     if one_line:
         text = " ".join(text.splitlines())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]|#<>&])", r"\\\1", text)   # a backslash, not an entity: readable as source
 
 
 def code_span(text: str) -> str:
@@ -57,12 +57,17 @@ def render(solution: Solution, lang: str, verified: bool = True) -> str:
     out = [f"## {escape(heading(solution, lang), one_line=True)}", ""]
     statement = ex.statement.render(lang)
     if statement:
-        out += [escape(statement), ""]
+        from .common import split_matrices
+        out += ["".join(escape(t) if rows is None else
+                        "$\\begin{bmatrix}" + " \\\\ ".join(" & ".join(r) for r in rows) + "\\end{bmatrix}$"
+                        for t, rows in split_matrices(statement)), ""]
     out += [f"### {Msg('head.plan').render(lang)}", ""]
-    out += [f"- {escape(item.render(lang), one_line=True)}" for item in solution.plan] + [""]
+    out += [f"- {escape(item.render(lang), one_line=True)}" for item in plan_items(solution)] + [""]
     out += [f"### {Msg('head.steps').render(lang)}", ""]
+    from .figures import figures_for
+    figures = figures_for(solution)
     for number, depth, step in walk(solution.steps):
-        out.append(f"{'#' * min(6, 4 + depth)} {number}. {escape(step.title.render(lang), one_line=True)}")
+        out.append(f"{'#' * min(6, 4 + depth)} {step_marker(number, lang)}{escape(step.title.render(lang), one_line=True)}")
         out.append("")
         if step.text is not None and getattr(step.text, "verbatim", False):
             code = step.text.render(lang)
@@ -71,22 +76,39 @@ def render(solution: Solution, lang: str, verified: bool = True) -> str:
         elif step.text is not None:
             out += [escape(step.text.render(lang)), ""]
         for line in step.math:
-            out += [math_line(line), ""]
+            out += [math_line(localise_latex(line, lang)), ""]
         if step.table is not None:
             out.append("| " + " | ".join(_cell(c, lang) for c in step.table.columns) + " |")
             out.append("|" + "---|" * len(step.table.columns))
             out += ["| " + " | ".join(_cell(c, lang) for c in row) + " |" for row in step.table.rows]
             out.append("")
+            from .figures import diagram_svg
+            drawing = diagram_svg(step.table, lang)      # a network's blocks, shapes on the edges (figures.py)
+            if drawing:
+                out += [f"<figure>{drawing}</figure>", ""]
+        for figure in [f for f in figures if f[0] == step.rule]:    # numbers and escaped names only: figures.py
+            out += [f"<figure>{figure[1](lang)}</figure>", ""]
+            figures.remove(figure)
         if step.result is not None and not step.children:
-            out += [f"**⇒ {escape(show_value(step.result), one_line=True)}**", ""]
+            if isinstance(step.result, dict) and step.result.get("latex") and "rows" not in step.result:
+                out += [f"**⇒** {math_line(localise_latex(str(step.result['latex']), lang))[1:-1]}", ""]
+            else:
+                out += [f"**⇒ {escape(show_value(step.result, lang), one_line=True)}**", ""]
     out += [f"### {Msg('head.answers').render(lang)}", ""]
-    out += [f"- **{escape(p.id, one_line=True)}**: {code_span(show_value(solution.answers[p.id]))}" for p in ex.ask]
+    out += [escape(Msg("sum.lead").render(lang)), ""]
+    colon = "：" if lang == "zh" else ": "
+    for item in conclusion(solution, lang):
+        value = math_line(item.latex)[1:-1] if item.latex else escape(item.text, one_line=True)
+        if item.code:
+            value = code_span(item.code) + ("，" if lang == "zh" else ", ") + value
+        out.append(f"- {escape(item.label, one_line=True)}{colon}{value}")
     out.append("")
     out += [f"### {Msg('head.checks').render(lang)}", ""]
     if not verified:
         out.append(f"- {Msg('check.skipped').render(lang)}")
+    labels = part_labels(solution, lang)
     for c in solution.checks:
-        out.append(f"- {'✓' if c.ok else '✗'} **{Msg('by.' + c.by).render(lang)}** "
-                   f"[{escape(c.part, one_line=True)}] {escape(c.detail.render(lang), one_line=True)}")
+        out.append(f"- {'✓' if c.ok else '✗'} **{check_by(c, ex, lang)}** "
+                   f"[{escape(labels.get(c.part, c.part), one_line=True)}] {escape(c.detail.render(lang), one_line=True)}")
     out.append("")
     return "\n".join(out)

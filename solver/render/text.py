@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import re
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from .. import messages  # noqa: F401
 from ..i18n import Msg
 from ..steps import Solution, Step
-from .common import heading, show_value, walk
+from .common import check_by, heading, plan_items, step_marker, walk
+from .summary import conclusion, localise_latex, part_labels, show_value
+from .plain_console import new_text
 from .safe_text import terminal_safe
 from .unicode_math import to_block
 
@@ -56,7 +61,7 @@ class _Doc:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.width = max(40, console.width)
-        self.text = Text()
+        self.text = new_text(console)   # rich's Text only when styles are drawn
 
     def para(self, body: str, indent: int = 0, style: str = "", marker: str = "", marker_style: str = "") -> None:
         body, marker = terminal_safe(body), terminal_safe(marker)
@@ -82,7 +87,7 @@ class _Doc:
             self.console.print(self.text, soft_wrap=True)
         else:                      # no styles to draw: plain text, without rich's segment rendering
             self.console.file.write(self.text.plain + "\n")
-        self.text = Text()
+        self.text = new_text(self.console)
 
 
 def _cell(value: object, lang: str) -> str:
@@ -111,14 +116,14 @@ def _table(doc: "_Doc", step: Step, lang: str, indent: int) -> None:
 
 def _step(doc: _Doc, number: str, depth: int, step: Step, lang: str) -> None:
     pad = 3 * depth
-    doc.para(step.title.render(lang), pad, "bold", marker=f"{number}. ", marker_style="bold cyan")
+    doc.para(step.title.render(lang), pad, "bold", marker=step_marker(number, lang), marker_style="bold cyan")
     if step.text is not None and getattr(step.text, "verbatim", False):   # code keeps its indentation
         for row in step.text.render(lang).split("\n"):
             doc.line(row, pad + 3, "cyan")
     elif step.text is not None:
         doc.para(step.text.render(lang), pad + 3)
     for line in step.math:
-        block = to_block(line)
+        block = to_block(localise_latex(line, lang))
         if len(block) == 1:
             doc.para(block[0], pad + 5, "green")
         else:
@@ -127,7 +132,7 @@ def _step(doc: _Doc, number: str, depth: int, step: Step, lang: str) -> None:
     if step.table is not None:
         _table(doc, step, lang, pad + 3)
     if step.result is not None and not step.children:
-        doc.para(show_value(step.result), pad + 3, "bold", marker="⇒ ")
+        doc.para(show_value(step.result, lang), pad + 3, "bold", marker="⇒ ")
 
 
 def render(solution: Solution, lang: str, console: Console, verified: bool = True) -> None:
@@ -142,7 +147,7 @@ def render(solution: Solution, lang: str, console: Console, verified: bool = Tru
         doc.para(statement, 0)
     doc.line("━" * min(doc.width, max(cell_len(title), 20)), 0, "cyan")
     doc.para(Msg("head.plan").render(lang), 0, "bold underline")
-    for item in solution.plan:
+    for item in plan_items(solution):
         doc.para(item.render(lang), 1, marker="• ")
     doc.para("")
     doc.para(Msg("head.steps").render(lang), 0, "bold underline")
@@ -150,14 +155,24 @@ def render(solution: Solution, lang: str, console: Console, verified: bool = Tru
         _step(doc, number, depth, step, lang)
     doc.para("")
     doc.para(Msg("head.answers").render(lang), 0, "bold underline")
-    for part in ex.ask:
-        doc.para(show_value(solution.answers[part.id]), 2, marker=part.id + "  ", marker_style="bold")
+    doc.para(Msg("sum.lead").render(lang), 0)
+    colon = "：" if lang == "zh" else ": "
+    for item in conclusion(solution, lang):
+        block = to_block(item.latex) if item.latex else [item.plain(lang)]
+        if len(block) == 1:
+            doc.para(item.label + colon + block[0], 2, marker="• ")
+        else:
+            doc.para(item.label + colon, 2, marker="• ")
+            for row in block:
+                doc.line(row, 6, "green")
     doc.para("")
     doc.para(Msg("head.checks").render(lang), 0, "bold underline")
     if not verified:
         doc.para(Msg("check.skipped").render(lang), 2, "dim", marker="· ")
+    labels = part_labels(solution, lang)
     for check in solution.checks:
         mark, style = ("✓ ", "green") if check.ok else ("✗ ", "red" if check.by != "source" else "yellow")
-        by = Msg(f"by.{check.by}").render(lang)
-        doc.para(f"{by} [{check.part}] {check.detail.render(lang)}", 2, marker=mark, marker_style=style)
+        by = check_by(check, ex, lang)
+        doc.para(f"{by} [{labels.get(check.part, check.part)}] {check.detail.render(lang)}", 2, marker=mark,
+                 marker_style=style)
     doc.flush()

@@ -23,7 +23,8 @@ from .. import messages  # noqa: F401
 from ..errors import InputError
 from ..i18n import Msg, Plain, register
 from ..steps import Solution, Step
-from .common import show_value, walk
+from .common import check_by, plan_items, source_group, step_marker, walk
+from .summary import conclusion, localise_latex, part_labels, show_value
 from .typst_math import to_typst, typst_string as S
 
 register({
@@ -31,10 +32,13 @@ register({
     "pdf.contents": ("Contents", "目录"),
     "pdf.generated": ("Every answer computed from the givens and checked independently.",
                       "每个答案都由已知条件计算得出，并经独立验证。"),
-    "pdf.no_cjk": ("Chinese PDFs need a CJK font: install one (Debian: apt-get install fonts-noto-cjk) or pass "
-                   "--font-path DIR", "中文 PDF 需要中日韩字体：请安装（Debian：apt-get install fonts-noto-cjk），或用 "
+    "pdf.no_cjk": ("Chinese PDFs (and English ones with Chinese text) need a CJK font: install one (Debian: apt-get install fonts-noto-cjk) or pass "
+                   "--font-path DIR", "中文 PDF（以及含中文的英文 PDF）需要中日韩字体：请安装（Debian：apt-get install fonts-noto-cjk），或用 "
                    "--font-path 指定字体目录"),
     "pdf.other": ("Other exercises", "其他习题"),
+    "pdf.conventions": ("Conventions used throughout", "全书约定"),
+    "pdf.conventions.text": ("The network solutions below follow these conventions; they are not repeated in each "
+                             "solution.", "下面各网络题的解答都遵循这些约定，各题不再重复。"),
     "pdf.sheet": ("Exercise sheet — {student}", "练习题 —— {student}"),
     "pdf.key": ("Answer key — {student}", "参考答案 —— {student}"),
     "pdf.sheet.how": ("Your variant is {seed}. Write your answers in a file with “student: {student}” and “seed: {seed}”, "
@@ -48,10 +52,28 @@ CJK_HINTS = ("cjk", "han", "hei", "song", "ming", "kai", "wqy", "droidsansfallba
              "simsun", "simhei", "fang")
 
 
+PACKAGED_FONTS = ("manimgx_fonts_cjk",)   # PyPI packages shipping Noto Sans CJK (SIL OFL): pip install '.[zh]'
+
+
+def packaged_font_dirs() -> list[str]:
+    """The folders of installed font packages (found without importing them)."""
+    import importlib.util
+    dirs = []
+    for name in PACKAGED_FONTS:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.submodule_search_locations:
+            dirs += list(spec.submodule_search_locations)
+    return dirs
+
+
 def find_cjk_fonts(extra: Iterable[str] = ()) -> list[str]:
-    """Font files that look like CJK fonts, in ``extra`` folders (or files) first, then the system's."""
+    """Font files that look like CJK fonts, in ``extra`` folders (or files) first, then the system's, then those
+    of an installed font package (the ``zh`` extra)."""
     found = []
-    for root in list(extra) + list(FONT_DIRS):
+    for root in list(extra) + list(FONT_DIRS) + packaged_font_dirs():
         p = Path(root)
         files = [p] if p.is_file() else (p.rglob("*") if p.is_dir() else [])
         for f in files:
@@ -69,13 +91,13 @@ def _math(latex: str) -> str:
 
 
 def _step(number: str, depth: int, step: Step, lang: str) -> list[str]:
-    out = [f"#block(above: 0.9em, below: 0.4em)[#strong[{_text(number + '. ' + step.title.render(lang))}]]"]
+    out = [f"#block(above: 0.9em, below: 0.4em)[#strong[{_text(step_marker(number, lang) + step.title.render(lang))}]]"]
     if step.text is not None and getattr(step.text, "verbatim", False):
         out.append(f"#pad(left: {1 + depth}em)[#raw({S(step.text.render(lang))}, block: true, lang: \"python\")]")
     elif step.text is not None:
         out.append(f"#pad(left: {1 + depth}em)[{_text(step.text.render(lang))}]")
     for line in step.math:
-        out.append(f"#pad(left: {1.5 + depth}em)[{_math(line)}]")
+        out.append(f"#pad(left: {1.5 + depth}em)[{_math(localise_latex(line, lang))}]")
     if step.table is not None:
         cols = len(step.table.columns)
         cells = [f"[#strong[{_text(c.render(lang))}]]" for c in step.table.columns]
@@ -83,33 +105,56 @@ def _step(number: str, depth: int, step: Step, lang: str) -> list[str]:
             cells += [f"[{_text(c.render(lang) if hasattr(c, 'render') else str(c))}]" for c in row]
         out.append(f"#pad(left: {1 + depth}em)[#table(columns: {cols}, stroke: 0.4pt + luma(180), inset: 4pt, "
                    + ", ".join(cells) + ")]")
+        from .figures import diagram_typst
+        drawing = diagram_typst(step.table, lang)
+        if drawing:
+            out.append(f"#pad(left: {1 + depth}em)[{drawing}]")
     if step.result is not None and not step.children:
-        out.append(f"#pad(left: {1 + depth}em)[⇒ #strong[{_text(show_value(step.result))}]]")
+        if isinstance(step.result, dict) and step.result.get("latex") and "rows" not in step.result:
+            out.append(f"#pad(left: {1 + depth}em)[⇒ ${to_typst(localise_latex(str(step.result['latex']), lang))}$]")
+        else:
+            out.append(f"#pad(left: {1 + depth}em)[⇒ #strong[{_text(show_value(step.result, lang))}]]")
     return out
 
 
-def exercise_section(solution: Solution, lang: str, level: int = 2) -> list[str]:
+def exercise_section(solution: Solution, lang: str, level: int = 2, skip: tuple[str, ...] = ()) -> list[str]:
+    """One solution as Typst; top-level steps whose rule is in ``skip`` are left out (a booklet states its
+    conventions once, in its front matter)."""
     ex = solution.exercise
     title = ex.title.render(lang)
     heading = "=" * level
     out = [f"{heading} {_text(ex.id + (' · ' + title if title else ''))}"]
     statement = ex.statement.render(lang)
     if statement:
-        out.append(f"#block(fill: luma(245), inset: 8pt, radius: 3pt, width: 100%)[{_text(statement)}]")
+        from .common import split_matrices             # matrices typeset; everything else a string literal
+        body = "".join(_text(t) if rows is None else
+                       "$mat(delim: \"[\", " + "; ".join(", ".join(r) for r in rows) + ")$"
+                       for t, rows in split_matrices(statement))
+        out.append(f"#block(fill: luma(245), inset: 8pt, radius: 3pt, width: 100%)[{body}]")
     out.append(f"{heading}= {_text(Msg('head.plan').render(lang))}")
-    out += [f"- {_text(item.render(lang))}" for item in solution.plan]
+    out += [f"- {_text(item.render(lang))}" for item in plan_items(solution)]
     out.append(f"{heading}= {_text(Msg('head.steps').render(lang))}")
-    for number, depth, step in walk(solution.steps):
+    from .figures import figures_for
+    figures = figures_for(solution)
+    for number, depth, step in walk([s for s in solution.steps if s.rule not in skip]):
         out += _step(number, depth, step, lang)
-    answers = " \\\n".join(f"#strong[{_text(p.id)}]: {_text(show_value(solution.answers[p.id]))}" for p in ex.ask)
+        for figure in [f for f in figures if f[0] == step.rule]:
+            out.append(f"#pad(left: {1 + depth}em)[{figure[2](lang)}]")
+            figures.remove(figure)
+    colon = "：" if lang == "zh" else ": "
+    answers = " \\\n".join(f"- {_text(item.label + colon)}" + (f"${to_typst(item.latex)}$" if item.latex
+                                                                  else _text(item.plain(lang)))
+                            for item in conclusion(solution, lang))
+    answers = _text(Msg("sum.lead").render(lang)) + " \\\n" + answers
     out.append(f"#block(stroke: 0.8pt + rgb(\"#2a7a4b\"), inset: 8pt, radius: 3pt, width: 100%)"
                f"[#strong[{_text(Msg('head.answers').render(lang))}] \\\n{answers}]")
     if solution.checks:
         lines = []
+        labels = part_labels(solution, lang)
         for c in solution.checks:
             mark, colour = ("✓", "#2a7a4b") if c.ok else ("✗", "#b00020" if c.by != "source" else "#b36b00")
-            lines.append(f"#text(fill: rgb(\"{colour}\"))[{mark}] #strong[{_text(Msg('by.' + c.by).render(lang))}] "
-                         f"{_text('[' + c.part + '] ' + c.detail.render(lang))}")
+            lines.append(f"#text(fill: rgb(\"{colour}\"))[{mark}] #strong[{_text(check_by(c, ex, lang))}] "
+                         f"{_text('[' + labels.get(c.part, c.part) + '] ' + c.detail.render(lang))}")
         body = " \\\n".join(lines)
         out.append(f"#block(inset: (left: 4pt))[#set text(size: 9pt)\n{body}\n]")
     return out
@@ -136,17 +181,39 @@ def document(solutions: list[Solution], lang: str, booklet: bool = False, title:
         groups: dict[str, list[Solution]] = {}
         for sol in solutions:
             src = sol.exercise.source
-            key = (f"{src.book}" + (f" — {src.chapter}" if src.chapter else "")) if src else Msg("pdf.other").render(lang)
+            key = source_group(src, lang) if src else Msg("pdf.other").render(lang)
             groups.setdefault(key, []).append(sol)
+        skip = _conventions(solutions, lang, out)
         for key, group in groups.items():
             out.append(f"= {_text(key)}")
             for sol in group:
-                out += exercise_section(sol, lang, 2)
+                out += exercise_section(sol, lang, 2, skip)
                 out.append("#v(1.5em)")
     else:
         for sol in solutions:
             out += exercise_section(sol, lang, 1)
     return "\n".join(out) + "\n"
+
+
+def _conventions(solutions: list[Solution], lang: str, out: list[str]) -> tuple[str, ...]:
+    """A booklet's front matter: the conventions the network solutions share, written once (every distinct
+    paragraph, in order); returns the rules of the steps each solution then leaves out."""
+    texts: list[str] = []
+    for sol in solutions:
+        for step in sol.steps:
+            if step.rule == "network.conventions" and step.text is not None:
+                parts = getattr(step.text, "parts", (step.text,))
+                for part in parts:
+                    text = part.render(lang)
+                    if text not in texts:
+                        texts.append(text)
+    if not texts:
+        return ()
+    out.append(f"= {_text(Msg('pdf.conventions').render(lang))}")
+    out.append(_text(Msg("pdf.conventions.text").render(lang)))
+    out += [f"- {_text(t)}" for t in texts]
+    out.append("#pagebreak()")
+    return ("network.conventions",)
 
 
 def sheet_document(exercises: list, lang: str, student: str, seed: int) -> str:
@@ -164,14 +231,45 @@ def sheet_document(exercises: list, lang: str, student: str, seed: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def require_fonts(lang: str, font_paths: Iterable[str] = ()) -> list[str]:
+    """The CJK font files a Chinese PDF will use; raises :class:`InputError` (exit 2) when there is none. Called
+    before any solving, so a missing font is reported at once, not after the work.
+
+    >>> require_fonts("en")
+    []
+    """
+    if lang != "zh":
+        return []
+    cjk = find_cjk_fonts(font_paths)
+    if not cjk:
+        raise InputError(Msg("pdf.no_cjk").render("en"))
+    return cjk
+
+
+_CJK_CHAR: Any = None
+
+
+def needs_cjk(source: str) -> bool:
+    """True when the text has a Chinese (CJK) character: an English PDF with a Chinese name or answer needs a CJK
+    font too, or those characters would print as empty boxes.
+
+    >>> needs_cjk("Network “3×3 conv”"), needs_cjk("student 张三")
+    (False, True)
+    """
+    global _CJK_CHAR
+    if _CJK_CHAR is None:
+        import re
+        _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+    return bool(_CJK_CHAR.search(source))
+
+
 def compile_pdf(source: str, lang: str, font_paths: Iterable[str] = ()) -> bytes:
-    """Compile Typst source to PDF bytes. Chinese needs a CJK font (found on the system or given)."""
+    """Compile Typst source to PDF bytes. Chinese — the language, or Chinese characters in an English document
+    (a student's name, an answer) — needs a CJK font (found on the system or given): without one, exit 2."""
     import typst
     fonts = list(font_paths)
-    if lang == "zh":
-        cjk = find_cjk_fonts(fonts)
-        if not cjk:
-            raise InputError(Msg("pdf.no_cjk").render("en"))
+    if lang == "zh" or needs_cjk(source):
+        cjk = require_fonts("zh", fonts)
         fonts += sorted({str(Path(f).parent) for f in cjk})
     try:
         return typst.compile(source.encode("utf-8"), font_paths=fonts)

@@ -23,6 +23,12 @@ SYMBOLS = {
     "ldots": "...", "cdots": "dots.c", "dots": "...", "vdots": "dots.v", "ddots": "dots.down", "pm": "plus.minus",
     "wedge": "and", "vee": "or", "neg": "not", "varnothing": "emptyset", "max": "max", "min": "min",
     "int": "integral", "limits": "", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
+    "leftarrow": "arrow.l", "gets": "arrow.l", "rightarrow": "arrow.r", "Leftarrow": "arrow.l.double",
+    "mapsto": "arrow.r.bar", "odot": "dot.circle", "otimes": "times.circle", "oplus": "plus.circle",
+    "epsilon": "epsilon", "varepsilon": "epsilon.alt", "eta": "eta", "theta": "theta", "mu": "mu", "nu": "nu",
+    "rho": "rho", "phi": "phi", "psi": "psi", "omega": "omega", "top": "top",
+    "nabla": "nabla", "sim": "tilde.op", "propto": "prop", "equiv": "equiv", "ll": "<<", "gg": ">>",
+    "lVert": "‖", "rVert": "‖", "Vert": "‖", "|": "‖", "prime": "prime", "exp": "exp", "log": "log", "tanh": "tanh",
 }
 SPACES = {",": "thin", ";": "med", ":": "med", " ": " ", "!": ""}
 

@@ -20,7 +20,11 @@ SYMBOLS = {
     r"\!": "", r"\{": "{", r"\}": "}", r"\_": "_", r"\lambda": "λ", r"\tau": "τ", r"\delta": "δ",
     r"\Delta": "Δ", r"\sigma": "σ", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\mid": "|",
     r"\int": "∫", r"\limits": "", r"\leq": "≤", r"\geq": "≥", r"\wedge": "∧", r"\vee": "∨", r"\neg": "¬", r"\:": " ", r"\qquad": "    ",
+    r"\leftarrow": "←", r"\gets": "←", r"\rightarrow": "→", r"\mapsto": "↦", r"\odot": "⊙", r"\otimes": "⊗",
+    r"\oplus": "⊕", r"\epsilon": "ε", r"\varepsilon": "ε", r"\eta": "η", r"\theta": "θ", r"\mu": "μ",
+    r"\nu": "ν", r"\rho": "ρ", r"\phi": "φ", r"\psi": "ψ", r"\omega": "ω", r"\nabla": "∇",
     r"\ldots": "…", r"\cdots": "⋯", r"\dots": "…", r"\vdots": "⋮", r"\ddots": "⋱", r"\pm": "±",
+    r"\xi": "ξ",     # solver/nn_basics (dropout masks)
 }
 SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 SUP = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
@@ -55,7 +59,7 @@ def _script(content: str, table: dict[int, int], mark: str) -> str:
 
 
 def _atom(text: str) -> str:
-    return text if re.fullmatch(r"[\w.,·]+", text) else f"({text})"
+    return text if re.fullmatch(r"[\w.,·∂]+", text) else f"({text})"
 
 
 def to_unicode(latex: str) -> str:
@@ -67,6 +71,15 @@ def to_unicode(latex: str) -> str:
         if s.startswith("{,}", i):
             out.append(",")
             i += 3
+        elif s.startswith("\\\\", i):
+            out.append("; ")
+            i += 2
+        elif s.startswith(r"\begin{cases}", i) and r"\end{cases}" in s[i:]:
+            end = s.index(r"\end{cases}", i)
+            rows = [r for r in re.split(r"\\\\", s[i + len(r"\begin{cases}"):end]) if r.strip()]
+            out.append("{ " + "; ".join("  ".join(to_unicode(c).strip() for c in row.split("&")) for row in rows)
+                       + " }")
+            i = end + len(r"\end{cases}")
         elif c == "\\":
             if s.startswith(r"\frac", i):
                 num, j = _group(s, i + 5)
@@ -116,7 +129,7 @@ def to_unicode(latex: str) -> str:
         else:
             out.append(c)
             i += 1
-    text = re.sub(r" {3,}", "  ", "".join(out))
+    text = re.sub(r" {3,}", "  ", re.sub(r"∂ (?=\w)", "∂", "".join(out)))
     return re.sub(r" ([⌋⌉])", r"\1", re.sub(r"([⌊⌈]) ", r"\1", text))
 
 

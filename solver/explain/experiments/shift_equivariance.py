@@ -1,0 +1,63 @@
+"""``shift_equivariance``: conv(shift X) = shift(conv X); global pooling forgets the position (D2L 6.1 ex 2)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...lazy import lazy
+
+torch = lazy("torch")
+F = lazy("torch.nn.functional")
+
+from ...i18n import Msg, Plain
+from ...steps import Check, Step, Table
+from .. import messages  # noqa: F401  (registers the wording)
+from .common import Experiment, Param, _SEED, _need, _ok, fmt, seeded
+
+
+def _shift_run(p: dict[str, Any]) -> dict[str, Any]:
+    n, k, (dy, dx) = p["size"], p["kernel"], p["shift"]
+    with seeded(p["seed"]):
+        x = torch.randn(1, 1, n, n, dtype=torch.float64)
+        w = torch.randn(1, 1, k, k, dtype=torch.float64)
+
+    def conv(t: torch.Tensor) -> torch.Tensor:
+        return F.conv2d(F.pad(t, (k // 2,) * 4, mode="circular"), w)
+
+    def shift(t: torch.Tensor) -> torch.Tensor:
+        return torch.roll(t, (dy, dx), dims=(2, 3))
+    a, b = conv(shift(x)), shift(conv(x))
+    fa, fb = conv(x), conv(shift(x))
+    pos_a, pos_b = divmod(int(fa.flatten().argmax()), fa.shape[-1]), divmod(int(fb.flatten().argmax()), fb.shape[-1])
+    return {"max_diff": float((a - b).abs().max()), "pooled": [float(fa.amax()), float(fb.amax())],
+            "argmax": [list(pos_a), list(pos_b)]}
+
+
+def _shift_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
+    (dy, dx) = p["shift"]
+    rows = [[Msg("xp.shift.equi"), fmt(d["max_diff"])],
+            [Msg("xp.shift.argmax"), Plain(f"{tuple(d['argmax'][0])} → {tuple(d['argmax'][1])}")],
+            [Msg("xp.shift.pooled"), Plain(f"{d['pooled'][0]:.6f} / {d['pooled'][1]:.6f}")]]
+    return [Step(Msg("xp.shift.title"), text=Msg("xp.shift.text", n=p["size"], k=p["kernel"], dy=dy, dx=dx),
+                 math=[r"\operatorname{conv}(T_\delta X) = T_\delta \operatorname{conv}(X), \quad "
+                       r"\max_{i,j} \operatorname{conv}(T_\delta X)_{ij} = \max_{i,j} \operatorname{conv}(X)_{ij}"],
+                 table=Table([Msg("xp.col.quantity"), Msg("xp.col.value")], rows),
+                 rule="explain.shift_equivariance")]
+
+
+def _shift_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Check]:
+    again = _shift_run(p)
+    n = p["size"]
+    moved = [(again["argmax"][0][0] + p["shift"][0]) % n, (again["argmax"][0][1] + p["shift"][1]) % n]
+    ok = again["max_diff"] < 1e-12 and abs(again["pooled"][0] - again["pooled"][1]) < 1e-12 and moved == again["argmax"][1]
+    return [_ok("torch", part, ok, "xp.shift.check")]
+
+
+# ================================================================ init_compare
+
+
+EXPERIMENT = Experiment("shift_equivariance",
+           {"size": Param("int", 12, 3, 128), "kernel": Param("int", 3, 1, 15), "shift": Param("pair", [2, 3], 0, 127),
+            "seed": _SEED},
+           _shift_run, _shift_steps, _shift_checks,
+           lambda p: _need(p["kernel"] % 2 == 1 and p["kernel"] <= p["size"],
+                           "kernel must be odd and at most size", ("kernel",)))
