@@ -27,6 +27,9 @@ register({
     "m.flops_for_macs": ("FLOPs (2 per multiply–accumulate) are given instead of MACs", "把 FLOPs（每次乘加计 2 次）当成了 MACs"),
     "m.macs_for_flops": ("MACs are given instead of FLOPs (= 2 × MACs)", "把 MACs 当成了 FLOPs（FLOPs = 2 × MACs）"),
     "m.bias_ops": ("the bias additions are counted too", "把偏置加法也计入了"),
+    "m.norm_forgotten": ("the parameters of the normalisation layers (BatchNorm's γ and β, 2 per channel) are "
+                         "left out",
+                         "漏掉了归一化层的参数（BatchNorm 每个通道有 γ 和 β 两个参数）"),
     "m.shortcut_forgotten": ("the projection shortcuts (1×1 convolution and BatchNorm) are left out",
                              "漏掉了投影捷径（1×1 卷积及其 BatchNorm）"),
     "m.channels_ignored": ("the input channels are ignored (each filter is k×k, not k×k×C_in)",
@@ -378,6 +381,9 @@ CATALOGUE: list[Mistake] = [
     Mistake("shortcut_forgotten", ("network",), ("params", "macs", "flops"),
             lambda gold, part: importlib.import_module("solver.network.graph_mistakes").shortcut_forgotten(gold, part),
             0.25),                                    # networks with branches: solver/network/graph_mistakes.py
+    Mistake("norm_forgotten", ("network",), ("params",),
+            lambda gold, part: importlib.import_module("solver.network.graph_mistakes").norm_forgotten(gold, part),
+            0.25),
     Mistake("kernel_not_flipped", ("convolution",), ("value",), _conv(_swap("conv", "corr")), 0.25),
     Mistake("kernel_flipped", ("convolution",), ("value",), _conv(_swap("corr", "conv")), 0.25),
     Mistake("wrong_mode", ("convolution",), ("value",), _conv(_modes), 0.25),

@@ -799,6 +799,8 @@ CATALOGUE_EXAMPLES = {
     "ratio_inverted": ("hw-q6", "params_ratio", "7.89"),
     "percent_missing": ("hw-q6", "params_ratio", "12.7"),
     "shortcut_forgotten": ("hw-q9-resnet18", "params", "11,515,688"),
+    # BatchNorm γ, β: 2 × (64 + 4·64 + 5·128 + 5·256 + 5·512) = 9,600 fewer than 11,689,512
+    "norm_forgotten": ("hw-q9-resnet18", "params", "11,679,912"),
 }
 
 

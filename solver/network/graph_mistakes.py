@@ -46,3 +46,21 @@ def shortcut_forgotten(gold: Any, part: Part) -> list[int]:
     if not dropped:
         return []
     return [_count([n for n in nodes if n.index not in short], key) * (2 if part.quantity == "flops" else 1)]
+
+
+NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm")
+
+
+def norm_forgotten(gold: Any, part: Part) -> list[int]:
+    """The grader's mistake: the parameters without those of the normalisation layers (BatchNorm's γ and β,
+    2·C per layer; GroupNorm's and LayerNorm's likewise) — on any network, plain or branching."""
+    from .solve import _network_of
+    graphs = gold.solution.context.get("graphs")
+    if not graphs:
+        return []
+    g = _network_of(gold.exercise, part, graphs)
+    nodes = _members(g, target(gold.exercise, part, g))
+    norm = [n for n in nodes if n.layer is not None and n.layer.type.name in NORMS]
+    if not norm or not _count(norm, "params"):
+        return []
+    return [_count([n for n in nodes if n not in norm], "params")]
