@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.errors import InputError
-from solver.files import read_text
+
 from solver.yamlio import MAX_FILE_BYTES, parse_yaml
 
 SUFFIXES = (".yaml", ".yml", ".json", ".md", ".markdown", ".txt")
@@ -51,8 +51,10 @@ class AnswerSheet:
 
 
 def _read_text(path: Path) -> str:
-    """The text of an answer file: a regular file (no FIFO, device, socket) of at most ``MAX_FILE_BYTES``."""
-    return read_text(path, MAX_FILE_BYTES)
+    """The text of an answer file: a regular file (no FIFO, device, socket) of at most ``MAX_FILE_BYTES``,
+    in UTF-8, UTF-16 with a byte-order mark or GB18030 (:func:`solver.files.decode_any_text`)."""
+    from solver.files import decode_any_text, read_limited
+    return decode_any_text(read_limited(path, MAX_FILE_BYTES), str(path).replace("\0", "\\0"))
 
 
 MAX_SEED_DIGITS = 18

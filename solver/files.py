@@ -115,6 +115,32 @@ def decode_text(raw: bytes, file: str) -> str:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
 
 
+def decode_any_text(raw: bytes, file: str) -> str:
+    """Text as students' editors save it: UTF-8 (with or without a byte-order mark), UTF-16 with its
+    byte-order mark (Windows Notepad's "Unicode"), else GB18030 — the superset of GBK and GB2312 that
+    Chinese Windows editors write by default. A file with NUL bytes and no UTF-16 mark, or bytes that are
+    none of these, is refused with the position of the first bad byte.
+
+    >>> decode_any_text("参数量".encode("gbk"), "f"), decode_any_text("a：1".encode("utf-16"), "f")
+    ('参数量', 'a：1')
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-16 text (byte {exc.start})", file=file) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    if b"\0" in raw:
+        raise InputError(f"not a text file (a NUL byte at {raw.index(bytes(1))})", file=file)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError(f"neither UTF-8 nor GB18030 text (byte {first_bad})", file=file) from None
+
+
 def read_text(path: str | Path, limit: int) -> str:
     """:func:`read_limited`, decoded as UTF-8."""
     return decode_text(read_limited(path, limit), os.fspath(path).replace("\0", "\\0"))

@@ -100,7 +100,8 @@ PROBLEMS = {   # graded without the unknown ids, and reported
 }
 BAD = {        # name → (content, a phrase of the error)
     "invalid.yaml": (b"answers: [unclosed\n  x: 1\n", "invalid YAML"),
-    "latin1.yaml": ("answers:\n  hw-q3: {params: \"4640 é\"}\n".encode("latin-1"), "not UTF-8"),
+    # GB18030 is read (Chinese Windows editors); Latin-1 whose bytes are not GB18030 either is refused
+    "latin1.yaml": ("answers:\n  hw-q3: {params: \"4640 é\"}\n".encode("latin-1"), "neither UTF-8 nor GB18030"),
     "empty.yaml": (b"", "empty"),
     "blank.json": (b"   \n\n", "empty"),
     "list.yaml": (b"- 1\n- 2\n", "mapping"),
@@ -112,7 +113,7 @@ BAD = {        # name → (content, a phrase of the error)
                    + "answers:\n  hw-q3: {params: *a8}\n").encode(), "aliases"),
     "deep.json": (("{\"answers\": {\"hw-q3\": {\"shape\": " + "[" * 5000 + "]" * 5000 + "}}}").encode(), "deep"),
     "huge.yaml": (b"answers:\n  hw-q3: {params: \"" + b"1" * 2_100_000 + b"\"}\n", "larger than"),
-    "binary.yaml": (bytes(range(256)) * 4, "UTF-8"),
+    "binary.yaml": (bytes(range(256)) * 4, "not a text file"),
 }
 
 
