@@ -184,7 +184,7 @@ def _grade_channels(gold: Gold, part_id: str, raw: Any) -> PartResult:
 
 def _grade_program(gold: Gold, part_id: str, raw: Any, base_dir: Any, owners: tuple[str, ...] = ()) -> PartResult:
     """``quantity: program``: inline code, or a ``.py`` file named relative to the answer file's folder."""
-    from .sandbox import grade_program
+    from .program import grade_program
     gp = gold.parts[part_id]
     share = gp.part.grading.get("partial")
     verdict = grade_program(raw, gold.exercise, base_dir, owners=owners, spec=gold.solution.context.get("spec"),

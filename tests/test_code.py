@@ -16,7 +16,8 @@ import time
 import pytest
 
 from grader.compare import Verdict
-from grader.sandbox import grade_code, grade_program, program_source, run_submission
+from grader.program import grade_code, grade_program, program_source
+from grader.sandbox import run_submission
 from solver.bank import load_exercise
 from solver.code.solve import read_spec
 from solver.errors import InputError

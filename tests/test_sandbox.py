@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.sandbox import (MALFORMED, _bwrap_works, _result, clean_results, grade_code, run_submission,
+from grader.program import grade_code
+from grader.sandbox import (MALFORMED, _bwrap_works, _result, clean_results, run_submission,
                             sandbox_mode)
 from solver.bank import load_exercise
 
@@ -383,7 +384,7 @@ def _class_folder(tmp_path: Path, flat: bool) -> Path:
 
 def test_a_flat_class_folder_keeps_each_program_to_its_student(tmp_path):
     """s002 names s001's program: refused in a folder both share; its own is accepted."""
-    from grader.sandbox import program_source
+    from grader.program import program_source
     folder = _class_folder(tmp_path, flat=True)
     for sid in ("s001", "s002"):
         (folder / f"{sid}.yaml").write_text('answers:\n  "d2l-6.2-code-corr2d": {program: s001/corr2d.py}\n')
@@ -396,7 +397,7 @@ def test_a_flat_class_folder_keeps_each_program_to_its_student(tmp_path):
 
 
 def test_a_folder_per_student_allows_any_file_inside(tmp_path):
-    from grader.sandbox import program_source
+    from grader.program import program_source
     folder = _class_folder(tmp_path, flat=False)
     (folder / "s001" / "answers.yaml").write_text("answers: {}\n")
     (folder / "s001" / "README.md").write_text("notes\n")

@@ -18,7 +18,7 @@ Exercise format::
 
 The solution shows the contract, the reference implementation (D2L style) and its results on the fixed
 inputs; the answer of a ``program`` part is ``{"function", "signature", "cases"}`` (the program itself is
-not an answer: :func:`grader.sandbox.grade_code` runs the student's file). :func:`verify` checks the
+not an answer: :func:`grader.program.grade_code` runs the student's file). :func:`verify` checks the
 reference against ``torch.nn.functional`` (or float64 arithmetic) on every input.
 
 Example:
