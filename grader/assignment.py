@@ -1,7 +1,7 @@
 """Assignments: which exercises and parts count, and for how many points; the class's rows after grading.
 
-An assignment file (YAML or JSON; ``assignment_schema()`` is its JSON Schema, ``solve schema --assignment``
-prints it)::
+An assignment file (YAML or JSON; ``assignment_schema()`` — :mod:`solver.assignment_schema` — is its JSON
+Schema, ``solve schema --assignment`` prints it)::
 
     title: {en: Homework 3, zh: 第三次作业}     # or one string
     lang: zh                                   # the reports' language when --lang is not given
@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+# The format (keys, JSON Schema) is the solver's, so that ``solve schema --assignment`` needs no grader import.
+from solver.assignment_schema import EXERCISE_KEYS, KEYS, assignment_schema  # noqa: F401
 from solver.errors import InputError
 from solver.i18n import Msg, Plain, register
 
@@ -43,9 +45,6 @@ register({
     "a.missing_file": ("No answer file: 0 points.", "未提交答卷：0 分。"),
     "a.unreadable": ("The answer file could not be read: {error}", "答卷无法读取：{error}"),
 })
-
-KEYS = ("title", "lang", "variants", "exercises")
-EXERCISE_KEYS = ("id", "points", "parts")
 
 
 @dataclass(frozen=True)
@@ -217,34 +216,6 @@ def read_assignment(path: str | Path, banks: list[Path] | None = None) -> Assign
     except OSError as exc:
         raise InputError(f"cannot read the assignment: {exc.strerror or exc}", file=str(path)) from None
     return assignment_from_text(text, str(path), banks)
-
-
-def assignment_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of the assignment file."""
-    ex_id = {"type": ["string", "number"], "description": "an exercise id (solve list)"}
-    points = {"type": "number", "exclusiveMinimum": 0}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://example.org/cnn-exercises/assignment.schema.json",
-        "title": "CNN exercises assignment",
-        "type": "object",
-        "required": ["exercises"],
-        "additionalProperties": False,
-        "properties": {
-            "title": {"oneOf": [{"type": "string"},
-                                {"type": "object", "properties": {"en": {"type": "string"}, "zh": {"type": "string"}},
-                                 "additionalProperties": False, "minProperties": 1}]},
-            "lang": {"enum": ["en", "zh"]},
-            "variants": {"type": "boolean"},
-            "exercises": {"type": "array", "minItems": 1, "items": {"oneOf": [
-                ex_id,
-                {"type": "object", "required": ["id"], "additionalProperties": False, "properties": {
-                    "id": ex_id,
-                    "points": points,
-                    "parts": {"oneOf": [{"type": "array", "minItems": 1, "items": {"type": "string"}},
-                                        {"type": "object", "minProperties": 1, "additionalProperties": points}]}}}]}},
-        },
-    }
 
 
 # ------------------------------------------------------------------ the class's rows

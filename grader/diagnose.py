@@ -350,7 +350,7 @@ def _convexpr_variants(ex_id: str, part_id: str, seed: int | None) -> tuple:
     """(mistake, gold-like dict) for a convolution-expression answer: the gold expression with the kernel flipped
     or not, or in another mode — the catalogue's transformations, applied to the solver's expression."""
     from solver.conv.expr import parse
-    from solver.conv.solve import _node_text
+    from solver.conv.solve import node_text
     from .gold import gold_for
     from .mistakes import _modes, _swap
     gold = gold_for(ex_id, seed)
@@ -363,8 +363,8 @@ def _convexpr_variants(ex_id: str, part_id: str, seed: int | None) -> tuple:
     for mistake, transform in (("kernel_flipped", _swap("corr", "conv")), ("kernel_not_flipped", _swap("conv", "corr")),
                                ("wrong_mode", _modes)):
         for variant in transform(node):
-            text = _node_text(variant)
-            if text != _node_text(node):
+            text = node_text(variant)
+            if text != node_text(node):
                 out.append((mistake, {"expr": text, "env": want["env"]}))
     return tuple(out)
 
@@ -639,11 +639,11 @@ def _booleans(gold: Any, gp: Any, parsed: Any) -> Diagnosis:
         if values:
             shown = ", ".join(f"{n} = {_matrix_text(v)}" for n, v in values.items())
             return Diagnosis(None, [Msg("h.counterexample", values=Plain(shown))], "counterexample")
-        from solver.conv.identity import _env, _reason, compare as id_compare
+        from solver.conv.identity import symbolic_env, eval_reason, compare as id_compare
         node = ctx["nodes"][gp.part.id]
-        verdict, info = id_compare(node, _env(ctx["sizes"]))
+        verdict, info = id_compare(node, symbolic_env(ctx["sizes"]))
         if verdict == "undefined":
-            return Diagnosis(None, [Msg("h.undefined", why=_reason(info))], "undefined")
+            return Diagnosis(None, [Msg("h.undefined", why=eval_reason(info))], "undefined")
         if verdict == "shape":
             return Diagnosis(None, [Msg("h.sizes_differ", a=Plain("×".join(map(str, info[0]))),
                                         b=Plain("×".join(map(str, info[1]))))], "sizes")

@@ -72,10 +72,10 @@ class Mistake:
 # ------------------------------------------------------------------ network
 
 def _net(gold: Any, part: Any) -> tuple[Any, Any, int | None]:
-    from solver.network.solve import _layer_index, _network_of
+    from solver.network.solve import layer_index, network_of
     ctx = gold.solution.context
-    net = _network_of(gold.exercise, part, ctx["networks"])
-    return net, ctx["analyses"][net.name], _layer_index(gold.exercise, part, net)
+    net = network_of(gold.exercise, part, ctx["networks"])
+    return net, ctx["analyses"][net.name], layer_index(gold.exercise, part, net)
 
 
 def _layers_for_count(gold: Any, part: Any) -> list[Any]:
@@ -218,14 +218,14 @@ def _rf_no_stride(gold: Any, part: Any) -> list[Any]:
 
 
 def _ratio_counts(gold: Any, part: Any, drop_bias: bool = False) -> tuple[int, int] | None:
-    from solver.network.solve import _network_of
+    from solver.network.solve import network_of
     ctx = gold.solution.context
     what = part.options.get("of")
     if what not in ("params", "macs", "flops"):
         return None
     counts = []
     for key in ("numerator", "denominator"):
-        net = _network_of(gold.exercise, part, ctx["networks"], key)
+        net = network_of(gold.exercise, part, ctx["networks"], key)
         layers = ctx["analyses"][net.name].layers
         total = sum(la.params if what == "params" else la.macs for la in layers)
         if drop_bias and what == "params":

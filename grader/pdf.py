@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from solver.i18n import Msg, register
-from solver.render.typst import _preamble, compile_pdf, exercise_section
+from solver.render.typst import preamble, compile_pdf, exercise_section
 from solver.render.typst_math import typst_string as S
 
 from .gold import gold_for
@@ -23,7 +23,7 @@ COLOURS = {"green": "#2a7a4b", "red": "#b00020", "yellow": "#b36b00", "magenta":
 
 
 def feedback_document(results: list[SheetResult], lang: str) -> str:
-    out = _preamble(lang, Msg("gpdf.title").render(lang))
+    out = preamble(lang, Msg("gpdf.title").render(lang))
     for n, result in enumerate(results):
         if n:
             out.append("#pagebreak()")

@@ -14,7 +14,7 @@ Example:
 from __future__ import annotations
 
 from .i18n import Msg, Plain, register
-from .render.typst import _preamble, _text, exercise_section      # also registers pdf.sheet, pdf.key, pdf.sheet.how
+from .render.typst import preamble, text_markup, exercise_section      # also registers pdf.sheet, pdf.key, pdf.sheet.how
 from .render.typst_math import typst_string as S
 
 register({                  # the titles and the hand-in text are the PDF catalogue's (pdf.sheet, pdf.key, pdf.sheet.how)
@@ -30,8 +30,8 @@ def who(student: str, name: str = "") -> str:
 
 def _head(key: str, lang: str, student: str, name: str, seed: int) -> list[str]:
     title = Msg(key, student=Plain(who(student, name))).render(lang)
-    return _preamble(lang, title) + [f"= {_text(title)}", "",
-                                     _text(Msg("cls.who", student=Plain(student), seed=Plain(str(seed))).render(lang)),
+    return preamble(lang, title) + [f"= {text_markup(title)}", "",
+                                     text_markup(Msg("cls.who", student=Plain(student), seed=Plain(str(seed))).render(lang)),
                                      ""]
 
 
@@ -39,14 +39,14 @@ def sheet_source(exercises: list, lang: str, student: str, name: str, seed: int)
     """A student's exercise sheet: their variant's statements, the parts to answer, how to hand in."""
     out = _head("pdf.sheet", lang, student, name, seed)
     example = f"student: {student}\nseed: {seed}\nanswers:\n  \"{exercises[0].id}\": {{{exercises[0].ask[0].id}: ...}}"
-    out.append(_text(Msg("pdf.sheet.how", student=Plain(student), seed=Plain(str(seed))).render(lang)))
+    out.append(text_markup(Msg("pdf.sheet.how", student=Plain(student), seed=Plain(str(seed))).render(lang)))
     out.append(f"#block(fill: luma(245), inset: 6pt)[#raw({S(example)}, lang: \"yaml\")]")
     for ex in exercises:
         title = ex.title.render(lang)
-        out.append(f"== {_text(ex.id + (' · ' + title if title else ''))}")
-        out.append(_text(ex.statement.render(lang)))
-        out.append(_text(Msg("cls.parts").render(lang)))
-        out.append("\n".join(f"- {_text(p.id)}" for p in ex.ask))     # one list item per part
+        out.append(f"== {text_markup(ex.id + (' · ' + title if title else ''))}")
+        out.append(text_markup(ex.statement.render(lang)))
+        out.append(text_markup(Msg("cls.parts").render(lang)))
+        out.append("\n".join(f"- {text_markup(p.id)}" for p in ex.ask))     # one list item per part
         out.append("")
     return "\n".join(out) + "\n"
 

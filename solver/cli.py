@@ -297,8 +297,8 @@ def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify:
 
 def _read_roster(path: str) -> list:
     """The entries (id, name, section) of a roster: CSV (UTF-8, with or without BOM, or GB18030) or .xlsx, English
-    or Chinese headers (grader/roster.py); a file without a known header is read from its first row, ids first."""
-    from grader.roster import read_roster
+    or Chinese headers (solver/roster.py); a file without a known header is read from its first row, ids first."""
+    from .roster import read_roster
     try:
         return read_roster(path, allow_duplicates=True)          # a duplicate: two sheets
     except InputError as exc:
@@ -354,7 +354,7 @@ def schema_cmd(assignment: bool) -> None:
     import json
     from .schema import exercise_schema
     if assignment:
-        from grader.assignment import assignment_schema
+        from .assignment_schema import assignment_schema
         click.echo(json.dumps(assignment_schema(), indent=2, ensure_ascii=False))
         return
     click.echo(json.dumps(exercise_schema(), indent=2, ensure_ascii=False))

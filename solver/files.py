@@ -10,7 +10,8 @@ quotes the file's content.
 Example:
     >>> import os, tempfile
     >>> folder = tempfile.mkdtemp()
-    >>> open(os.path.join(folder, "a.yaml"), "w").write("x: 1\\n")
+    >>> with open(os.path.join(folder, "a.yaml"), "w") as f:
+    ...     f.write("x: 1\\n")
     5
     >>> read_text(os.path.join(folder, "a.yaml"), 100)
     'x: 1\\n'

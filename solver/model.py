@@ -108,7 +108,8 @@ def unfold_cjk(text: str) -> str:
     return _CJK_GAP.sub("", text)
 
 
-def _text(doc: Document, value: Any, path: tuple, required: bool) -> Text:
+def text_field(doc: Document, value: Any, path: tuple, required: bool) -> Text:
+    """A bilingual text field (one string, or ``{en: ..., zh: ...}``) at ``path`` of ``doc``, as :class:`Text`."""
     if value is None:
         if required:
             raise doc.error("missing (give {en: ..., zh: ...})", path)
@@ -124,6 +125,9 @@ def _text(doc: Document, value: Any, path: tuple, required: bool) -> Text:
             raise doc.error("needs at least one of en, zh", path)
         return Text(en=value.get("en", ""), zh=unfold_cjk(value.get("zh", "")))
     raise doc.error("must be text or a mapping {en: ..., zh: ...}", path)
+
+
+_text = text_field  # the former private name
 
 
 def _ident(doc: Document, value: Any, path: tuple, what: str) -> str:
@@ -162,7 +166,7 @@ def _grading(doc: Document, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
                                                  for m in mistakes):
         raise doc.error("mistakes is a list of {value, message: {en, zh}, credit}", path + ("mistakes",))
     for i, m in enumerate(mistakes):
-        m["message"] = _text(doc, m["message"], path + ("mistakes", i, "message"), True)
+        m["message"] = text_field(doc, m["message"], path + ("mistakes", i, "message"), True)
     return {k: v for k, v in (("tolerance", tol), ("partial", partial), ("mistakes", mistakes),
                               ("follow_through", follow)) if v is not None and v != []}
 
@@ -209,17 +213,17 @@ def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | Non
             raise doc.error("source must be a mapping {book, chapter, number}", ("source",))
         check_keys(doc, src, ("book", "chapter", "number"), ("source",))
         source = Source(str(src.get("book", "")), str(src.get("chapter", "")), str(src.get("number", "")))
-    title = _text(doc, data.get("title"), ("title",), required=bank)
+    title = text_field(doc, data.get("title"), ("title",), required=bank)
     if bank and not (title.en and title.zh):
         raise doc.error("a bank exercise needs both en and zh", ("title",))
-    statement = _text(doc, data.get("statement"), ("statement",), required=bank)
+    statement = text_field(doc, data.get("statement"), ("statement",), required=bank)
     if bank and not (statement.en and statement.zh):
         raise doc.error("a bank exercise needs both en and zh", ("statement",))
-    notes = _text(doc, data["notes"], ("notes",), False) if "notes" in data else None
+    notes = text_field(doc, data["notes"], ("notes",), False) if "notes" in data else None
     cites_raw = data.get("cites", [])
     if not isinstance(cites_raw, list) or len(cites_raw) > 8:
         raise doc.error("cites is a list of at most 8 texts {en: ..., zh: ...}", ("cites",))
-    cites = [_text(doc, c, ("cites", i), True) for i, c in enumerate(cites_raw)]
+    cites = [text_field(doc, c, ("cites", i), True) for i, c in enumerate(cites_raw)]
     ask_raw = data.get("ask")
     if not isinstance(ask_raw, list) or not ask_raw:
         raise doc.error("ask must be a non-empty list of parts {id, quantity}", ("ask",))

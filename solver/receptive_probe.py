@@ -62,13 +62,17 @@ def _axis(spec: dict[str, Any], d: int) -> dict[str, Any]:
             "padding": pad if pad == "same" else (pad[d],), "dilation": (spec["dilation"][d],)}
 
 
-def _span(grad: torch.Tensor, dim: int) -> tuple[int, int] | None:
+def nonzero_span(grad: torch.Tensor, dim: int) -> tuple[int, int] | None:
+    """First and last index along ``dim`` where ``grad`` is non-zero (None: nowhere)."""
     other = tuple(i for i in range(grad.dim()) if i != dim)
     nz = (grad.abs().sum(dim=other) if other else grad.abs()) > 0
     idx = torch.nonzero(nz).flatten()
     if not len(idx):
         return None              # the unit reads only padding
     return int(idx[0]), int(idx[-1])
+
+
+_span = nonzero_span  # the former private name
 
 
 def measure_window(layers: list[dict[str, Any]], dims: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
@@ -99,7 +103,7 @@ def measure_window(layers: list[dict[str, Any]], dims: int) -> tuple[tuple[int, 
             centre = y.shape[-1] // 2
             for k, unit in enumerate((centre, centre + 1)):     # the unit and its neighbour
                 (g,) = torch.autograd.grad(y[0, 0, unit], x, retain_graph=True)
-                spans[k].append(_span(g[0, 0], 0))
+                spans[k].append(nonzero_span(g[0, 0], 0))
         inside = all(s is not None and 0 < s[0] and s[1] < side - 1 for span in spans for s in span)
         if inside:
             rf = tuple(hi - lo + 1 for lo, hi in spans[0])

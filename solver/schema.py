@@ -1,5 +1,13 @@
 """JSON Schema (draft 2020-12) of the exercise file format, built from the same tables the loader uses.
 
+Read from the loader's and solvers' tables: the top-level keys (model.TOP_LEVEL_KEYS, checked), id patterns
+(model.ID_PATTERN), the kinds (registry.KINDS), the layer types and their arguments (network/layers.py,
+layers_extra.py), the merge and structure names (network/graph.py), the quantities of each kind
+(QUANTITY_TABLES) with the options of the nn_basics quantities, and the ``given`` fields of each nn_basics
+family (their ``GIVEN`` tables). Still written here: the JSON types of argument kinds, the ``given`` of
+network/convolution/identity/gradient/explain/code, the graph structures, params and errata. tests/test_schema_bank.py
+validates the bank and the README/SPEC examples against it with ``jsonschema``.
+
 Example:
     >>> s = exercise_schema()
     >>> s["required"]
@@ -7,13 +15,17 @@ Example:
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from .model import TOP_LEVEL_KEYS
+from .model import GRADING_KEYS, ID_PATTERN, PART_KEYS, TOP_LEVEL_KEYS
 
 TEXT = {"oneOf": [{"type": "string"},
                   {"type": "object", "properties": {"en": {"type": "string"}, "zh": {"type": "string"}},
                    "additionalProperties": False, "minProperties": 1}]}
+TEMPLATE = {"type": "string", "pattern": r"^\{[^{}]+\}$",
+            "description": "a value written as \"{name}\": a parameter (params, derived) or, in a block, an "
+                           "expression of the block's arguments and in_channels, e.g. \"{planes * 4}\""}
 FOLLOW_THROUGH = {"oneOf": [{"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": 1}],
                   "description": "credit for a part right from the student's own wrong earlier answer: false (none), "
                                  "true (the grader's default share) or the share of the points"}
@@ -70,7 +82,7 @@ def layer_schema() -> dict[str, Any]:
     for name, lt in LAYER_TYPES.items():
         props: dict[str, Any] = {"type": {"const": name}, "name": {"type": "string"}}
         for arg_name, arg in lt.args.items():
-            props[arg_name] = dict(_arg_schema(arg.kind, lt.dims))
+            props[arg_name] = {"anyOf": [_arg_schema(arg.kind, lt.dims), {"$ref": "#/$defs/template"}]}
             if arg.doc:
                 props[arg_name]["description"] = arg.doc
         required = ["type"] + [k for k, a in lt.args.items() if a.required]
@@ -123,25 +135,112 @@ def graph_schemas() -> dict[str, Any]:
         "args": {"type": "object", "description": "argument → default (null: required); in the block, "
                                                   "\"{planes * 4}\" is an expression of them and in_channels"},
         "layers": items, "label": TEXT}}
-    return {"item": {"oneOf": layers + structures},
+    # a network without blocks: the same items but no block use, so that a misspelt layer type fails
+    plain = json.loads(json.dumps(layers + structures[:-1]).replace('"#/$defs/item"', '"#/$defs/plain_item"'))
+    return {"item": {"oneOf": layers + structures}, "plain_item": {"oneOf": plain},
             "blocks": {"type": "object", "additionalProperties": block, "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}}}
 
 
-# quantities of solver/nn_basics (kinds recurrent, optimizer, init, mlp); their options are kind-specific
-NN_BASICS_QUANTITIES = ["params_difference", "gate", "bptt_gradient", "bptt_factors", "bptt_bound", "iterates",
-                        "final", "state", "update", "init_variance", "init_std", "init_bound", "activation_variance",
-                        "forward", "loss", "grad", "dropout_mean"]
+# kind → the solver's table of the quantities it answers: a tuple, a single name, or (solver/nn_basics) a dict
+# quantity → its options; "+" joins tables; a bare word is a quantity the solver names only in its code (identity
+# reads every part as an identity; rf_proof hands the parts other than proof to the network solver). Read, not
+# copied, so that the schema follows the solvers.
+QUANTITY_TABLES = {
+    "network": "solver.network.solve:QUANTITIES",
+    "rf_proof": "solver.network.solve:QUANTITIES + proof",
+    "convolution": "solver.conv.solve:QUANTITIES",
+    "identity": "identity",
+    "gradient": "solver.conv.gradient:QUANTITIES",
+    "explain": "solver.explain.solve:QUANTITY",
+    "code": "solver.code.solve:QUANTITIES",
+    "recurrent": "solver.nn_basics.recurrent:QUANTITIES",
+    "optimizer": "solver.nn_basics.optim:QUANTITIES",
+    "init": "solver.nn_basics.weight_init:QUANTITIES",
+    "mlp": "solver.nn_basics.mlp:QUANTITIES",
+}
+
+
+def kind_quantities(kind: str) -> dict[str, tuple[str, ...] | None]:
+    """Quantity → its kind-specific options (None: not listed by the solver) for one kind.
+
+    >>> list(kind_quantities("convolution"))
+    ['value', 'equal', 'composable']
+    """
+    from .registry import load
+    out: dict[str, tuple[str, ...] | None] = {}
+    for target in QUANTITY_TABLES[kind].split(" + "):
+        table = load(target) if ":" in target else target
+        if isinstance(table, str):
+            table = (table,)
+        for q in table:
+            out[q] = tuple(table[q]) if isinstance(table, dict) else None
+    return out
+
+
+def _ask_for_kind(kind: str, part: dict[str, Any]) -> dict[str, Any]:
+    """The ``ask`` items of one kind: its quantities; with the options the solver lists, only those."""
+    table = kind_quantities(kind)
+    if any(opts is None for opts in table.values()):
+        return {"items": {"properties": {"quantity": {"enum": list(table)}}}}
+    common = {k: v for k, v in part["properties"].items() if k in PART_KEYS + GRADING_KEYS}
+    return {"items": {"oneOf": [
+        {"title": q, "type": "object", "additionalProperties": False,
+         "properties": dict(common, quantity={"const": q}, **{o: part["properties"].get(o, {}) for o in opts})}
+        for q, opts in table.items()]}}
+
+
+def _nn_basics_given(kind: str) -> dict[str, Any]:
+    """``given`` of a kind of solver/nn_basics: the fields of one of its families (the module's ``GIVEN`` table)."""
+    from .registry import load
+    families = load(QUANTITY_TABLES[kind].partition(":")[0] + ":GIVEN")
+    return {"type": "object", "properties": {"errata": ERRATA},
+            "anyOf": [{"title": family, "propertyNames": {"enum": list(keys)}} for family, keys in families.items()]}
+
+
+PARAM = {"type": "object", "required": ["default"], "additionalProperties": False,
+         "description": "one parameter of solver/variants.py: the book's value and how variants draw it",
+         "properties": {"default": {}, "choices": {"type": "array", "minItems": 1},
+                        "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                        "step": {"type": "number", "exclusiveMinimum": 0},
+                        "vector": {"type": "integer", "minimum": 1},
+                        "matrix": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 2,
+                                   "maxItems": 2}}}
+ERRATA = {"type": "array", "minItems": 1, "maxItems": 8, "description": "what the source printed and what is in fact "
+          "true; shown as a last step", "items": {
+              "type": "object", "required": ["printed", "fact"], "additionalProperties": False,
+              "properties": {k: {"type": "object", "required": ["en", "zh"], "additionalProperties": False,
+                                 "properties": {"en": {"type": "string"}, "zh": {"type": "string"}}}
+                             for k in ("printed", "fact")}}}
 
 
 def exercise_schema() -> dict[str, Any]:
-    from .network.solve import QUANTITIES
     from .registry import KINDS
     network = {"type": "object", "properties": {
-        "input_shape": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 3,
+        "input_shape": {"type": "array", "items": {"anyOf": [{"type": "integer", "minimum": 1},
+                                                             {"$ref": "#/$defs/template"}]}, "minItems": 1, "maxItems": 3,
                         "description": "[C, L], [C, H, W] or [F], without the batch dimension"},
         "layers": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/item"}},
         "blocks": {"$ref": "#/$defs/blocks"},
         "label": TEXT}, "required": ["input_shape", "layers"], "additionalProperties": False}
+    no_blocks = {"not": {"required": ["blocks"]}}
+    quantities = list(dict.fromkeys(q for kind in KINDS for q in kind_quantities(kind)))
+    part = {"type": "object", "required": ["id", "quantity"], "properties": {
+            "id": {"type": "string", "pattern": ID_PATTERN.pattern},
+            "quantity": {"enum": quantities, "description": "what is asked; which ones depends on kind"},
+            "points": {"type": "number", "minimum": 0},
+            "at": {"type": ["integer", "string"], "description": "layer number from 1, or a layer name"},
+            "network": {"type": "string"}, "of": {"enum": ["params", "macs", "flops"]},
+            "numerator": {"type": "string"}, "denominator": {"type": "string"},
+            "expr": {"type": "string", "description": "convolution expression, e.g. corr(K, X, mode=full)"},
+            "wrt": {"enum": ["W", "X"]},
+            "tolerance": {"type": "object", "additionalProperties": False,
+                          "properties": {k: {"type": "integer" if k == "sig" else "number", "minimum": 0}
+                                         for k in ("rel", "abs", "sig")}},
+            "partial": {"oneOf": [{"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": 1}]},
+            "follow_through": FOLLOW_THROUGH,
+            "mistakes": {"type": "array", "items": {"type": "object", "required": ["value", "message"],
+                                                    "properties": {"value": {}, "message": TEXT,
+                                                                   "credit": {"type": "number"}}}}}}
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://example.org/cnn-exercises/exercise.schema.json",
@@ -150,7 +249,7 @@ def exercise_schema() -> dict[str, Any]:
         "required": ["id", "kind", "ask"],
         "additionalProperties": False,
         "properties": {
-            "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"},
+            "id": {"type": "string", "pattern": ID_PATTERN.pattern},
             "source": {"type": "object", "properties": {"book": {"type": "string"},
                                                          "chapter": {"type": ["string", "integer"]},
                                                          "number": {"type": ["string", "number"]}},
@@ -162,29 +261,10 @@ def exercise_schema() -> dict[str, Any]:
                                      "(e.g. {en: \"formula (24.19)\", zh: \"式 (24.19)\"}); cited in the approach"},
             "kind": {"enum": list(KINDS)},
             "given": {"type": "object", "description": "the data of the problem; its form depends on kind"},
-            "ask": {"type": "array", "minItems": 1, "items": {
-                "type": "object", "required": ["id", "quantity"],
-                "properties": {
-                    "id": {"type": "string"}, "quantity": {"enum": list(QUANTITIES) + ["value", "equal", "identity", "jacobian", "partial",
-                                                                         "backprop", "proof", "explanation", "program"]
-                                                                        + NN_BASICS_QUANTITIES},
-                    "points": {"type": "number", "minimum": 0},
-                    "at": {"type": ["integer", "string"], "description": "layer number from 1, or a layer name"},
-                    "network": {"type": "string"}, "of": {"enum": ["params", "macs", "flops"]},
-                    "numerator": {"type": "string"}, "denominator": {"type": "string"},
-                    "expr": {"type": "string", "description": "convolution expression, e.g. corr(K, X, mode=full)"},
-                    "wrt": {"enum": ["W", "X"]},
-                    "tolerance": {"type": "object", "properties": {"rel": {"type": "number"}, "abs": {"type": "number"},
-                                                                   "sig": {"type": "integer"}},
-                                  "additionalProperties": False},
-                    "partial": {"oneOf": [{"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": 1}]},
-                    "follow_through": FOLLOW_THROUGH,
-                    "mistakes": {"type": "array", "items": {"type": "object", "required": ["value", "message"],
-                                                            "properties": {"value": {}, "message": TEXT,
-                                                                           "credit": {"type": "number"}}}}}}},
+            "ask": {"type": "array", "minItems": 1, "items": part},
             "params": {"type": "object", "description": "randomised variants: name → {default, choices | range [+step] "
                        "| matrix [r, c] + range | vector n + range}; refer to them as \"{name}\"",
-                       "additionalProperties": {"type": "object", "required": ["default"]}},
+                       "additionalProperties": PARAM},
             "grading": {"type": "object", "additionalProperties": False,
                         "properties": {"follow_through": FOLLOW_THROUGH}},
             "derived": {"type": "object", "additionalProperties": {"type": "string"},
@@ -193,8 +273,19 @@ def exercise_schema() -> dict[str, Any]:
                             "description": "conditions every variant satisfies, e.g. \"n - k + 2 * p >= 1\""},
             "source_answer": {"type": "object", "description": "part id → printed value, or {value, sig|rel|abs|layout}"},
         },
-        "$defs": {"layer": layer_schema(), **graph_schemas()},
+        "$defs": {"layer": layer_schema(), **graph_schemas(), "template": TEMPLATE},
         "allOf": [
+            *({"if": {"properties": {"kind": {"const": kind}}},
+               "then": {"properties": {"ask": _ask_for_kind(kind, part)}}} for kind in KINDS),
+            *({"if": {"properties": {"kind": {"const": kind}}},
+               "then": {"properties": {"given": _nn_basics_given(kind)}}}
+              for kind, table in QUANTITY_TABLES.items() if table.startswith("solver.nn_basics.")),
+            {"if": {"properties": {"kind": {"enum": ["network", "rf_proof"]}, "given": {"allOf": [
+                no_blocks, {"properties": {"networks": {"additionalProperties": no_blocks}}}]}}},
+             "then": {"properties": {"given": {"properties": {
+                 "layers": {"items": {"$ref": "#/$defs/plain_item"}},
+                 "networks": {"additionalProperties": {"properties": {
+                     "layers": {"items": {"$ref": "#/$defs/plain_item"}}}}}}}}}},
             {"if": {"properties": {"kind": {"enum": ["network", "rf_proof"]}}},
              "then": {"properties": {"given": {"oneOf": [network, {"type": "object", "properties": {
                  "networks": {"type": "object", "additionalProperties": network, "minProperties": 1},
@@ -216,7 +307,10 @@ def exercise_schema() -> dict[str, Any]:
                                                "properties": {"sizes": {"type": "object", "additionalProperties": {
                                                    "type": "array", "items": {"type": "integer", "minimum": 1},
                                                    "minItems": 2, "maxItems": 2}},
-                                                   "range": {"type": "object"}}}}}},
+                                                   "range": {"type": "object"},
+                                                   "continuous": {"type": "boolean", "description":
+                                                       "also derive the commutativity of the continuous "
+                                                       "convolution"}}}}}},
         ],
     }
     assert set(schema["properties"]) == set(TOP_LEVEL_KEYS)

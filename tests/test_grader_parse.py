@@ -12,7 +12,7 @@ from fractions import Fraction as F
 
 import pytest
 import sympy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grader.parse
@@ -616,13 +616,13 @@ def _check(raw, expected):
 
 
 @given(text_strategy, st.sampled_from(EXPECTED))
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None)
 def test_fuzz_text(text, expected):
     _check(text, expected)
 
 
 @given(raw_strategy, st.sampled_from(EXPECTED))
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None)
 def test_fuzz_raw(raw, expected):
     _check(raw, expected)
 

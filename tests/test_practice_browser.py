@@ -45,6 +45,8 @@ def server(tmp_path_factory):
     yield base
     proc.terminate()
     proc.wait(timeout=30)
+    proc.stdout.close()      # else a ResourceWarning (an error under the suite's filterwarnings) at teardown
+    proc.stderr.close()
 
 
 def chromium(url: str, tmp_path, name: str) -> tuple[str, str, bytes]:

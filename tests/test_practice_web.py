@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import re
-import warnings
 
 import pytest
 
 pytest.importorskip("httpx")
-warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from starlette.testclient import TestClient  # noqa: E402
 

@@ -333,7 +333,7 @@ def write(value: Any, style: int) -> tuple[str, str]:
 
 
 def test_mutated_gold_answers_are_never_correct():
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import given, settings
     from hypothesis import strategies as st
 
     cases = [(ex, pid, name, value) for ex, pid in MUTABLE for name, value in mutations(ex, pid)]
@@ -342,8 +342,7 @@ def test_mutated_gold_answers_are_never_correct():
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
 
-        @settings(max_examples=400, deadline=None, derandomize=True,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+        @settings(max_examples=400, deadline=None, derandomize=True)
         @given(st.sampled_from(cases), st.integers(0, 14), st.sampled_from(["en", "zh"]))
         def check(case: tuple, style: int, lang: str) -> None:
             ex, pid, name, value = case

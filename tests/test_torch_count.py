@@ -89,10 +89,10 @@ def _random_stack_agrees(net) -> None:
 
 
 def test_random_stacks_count_as_flop_counter_mode_few():
-    from hypothesis import settings, HealthCheck
+    from hypothesis import settings
     from test_torch_properties import valid_networks
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=40, deadline=None)
     @given(valid_networks())
     def run(net):
         _random_stack_agrees(net)
@@ -101,10 +101,10 @@ def test_random_stacks_count_as_flop_counter_mode_few():
 
 @pytest.mark.slow
 def test_random_stacks_count_as_flop_counter_mode():
-    from hypothesis import settings, HealthCheck
+    from hypothesis import settings
     from test_torch_properties import valid_networks
 
-    @settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=600, deadline=None)
     @given(valid_networks())
     def run(net):
         _random_stack_agrees(net)

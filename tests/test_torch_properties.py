@@ -46,7 +46,7 @@ from typing import Any
 import pytest
 import torch
 import hypothesis
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
@@ -56,8 +56,8 @@ from solver.network.analysis import analyse
 from solver.network.layers import LAYER_TYPES, parse_layer
 
 BATCH = 2
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-SLOW = settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(max_examples=150, deadline=None)
+SLOW = settings(max_examples=1500, deadline=None)
 
 ELEMENTWISE = ("ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Identity", "Dropout", "Dropout1d", "Dropout2d")
 # The batched input rank PyTorch documents for layers that would otherwise read the batch as unbatched.
@@ -440,14 +440,16 @@ FAMILY_WEIGHTS = ["conv", "pool", "conv", "pool", "conv", "transposed", "adaptiv
 def allowed_types(shape: tuple[int, ...]) -> list[str]:
     """Layer types PyTorch runs on a (batched) input of this shape."""
     rank = len(shape)
-    out = ["Flatten", "Linear"] + [t for t in ELEMENTWISE if t != "Dropout1d"]
+    out = ["Flatten", "Linear"] + [t for t in ELEMENTWISE if t not in ("Dropout1d", "Dropout2d")]
     if rank <= 2:
         out += ["BatchNorm1d", "Dropout1d"]
     if rank == 2:
         out += ["Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d"]
     if rank == 3:
+        # Dropout2d only on its documented (N, C, H, W) input: on 2-D/3-D input torch warns (deprecated / read as
+        # Dropout1d); those inputs stay covered by the refusal property, which draws any layer on any shape
         out += ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
-                "BatchNorm2d"]
+                "BatchNorm2d", "Dropout2d"]
     return out
 
 
@@ -585,7 +587,7 @@ def check_pipeline(shape, raws) -> None:
     assert sol.answers["flops"] == 2 * sol.answers["macs"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None)
 @given(valid_networks())
 def test_solve_and_verify_agree_on_random_networks(net):
     check_pipeline(*net)

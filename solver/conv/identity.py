@@ -36,7 +36,7 @@ from ..steps import Solution, Step, Table
 from . import ops
 from .evaluate import EvalError, Value, evaluate
 from .expr import Eq
-from .solve import _node_text, read_expr_part
+from .solve import node_text, read_expr_part
 
 MAX_SIDE = 12
 MAX_RANGE_CASES = 400
@@ -88,8 +88,12 @@ def _ranges(ex: Exercise, names: list[str]) -> dict[str, list[tuple[int, int]]] 
     return out
 
 
-def _env(sizes: dict[str, tuple[int, int]]) -> dict[str, Value]:
+def symbolic_env(sizes: dict[str, tuple[int, int]]) -> dict[str, Value]:
+    """Each named matrix as a symbolic value of its size (what an identity is evaluated on)."""
     return {n: Value(symbolic(n, r, c), 2) for n, (r, c) in sizes.items()}
+
+
+_env = symbolic_env  # the former private name
 
 
 def _side(node: Any, env: dict[str, Value]) -> Value | None:
@@ -99,9 +103,13 @@ def _side(node: Any, env: dict[str, Value]) -> Value | None:
         return None
 
 
-def _reason(exc: Any) -> Msg:
+def eval_reason(exc: Any) -> Msg:
+    """The message of an evaluation error (why a side is undefined)."""
     key = getattr(exc, "key", "") or "eval.other"
     return Msg(key, **getattr(exc, "params", {}))
+
+
+_reason = eval_reason  # the former private name
 
 
 class Poly:
@@ -391,7 +399,7 @@ def solve(ex: Exercise) -> Solution:
         if missing:
             raise ex.error(f"no size given for {', '.join(sorted(missing))}", ("ask", p.index, "expr"))
     ranges = _ranges(ex, list(sizes))
-    env = _env(sizes)
+    env = symbolic_env(sizes)
     steps = [Step(Msg("id.given.title"), text=Msg("id.given.text"),
                   math=[rf"{n} = {tex.matrix(v.data)} \quad ({'×'.join(map(str, v.shape))})" for n, v in env.items()],
                   rule="identity.given")]
@@ -411,12 +419,12 @@ def solve(ex: Exercise) -> Solution:
         side_math = []
         for label, side_node, val in (("L", node.left, sides[0]), ("R", node.right, sides[1])):
             if val is None:
-                side_math.append(rf"{label} = {tex.text(_node_text(side_node))}")
+                side_math.append(rf"{label} = {tex.text(node_text(side_node))}")
             else:
                 shown = _matrix_tex(val)
                 size = "" if shown.startswith(r"\left[") else rf" \quad ({'×'.join(map(str, val.shape))})"
-                side_math.append(rf"{label} = {tex.text(_node_text(side_node))} = {shown}{size}")
-        steps.append(Step(Msg("id.sides.title", expr=Plain(_node_text(node))), text=Msg("id.sides.text"),
+                side_math.append(rf"{label} = {tex.text(node_text(side_node))} = {shown}{size}")
+        steps.append(Step(Msg("id.sides.title", expr=Plain(node_text(node))), text=Msg("id.sides.text"),
                           math=side_math, rule="identity.sides"))
         holds = verdict == "holds"
         answers[part.id] = holds
@@ -424,7 +432,7 @@ def solve(ex: Exercise) -> Solution:
             steps.append(Step(Msg("id.holds.title"), text=Msg("id.holds.text"),
                               math=[rf"L_{{ij}} - R_{{ij}} = 0 \quad \forall i, j"], result=True, rule="identity.expand"))
         elif verdict == "undefined":
-            steps.append(Step(Msg("id.undefined.title"), text=_reason(info),
+            steps.append(Step(Msg("id.undefined.title"), text=eval_reason(info),
                               result=False, rule="identity.undefined"))
         else:
             if verdict == "shape":
@@ -495,7 +503,7 @@ def _range_step(node: Eq, sizes: dict[str, tuple[int, int]], ranges: dict[str, l
             break
         checked += 1
         case_sizes = dict(zip(names_, combo))
-        verdict, _ = compare(node, _env(case_sizes))
+        verdict, _ = compare(node, symbolic_env(case_sizes))
         if verdict == "undefined":
             continue
         rows.append([", ".join(f"{n}: {r}×{c}" for n, (r, c) in case_sizes.items()),

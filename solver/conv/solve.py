@@ -172,7 +172,7 @@ def _geometry_msg(item: TraceItem) -> Any:
 
 
 def _item_steps(item: TraceItem, one_d: bool) -> Step:
-    expr_text = Plain(_node_text(item.node))
+    expr_text = Plain(node_text(item.node))
     geometry = _geometry_msg(item)
     math: list[str] = []
     if item.op in ("corr", "conv"):
@@ -213,7 +213,7 @@ def _new_items(trace: list[TraceItem], shown_before: set[str]) -> list[TraceItem
     """Trace items not already derived in an earlier part (an ``equal`` part reuses them)."""
     fresh = []
     for item in trace:
-        key = _node_text(item.node) + f"#{item.channel}#{item.out_channel}"
+        key = node_text(item.node) + f"#{item.channel}#{item.out_channel}"
         if key not in shown_before:
             shown_before.add(key)
             fresh.append(item)
@@ -239,7 +239,7 @@ def _item_steps_with_sum(item: TraceItem, trace: list[TraceItem]) -> list[Step]:
     return steps
 
 
-def _node_text(node: Any) -> str:
+def node_text(node: Any) -> str:
     """Readable text of an expression node (language-neutral)."""
     from .expr import BinOp, Call, Name, Neg, Num
     if isinstance(node, Num):
@@ -247,13 +247,16 @@ def _node_text(node: Any) -> str:
     if isinstance(node, Name):
         return node.name
     if isinstance(node, Neg):
-        return "−" + _node_text(node.operand)
+        return "−" + node_text(node.operand)
     if isinstance(node, BinOp):
-        return f"{_node_text(node.left)} {node.op} {_node_text(node.right)}"
+        return f"{node_text(node.left)} {node.op} {node_text(node.right)}"
     if isinstance(node, Eq):
-        return f"{_node_text(node.left)} = {_node_text(node.right)}"
-    args = [_node_text(a) for a in node.args] + [f"{k}={v}" for k, v in node.kwargs]
+        return f"{node_text(node.left)} = {node_text(node.right)}"
+    args = [node_text(a) for a in node.args] + [f"{k}={v}" for k, v in node.kwargs]
     return f"{node.func}({', '.join(args)})"
+
+
+_node_text = node_text  # the former private name
 
 
 def _composable_step(ex: Exercise, part: Part, value: Value) -> Step:
@@ -334,18 +337,18 @@ def solve(ex: Exercise) -> Solution:
             answers[part.id] = diff is None
             relation = "=" if diff is None else r"\ne"
             math = [f"{tex.matrix(values[0].as_matrix())} {relation} {tex.matrix(values[1].as_matrix())}"]
-            part_steps.append(Step(Msg("conv.equal.title", expr=Plain(_node_text(node))),
+            part_steps.append(Step(Msg("conv.equal.title", expr=Plain(node_text(node))),
                                    text=Msg("conv.equal.yes") if diff is None else Msg("conv.equal.no", where=diff),
                                    math=math, result=answers[part.id], rule="convolution.equal"))
         else:
             answers[part.id] = to_json(values[0].data)
             part_steps.append(Step(Msg("conv.result.title", part=Plain(part.id)),
-                                   text=Msg("conv.result.text", expr=Plain(_node_text(node))),
+                                   text=Msg("conv.result.text", expr=Plain(node_text(node))),
                                    math=[rf"{tex.text(part.id)} = {tex.matrix(values[0].data) if values[0].rank else tex.entry(values[0].data)}"],
                                    result=answers[part.id], rule="convolution.result"))
         steps += part_steps
     plan = [Msg("conv.plan.read"),
-            Msg("conv.plan.compute", expr=Plain("; ".join(_node_text(n) for n in nodes.values())))]
+            Msg("conv.plan.compute", expr=Plain("; ".join(node_text(n) for n in nodes.values())))]
     if any(isinstance(n, Eq) for n in nodes.values()):
         plan.append(Msg("conv.plan.compare"))
     plan.append(Msg("conv.plan.verify"))

@@ -8,5 +8,5 @@ optionally names a small, seeded PyTorch experiment (:mod:`.experiments`) whose 
 - :mod:`.solve` reads the exercise, builds the reference answer as steps and verifies it;
 - :mod:`.experiments` runs the experiments and turns their data into steps and checks;
 - :mod:`.messages` holds the wording;
-- :mod:`grader.rubric` marks which key points a student's prose covers.
+- :mod:`.rubric` matches prose against the key points' phrasings (:mod:`grader.rubric` grades with it).
 """

@@ -18,7 +18,7 @@ Exercise format::
 
 A phrasing is a keyword or short phrase that shows the point is covered: English phrasings match
 words with their inflections, in any order within a short window of one sentence; Chinese phrasings
-match as substrings; ``a + b`` needs both in one sentence, ``a | b`` either (see :mod:`grader.rubric`).
+match as substrings; ``a + b`` needs both in one sentence, ``a | b`` either (see :mod:`solver.explain.rubric`).
 
 The answer of a part is the English reference text (the points' sentences joined); the steps hold
 both languages, the experiment's tables and the rubric.
@@ -66,7 +66,7 @@ def _text_field(ex: Exercise, raw: Any, path: tuple) -> dict[str, Any]:
         if not isinstance(ph, str) or not ph.strip() or len(ph) > MAX_PHRASING_CHARS:
             raise ex.error(f"a phrasing is a non-empty text of at most {MAX_PHRASING_CHARS} characters",
                            path + ("phrasings", i))
-        from grader.rubric import compile_phrasing
+        from .rubric import compile_phrasing
         if not compile_phrasing(ph):
             raise ex.error(f"phrasing '{ph}' has no word left to match (only punctuation or common words)",
                            path + ("phrasings", i))
@@ -244,7 +244,7 @@ def solve(ex: Exercise, *, run: bool = True) -> Solution:
 
 def verify(ex: Exercise, solution: Solution) -> list[Check]:
     """The rubric recognises every point of the reference answer (both languages); experiments re-checked."""
-    from grader.rubric import match_points
+    from .rubric import match_points
     checks: list[Check] = []
     for part in ex.ask:
         pts = solution.context["points"][part.id]

@@ -159,12 +159,12 @@ def _blocks(ex: Exercise, raw: Any, path: tuple, inherited: dict[str, Any]) -> d
 
 
 def read_graph(ex: Exercise, name: str, raw: Any, path: tuple, shared: dict[str, Any]) -> Graph:
-    from .solve import _read_network
+    from .solve import read_network
     if not isinstance(raw, dict):
         raise ex.error("a network is a mapping {input_shape, layers}", path)
     plain = {k: v for k, v in raw.items() if k != "blocks"}
     # input_shape, label and the bounds are read as for a stack; the layers are read below
-    net = _read_network(ex, name, dict(plain, layers=[{"type": "Identity"}]), path)
+    net = read_network(ex, name, dict(plain, layers=[{"type": "Identity"}]), path)
     blocks = _blocks(ex, raw.get("blocks"), path + ("blocks",), shared)
     if not isinstance(raw.get("layers"), list) or not raw["layers"]:
         raise ex.error("layers must be a non-empty list", path + ("layers",))

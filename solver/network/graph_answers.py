@@ -8,7 +8,7 @@ Example:
     >>> from solver.network.graph import read_graphs
     >>> ex = load_exercise("hw-q9-resnet18")
     >>> g = read_graphs(ex)["main"]
-    >>> _count(_members(g, "layer2"), "params"), _count(_members(g, "layer2.0.downsample"), "params")
+    >>> total_of(member_nodes(g, "layer2"), "params"), total_of(member_nodes(g, "layer2.0.downsample"), "params")
     (525568, 8192)
 """
 from __future__ import annotations
@@ -37,36 +37,48 @@ def target(ex: Exercise, part: Part, g: Graph) -> str | None:
     raise ex.error(f"no node named {at!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""), path)
 
 
-def _members(g: Graph, name: str | None) -> list[Node]:
+def member_nodes(g: Graph, name: str | None) -> list[Node]:
+    """The nodes of a node, block or stage ``name`` (None: every node but the input)."""
     return g.nodes[1:] if name is None else [g.nodes[i] for i in g.members(name)]
 
 
-def _count(nodes: list[Node], what: str) -> int:
+_members = member_nodes  # the former private name
+
+
+def total_of(nodes: list[Node], what: str) -> int:
+    """Parameters, MACs or FLOPs (2 × MACs) of ``nodes``, summed."""
     total = sum(n.params if what == "params" else n.macs for n in nodes)
     return 2 * total if what == "flops" else total
 
 
-def _node_at(ex: Exercise, part: Part, g: Graph) -> Node:
+_count = total_of  # the former private name
+
+
+def node_at(ex: Exercise, part: Part, g: Graph) -> Node:
+    """The node whose output a part asks about (``at:``; the last node when not given)."""
     name = target(ex, part, g)
     return g.nodes[g.names[name]] if name else g.nodes[-1]
 
 
+_node_at = node_at  # the former private name
+
+
 def answer(ex: Exercise, part: Part, graphs: dict[str, Graph]) -> Any:
-    from .solve import _network_of
+    from .solve import network_of
     q = part.quantity
     if q == "ratio":
         what = part.options["of"]
-        a = _count(_network_of(ex, part, graphs, "numerator").nodes, what)
-        b = _count(_network_of(ex, part, graphs, "denominator").nodes, what)
+        a = total_of(network_of(ex, part, graphs, "numerator").nodes, what)
+        b = total_of(network_of(ex, part, graphs, "denominator").nodes, what)
         if b == 0:
             raise ex.error(f"the denominator network has no {what}", ("ask", part.index, "denominator"))
         return a / b
-    g = _network_of(ex, part, graphs)
+    g = network_of(ex, part, graphs)
     if q == "output_shape":
-        return list(_node_at(ex, part, g).out_shape)
+        return list(node_at(ex, part, g).out_shape)
     if q in ("params", "macs", "flops"):
-        return _count(_members(g, target(ex, part, g)), q)
-    node = _node_at(ex, part, g)
+        return total_of(member_nodes(g, target(ex, part, g)), q)
+    node = node_at(ex, part, g)
     if node.rf is None or node.jump is None:
         reason = Msg(node.rf_undefined or "net.rf.undefined.flat_input").render("en")
         raise ex.error(f"{q} is not defined at {node.name}: {reason}", ("ask", part.index, "quantity"))

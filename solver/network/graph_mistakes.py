@@ -13,7 +13,7 @@ from typing import Any
 
 from ..model import Part
 from .graph import Graph
-from .graph_answers import _count, _members, target
+from .graph_answers import total_of, member_nodes, target
 
 
 
@@ -36,16 +36,16 @@ def shortcut_nodes(g: Graph) -> set[int]:
 
 def shortcut_forgotten(gold: Any, part: Part) -> list[int]:
     """The grader's mistake: the parameters or MACs without those of the projection shortcuts."""
-    from .solve import _network_of
+    from .solve import network_of
     graphs = gold.solution.context["graphs"]
-    g = _network_of(gold.exercise, part, graphs)
+    g = network_of(gold.exercise, part, graphs)
     key = "params" if part.quantity == "params" else "macs"
-    nodes = _members(g, target(gold.exercise, part, g))
+    nodes = member_nodes(g, target(gold.exercise, part, g))
     short = shortcut_nodes(g)
-    dropped = _count([n for n in nodes if n.index in short], key)
+    dropped = total_of([n for n in nodes if n.index in short], key)
     if not dropped:
         return []
-    return [_count([n for n in nodes if n.index not in short], key) * (2 if part.quantity == "flops" else 1)]
+    return [total_of([n for n in nodes if n.index not in short], key) * (2 if part.quantity == "flops" else 1)]
 
 
 NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm")
@@ -54,13 +54,13 @@ NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm")
 def norm_forgotten(gold: Any, part: Part) -> list[int]:
     """The grader's mistake: the parameters without those of the normalisation layers (BatchNorm's γ and β,
     2·C per layer; GroupNorm's and LayerNorm's likewise) — on any network, plain or branching."""
-    from .solve import _network_of
+    from .solve import network_of
     graphs = gold.solution.context.get("graphs")
     if not graphs:
         return []
-    g = _network_of(gold.exercise, part, graphs)
-    nodes = _members(g, target(gold.exercise, part, g))
+    g = network_of(gold.exercise, part, graphs)
+    nodes = member_nodes(g, target(gold.exercise, part, g))
     norm = [n for n in nodes if n.layer is not None and n.layer.type.name in NORMS]
-    if not norm or not _count(norm, "params"):
+    if not norm or not total_of(norm, "params"):
         return []
-    return [_count([n for n in nodes if n not in norm], "params")]
+    return [total_of([n for n in nodes if n not in norm], "params")]

@@ -32,7 +32,7 @@ from ..model import Exercise, Part
 from ..steps import Solution, Step, Table
 from . import graph_messages, messages  # noqa: F401  (register the wording)
 from .graph import Graph, Group, Node, is_graph, read_graphs
-from .graph_answers import _count, _members, _node_at, answer, target
+from .graph_answers import total_of, member_nodes, node_at, answer, target
 
 CDOT = r" \cdot "
 EXTRA_TEXT = {"embedding", "layer_norm", "group_norm", "softmax", "upsample", "zero_pad", "unflatten"}
@@ -192,14 +192,14 @@ def _item_step(g: Graph, name: str, want: set[str], seen: dict) -> Step:
     if grp.kind == "stage":
         blocks = [g.groups[b] for b in _stage_blocks(g, name)]
         children = [_block_step(g, b, want, seen) for b in blocks]
-        sums = _sum_lines(name, [_count(_members(g, b.name), "params") for b in blocks], want,
-                          [_count(_members(g, b.name), "macs") for b in blocks])
+        sums = _sum_lines(name, [total_of(member_nodes(g, b.name), "params") for b in blocks], want,
+                          [total_of(member_nodes(g, b.name), "macs") for b in blocks])
         children.append(Step(Msg("graph.sum.title", name=Plain(name)), math=sums,
                              result=list(g.nodes[grp.output].out_shape), rule="network.stage.sum"))
         return Step(Msg("graph.stage.title", name=Plain(name), block=Plain(str(grp.block)), n=len(blocks)),
                     text=Msg("graph.stage.text", n=len(blocks), block=Plain(str(grp.block))), children=children,
                     result=list(g.nodes[grp.output].out_shape), rule="network.stage")
-    nodes = _members(g, name)
+    nodes = member_nodes(g, name)
     children = [_node_step(g, n, want) for n in nodes]
     children.append(Step(Msg("graph.sum.title", name=Plain(name)), math=_sum_lines(
         name, [n.params for n in nodes], want, [n.macs for n in nodes]), rule="network.group.sum"))
@@ -249,7 +249,7 @@ def stages(g: Graph) -> list[tuple[str, list[str]]]:
 
 
 def _stage_nodes(g: Graph, items: list[str]) -> list[Node]:
-    return [n for i in items for n in _members(g, i)]
+    return [n for i in items for n in member_nodes(g, i)]
 
 
 def _table(g: Graph, want: set[str]) -> Step:
@@ -265,15 +265,15 @@ def _table(g: Graph, want: set[str]) -> Step:
         what: Any = _what(g, items[0]) if len(items) == 1 else Msg("graph.table.nodes", n=len(items))
         row: list[Any] = [name, what, _fmt(out.out_shape)]
         if sp:
-            row.append(f"{_count(_stage_nodes(g, items), 'params'):,}")
+            row.append(f"{total_of(_stage_nodes(g, items), 'params'):,}")
         if sm:
-            row.append(f"{_count(_stage_nodes(g, items), 'macs'):,}")
+            row.append(f"{total_of(_stage_nodes(g, items), 'macs'):,}")
         if sr:
             row += [_pair(out.rf), _pair(out.jump)]
         rows.append(row)
     if sp or sm:
-        rows.append([Msg("net.table.total"), "", ""] + ([f"{_count(g.nodes, 'params'):,}"] if sp else [])
-                    + ([f"{_count(g.nodes, 'macs'):,}"] if sm else []) + (["", ""] if sr else []))
+        rows.append([Msg("net.table.total"), "", ""] + ([f"{total_of(g.nodes, 'params'):,}"] if sp else [])
+                    + ([f"{total_of(g.nodes, 'macs'):,}"] if sm else []) + (["", ""] if sr else []))
     return Step(Msg("graph.table.title"), table=Table(cols, rows), rule="network.table")
 
 
@@ -290,11 +290,11 @@ def rf_path(g: Graph, node: Node) -> list[Node]:
 
 
 def _part_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any) -> Step:
-    from .solve import _network_of, _part_step as core, _sum_math, _closed_form_math
+    from .solve import network_of, _part_step as core, _sum_math, _closed_form_math
     q = part.quantity
     if q == "ratio":
         return core(ex, part, graphs, {k: _Totals(g) for k, g in graphs.items()}, value)   # type: ignore[arg-type]
-    g = _network_of(ex, part, graphs)
+    g = network_of(ex, part, graphs)
     name = target(ex, part, g)
     shown = Plain(name or "")
     if q == "output_shape":
@@ -304,11 +304,11 @@ def _part_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any) -
     if q in ("params", "macs", "flops"):
         key = "params" if q == "params" else "macs"
         if name is None:
-            values = [_count(_stage_nodes(g, items), key) for _, items in stages(g)]
+            values = [total_of(_stage_nodes(g, items), key) for _, items in stages(g)]
         elif name in g.groups and g.groups[name].kind == "stage":
-            values = [_count(_members(g, b), key) for b in _stage_blocks(g, name)]
+            values = [total_of(member_nodes(g, b), key) for b in _stage_blocks(g, name)]
         else:
-            values = [_count([n], key) for n in _members(g, name)]
+            values = [total_of([n], key) for n in member_nodes(g, name)]
         symbol = r"\#\text{params}" if key == "params" else r"\text{MACs}"
         math = [_sum_math(symbol, values, sum(values))]
         if q == "flops":
@@ -318,7 +318,7 @@ def _part_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any) -
         if name and name not in g.groups:
             text = Msg(f"net.total.{'params' if q == 'params' else 'macs'}.one")
         return Step(title, text=text, math=math, result=value, rule=f"network.{q}")
-    node = _node_at(ex, part, g)
+    node = node_at(ex, part, g)
     if q == "jump":
         return Step(Msg("graph.total.jump_at", name=shown) if name else Msg("net.total.jump"),
                     text=Msg("graph.total.jump.text"), math=[f"J = {_pair(node.jump)}"], result=value,
@@ -342,7 +342,7 @@ class _Totals:
 
 def solve(ex: Exercise) -> Solution:
     """Solve a ``kind: network`` exercise; a plain stack of core layers goes to :func:`.solve.solve`."""
-    from .solve import _check_part, _network_of, solve as solve_stack
+    from .solve import _check_part, network_of, solve as solve_stack
     if not isinstance(ex.given, dict) or not is_graph(ex.given):
         return solve_stack(ex)
     for part in ex.ask:
@@ -355,7 +355,7 @@ def solve(ex: Exercise) -> Solution:
             for key in ("numerator", "denominator"):
                 want[str(p.options[key])].add(p.options["of"])
         else:
-            want[_network_of(ex, p, graphs).name].add(p.quantity)
+            want[network_of(ex, p, graphs).name].add(p.quantity)
     wanted = set().union(*want.values())
     plan: list[Any] = [Msg("graph.plan.walk", shape=Plain(" / ".join(dict.fromkeys(_fmt(g.input_shape)
                                                                                    for g in graphs.values()))))]
@@ -380,7 +380,7 @@ def solve(ex: Exercise) -> Solution:
                      rule="network.input")]
         body += [_stage_step(g, stage, items, w, seen) for stage, items in stages(g)] + [_table(g, w)]
         body += [_part_step(ex, p, graphs, answers[p.id]) for p in ex.ask
-                 if p.quantity != "ratio" and _network_of(ex, p, graphs).name == name]
+                 if p.quantity != "ratio" and network_of(ex, p, graphs).name == name]
         if len(graphs) > 1:
             from .solve import _label
             steps.append(Step(Msg("net.network.title", name=_label(g)), children=body, rule="network"))  # type: ignore

@@ -50,7 +50,7 @@ from ..render.common import show_value
 from ..steps import Check, Solution
 from .graph import Graph, Node, pad_before
 from .sizes import pool_output_size
-from .graph_answers import _members, _node_at, target
+from .graph_answers import member_nodes, node_at, target
 from .torch_count import FlopCount, build as build_empty, empty_input, params as count_params
 
 META_WORK = 1_000_000_000      # multiply-adds of a forward pass above which it runs on the meta device
@@ -169,7 +169,7 @@ def measure(g: Graph, node: Node) -> tuple[tuple[int, ...], tuple[int, ...]] | N
 
 
 def _measure_dim(g: Graph, node: Node, dim: int) -> tuple[int, int] | None:
-    from ..receptive_probe import _span
+    from ..receptive_probe import nonzero_span
     side, step = 16, (node.jump or (1,) * (dim + 1))[dim]
     while side < (node.rf or (1,) * (dim + 1))[dim] + 2 * step + 2:
         side *= 2
@@ -184,7 +184,7 @@ def _measure_dim(g: Graph, node: Node, dim: int) -> tuple[int, int] | None:
         spans = []
         for unit in (centre, centre + 1):
             (grad,) = torch.autograd.grad(y[0, 0, unit], x, retain_graph=True)
-            spans.append(_span(grad[0, 0], 0))
+            spans.append(nonzero_span(grad[0, 0], 0))
         if all(s is not None and 0 < s[0] and s[1] < side - 1 for s in spans):
             found = (spans[0][1] - spans[0][0] + 1, spans[1][0] - spans[0][0])  # type: ignore[index]
             if found == previous:
@@ -225,7 +225,7 @@ class GraphPass:
 
     def total(self, what: str, name: str | None) -> int:
         values = self.flops if what == "flops" else self.params
-        return sum(values.get(n.index, 0) for n in _members(self.graph, name))
+        return sum(values.get(n.index, 0) for n in member_nodes(self.graph, name))
 
 
 def _pass(passes: dict[str, GraphPass], g: Graph) -> GraphPass:
@@ -235,7 +235,7 @@ def _pass(passes: dict[str, GraphPass], g: Graph) -> GraphPass:
 
 
 def _verify(ex: Exercise, solution: Solution) -> list[Check]:
-    from .solve import _network_of
+    from .solve import network_of
     graphs: dict[str, Graph] = solution.context["graphs"]
     checks: list[Check] = []
     probes: dict[tuple[str, int], Any] = {}
@@ -253,10 +253,10 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
             checks.append(Check("torch", part.id, abs(got - ours) <= 1e-12 * max(1.0, abs(got)),
                                 Msg("net.check.ratio", got=Plain(show_value(got)))))
             continue
-        g = _network_of(ex, part, graphs)
+        g = network_of(ex, part, graphs)
         name = target(ex, part, g)
         if q == "output_shape":
-            node = _node_at(ex, part, g)
+            node = node_at(ex, part, g)
             shape = _pass(passes, g).shapes[node.index]
             checks.append(Check("torch", part.id, shape == ours, Msg("net.check.shape", got=Plain("×".join(map(str, shape))))))
         elif q == "params":
@@ -269,7 +269,7 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
             msg = Msg("net.check.macs", flops=flops, got=got) if q == "macs" else Msg("net.check.flops", got=got)
             checks.append(Check("torch", part.id, got == ours, msg))
         else:
-            node = _node_at(ex, part, g)
+            node = node_at(ex, part, g)
             if (g.name, node.index) not in probes:
                 probes[(g.name, node.index)] = measure(g, node)
             measured = probes[(g.name, node.index)]

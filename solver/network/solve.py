@@ -46,7 +46,8 @@ def _located(ex: Exercise, exc: InputError, fallback: tuple) -> InputError:
     return ex.error(exc.message, path if path is not None else fallback)
 
 
-def _read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:
+def read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:
+    """One network ``{input_shape, layers, label}`` read from ``raw`` (at ``path`` of the exercise)."""
     if not isinstance(raw, dict):
         raise ex.error("a network is a mapping {input_shape, layers}", path)
     for key in raw:
@@ -75,10 +76,13 @@ def _read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:
             raise _located(ex, exc, path + ("layers", i)) from None
     label = None
     if "label" in raw:
-        from ..model import _text
+        from ..model import text_field
         assert ex.doc is not None
-        label = _text(ex.doc, raw["label"], path + ("label",), False)
+        label = text_field(ex.doc, raw["label"], path + ("label",), False)
     return Network(name, tuple(shape), layers, label, path)
+
+
+_read_network = read_network  # the former private name
 
 
 def read_networks(ex: Exercise) -> dict[str, Network]:
@@ -94,14 +98,14 @@ def read_networks(ex: Exercise) -> dict[str, Network]:
                     and isinstance(v.get("layers"), list))
         if total > MAX_LAYERS:
             raise ex.error(f"{total:,} layers in all: an exercise is limited to {MAX_LAYERS:,}", ("given", "networks"))
-        return {str(k): _read_network(ex, str(k), v, ("given", "networks", k)) for k, v in g["networks"].items()}
+        return {str(k): read_network(ex, str(k), v, ("given", "networks", k)) for k, v in g["networks"].items()}
     for key in g:
         if key not in ("input_shape", "layers"):
             raise ex.error(f"unknown field '{key}'; given has input_shape and layers (or networks)", ("given", key))
-    return {DEFAULT: _read_network(ex, DEFAULT, g, ("given",))}
+    return {DEFAULT: read_network(ex, DEFAULT, g, ("given",))}
 
 
-def _layer_index(ex: Exercise, part: Part, net: Network) -> int | None:
+def layer_index(ex: Exercise, part: Part, net: Network) -> int | None:
     """``at`` as a count of layers (1-based position or a layer name)."""
     at = part.options.get("at")
     path = ("ask", part.index, "at")
@@ -118,7 +122,12 @@ def _layer_index(ex: Exercise, part: Part, net: Network) -> int | None:
     return at
 
 
-def _network_of(ex: Exercise, part: Part, nets: dict[str, Network], key: str = "network") -> Network:
+_layer_index = layer_index  # the former private name
+
+
+def network_of(ex: Exercise, part: Part, nets: dict[str, Network], key: str = "network") -> Network:
+    """The network a part asks about (its ``network:`` option, or ``key``: numerator/denominator; the only one when
+    there is one)."""
     name = part.options.get(key)
     if name is None:
         if len(nets) == 1:
@@ -128,6 +137,9 @@ def _network_of(ex: Exercise, part: Part, nets: dict[str, Network], key: str = "
     if str(name) not in nets:
         raise ex.error(f"no network named '{name}'; networks: {', '.join(nets)}", ("ask", part.index, key))
     return nets[str(name)]
+
+
+_network_of = network_of  # the former private name
 
 
 def _check_part(ex: Exercise, part: Part) -> None:
@@ -180,15 +192,15 @@ def answer(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dict[st
     """The JSON value of one part."""
     if part.quantity == "ratio":
         what = part.options["of"]
-        num = _network_of(ex, part, nets, "numerator")
-        den = _network_of(ex, part, nets, "denominator")
+        num = network_of(ex, part, nets, "numerator")
+        den = network_of(ex, part, nets, "denominator")
         a, b = _count(analyses[num.name].layers, what), _count(analyses[den.name].layers, what)
         if b == 0:
             raise ex.error(f"the denominator network has no {what}", ("ask", part.index, "denominator"))
         return a / b
-    net = _network_of(ex, part, nets)
+    net = network_of(ex, part, nets)
     analysis = analyses[net.name]
-    at = _layer_index(ex, part, net)
+    at = layer_index(ex, part, net)
     q = part.quantity
     if q == "output_shape":
         return list(analysis.output_shape(at))
@@ -414,8 +426,8 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
                value: Any) -> Step:
     q = part.quantity
     if q != "ratio":
-        at_number = _layer_index(ex, part, _network_of(ex, part, nets))
-        at_name = _layer_name(_network_of(ex, part, nets).layers[at_number - 1]) if at_number else None
+        at_number = layer_index(ex, part, network_of(ex, part, nets))
+        at_name = _layer_name(network_of(ex, part, nets).layers[at_number - 1]) if at_number else None
     if q == "ratio":
         what = part.options["of"]
         num, den = str(part.options["numerator"]), str(part.options["denominator"])
@@ -434,9 +446,9 @@ def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dic
         return Step(Msg("net.total.ratio", what=Msg(f"net.what.{what}"), num=num_label, den=den_label),
                     text=Msg("net.total.ratio.text", what=Msg(f"net.what.{what}"), num=num_label, den=den_label),
                     math=math, result=value, rule="network.ratio")
-    net = _network_of(ex, part, nets)
+    net = network_of(ex, part, nets)
     analysis = analyses[net.name]
-    at = _layer_index(ex, part, net)
+    at = layer_index(ex, part, net)
     if q == "output_shape":
         title = Msg("net.total.output_shape_at", n=at, name=at_name) if at else Msg("net.total.output_shape")
         return Step(title, text=Msg("net.total.output_shape.text"), math=[tex.shape(value)], result=value,
@@ -526,7 +538,7 @@ def solve(ex: Exercise) -> Solution:
             for key in ("numerator", "denominator"):
                 want_by_net[str(part.options[key])].add(part.options["of"])
         else:
-            want_by_net[_network_of(ex, part, nets).name].add(part.quantity)
+            want_by_net[network_of(ex, part, nets).name].add(part.quantity)
     wanted = set().union(*want_by_net.values())
     plan: list[Any] = [Msg("net.plan.walk", shape=Plain(" / ".join(dict.fromkeys(_fmt_shape(n.input_shape) for n in nets.values()))))]
     if "params" in wanted:
@@ -558,7 +570,7 @@ def solve(ex: Exercise) -> Solution:
         want = want_by_net[name] or {"output_shape"}
         body = _layer_steps(analyses[name], want) + [_table(analyses[name], want)]
         body += [_part_step(ex, p, nets, analyses, answers[p.id]) for p in ex.ask
-                 if p.quantity != "ratio" and _network_of(ex, p, nets).name == name]
+                 if p.quantity != "ratio" and network_of(ex, p, nets).name == name]
         if len(nets) > 1:
             steps.append(Step(Msg("net.network.title", name=_label(net)), children=body, rule="network"))
         else:

@@ -37,7 +37,7 @@ from ..steps import Check, Solution
 from .analysis import NetworkAnalysis
 from .layers import Layer
 from .receptive import closed_form, recurrence
-from .solve import Network, _layer_index, _network_of
+from .solve import Network, layer_index, network_of
 from .torch_count import FlopCount, build as build_empty, empty_input, params as count_params
 
 META_PARAMS = 20_000_000   # above this many parameters, or entries of the input or of any layer's output…
@@ -152,9 +152,9 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
             ok = abs(got - ours) <= 1e-12 * max(1.0, abs(got))
             checks.append(Check("torch", part.id, ok, Msg("net.check.ratio", got=Plain(show_value(got)))))
             continue
-        net = _network_of(ex, part, nets)
+        net = network_of(ex, part, nets)
         analysis = analyses[net.name]
-        at = _layer_index(ex, part, net)
+        at = layer_index(ex, part, net)
         if q == "output_shape":
             got_shape = _pass(passes, net).at("shapes", at)
             checks.append(Check("torch", part.id, got_shape == ours,

@@ -90,6 +90,8 @@ def forward_backward(x: list[float], y: int, W1: list[list[float]], b1: list[flo
 
 
 QUANTITIES = {"forward": ("name",), "loss": ("name",), "grad": ("name",), "dropout_mean": ("scaled",)}
+# family → the fields of ``given`` it reads (solver/schema.py lists them too)
+GIVEN = {"mlp": ("errata", "x", "y", "W1", "b1", "W2", "b2", "activation", "lambda"), "dropout": ("errata", "h", "p")}
 NAMES = {"forward": ("z", "h", "o", "p"), "loss": ("L", "s", "J"), "grad": ("o", "W2", "b2", "h", "z", "W1", "b1")}
 
 
@@ -97,7 +99,7 @@ def solve(ex: Exercise) -> Solution:
     check_parts(ex, QUANTITIES)
     if "p" in ex.given:
         return _solve_dropout(ex)
-    check_given(ex, ("errata", "x", "y", "W1", "b1", "W2", "b2", "activation", "lambda"))
+    check_given(ex, GIVEN["mlp"])
     g = ex.given
     x = vector(ex, g.get("x"), ("given", "x"))
     W1 = matrix(ex, g.get("W1"), ("given", "W1"), cols=len(x))
@@ -168,7 +170,7 @@ def solve(ex: Exercise) -> Solution:
 
 
 def _solve_dropout(ex: Exercise) -> Solution:
-    check_given(ex, ("errata", "h", "p"))
+    check_given(ex, GIVEN["dropout"])
     h = vector(ex, ex.given.get("h"), ("given", "h"))
     p = float(number(ex, ex.given.get("p"), ("given", "p")))
     if not 0 <= p < 1:

@@ -121,6 +121,9 @@ def _function(ex: Exercise, text: Any, n: int):
 
 
 QUANTITIES = {"iterates": (), "final": (), "state": ("name", "step"), "update": ("step",)}
+# family → the fields of ``given`` it reads (solver/schema.py lists them too)
+GIVEN = {"optimizer": ("errata", "optimizer", "lr", "momentum", "weight_decay", "betas", "eps", "w0", "gradients",
+                       "function", "steps")}
 
 
 def _vals(x: list[float], scalar: bool) -> Any:
@@ -132,8 +135,7 @@ def _show(x: list[float]) -> str:
 
 
 def solve(ex: Exercise) -> Solution:
-    check_given(ex, ("errata", "optimizer", "lr", "momentum", "weight_decay", "betas", "eps", "w0", "gradients", "function",
-                     "steps"))
+    check_given(ex, GIVEN["optimizer"])
     check_parts(ex, QUANTITIES)
     g = ex.given
     opt = g.get("optimizer")

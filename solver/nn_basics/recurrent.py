@@ -141,6 +141,12 @@ def bptt(activation: str, w: float, u: float, b: float, h0: float, xs: list[floa
 
 QUANTITIES = {"params": ("convention",), "params_difference": (), "gate": ("name", "form"),
               "bptt_gradient": (), "bptt_factors": (), "bptt_bound": ()}
+# family → the fields of ``given`` it reads (solver/schema.py lists them too)
+GIVEN = {"counts": ("errata", "cell", "input_size", "hidden_size", "num_layers", "bidirectional", "head"),
+         "step LSTM": ("errata", "cell", "x", "h_prev", "c_prev", "gates"),
+         "step": ("errata", "cell", "x", "h_prev", "gates"),
+         "cell path": ("errata", "cell", "forget", "x"),
+         "bptt": ("errata", "activation", "w", "u", "b", "h0", "x")}
 
 
 def solve(ex: Exercise) -> Solution:
@@ -158,7 +164,7 @@ def solve(ex: Exercise) -> Solution:
 
 
 def _solve_counts(ex: Exercise, cell: str) -> Solution:
-    check_given(ex, ("errata", "cell", "input_size", "hidden_size", "num_layers", "bidirectional", "head"))
+    check_given(ex, GIVEN["counts"])
     g = ex.given
     x = number(ex, g.get("input_size"), ("given", "input_size"), positive=True, integer=True)
     h = number(ex, g.get("hidden_size"), ("given", "hidden_size"), positive=True, integer=True)
@@ -237,7 +243,7 @@ def _gates(ex: Exercise, cell: str, n: int, m: int) -> dict[str, tuple]:
 def _solve_step(ex: Exercise, cell: str) -> Solution:
     if cell == "RNN":
         raise ex.error("one step is computed for an LSTM or a GRU cell", ("given", "cell"))
-    check_given(ex, ("errata", "cell", "x", "h_prev", "c_prev", "gates") if cell == "LSTM" else ("errata", "cell", "x", "h_prev", "gates"))
+    check_given(ex, GIVEN["step LSTM"] if cell == "LSTM" else GIVEN["step"])
     x = vector(ex, ex.given.get("x"), ("given", "x"))
     h = vector(ex, ex.given.get("h_prev"), ("given", "h_prev"))
     n, m = len(h), len(x)
@@ -333,7 +339,7 @@ def cell_path(w: float, b: float, xs: list[float]) -> dict[str, Any]:
 
 
 def _solve_cell_path(ex: Exercise) -> Solution:
-    check_given(ex, ("errata", "cell", "forget", "x"))
+    check_given(ex, GIVEN["cell path"])
     fg = ex.given["forget"]
     if not isinstance(fg, dict) or set(fg) != {"w", "b"}:
         raise ex.error("forget is {w, b}: the forget gate f_t = σ(w x_t + b)", ("given", "forget"))
@@ -359,7 +365,7 @@ def _solve_cell_path(ex: Exercise) -> Solution:
 
 
 def _solve_bptt(ex: Exercise) -> Solution:
-    check_given(ex, ("errata", "activation", "w", "u", "b", "h0", "x"))
+    check_given(ex, GIVEN["bptt"])
     g = ex.given
     name = g["activation"]
     if name not in ("sigmoid", "tanh"):

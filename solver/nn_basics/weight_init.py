@@ -91,6 +91,9 @@ def depth_variances(activation: str, scheme: str, width: int, depth: int, q0: fl
 
 QUANTITIES = {"init_variance": ("scheme",), "init_std": ("scheme",), "init_bound": ("scheme",),
               "activation_variance": ("scheme", "at")}
+# family → the fields of ``given`` it reads (solver/schema.py lists them too)
+GIVEN = {"layer": ("errata", "fan_in", "fan_out", "layer"), "depth": ("errata", "activation", "width", "depth",
+                                                                       "input_variance")}
 FORMULA = {"xavier": r"\frac{2}{n_{in} + n_{out}}", "he": r"\frac{2}{n_{in}}", "pytorch_default": r"\frac{1}{3 n_{in}}"}
 
 
@@ -126,7 +129,7 @@ def solve(ex: Exercise) -> Solution:
                            ("ask", part.index, "scheme"))
     if "activation" in ex.given:
         return _solve_depth(ex)
-    check_given(ex, ("errata", "fan_in", "fan_out", "layer"))
+    check_given(ex, GIVEN["layer"])
     fi, fo, shape = _fans(ex)
     if math.prod(shape) > 1 << 24:
         raise ex.error("a layer of up to 16,777,216 weights (its initialisation is sampled to check it)", ("given",))
@@ -163,7 +166,7 @@ def solve(ex: Exercise) -> Solution:
 
 
 def _solve_depth(ex: Exercise) -> Solution:
-    check_given(ex, ("errata", "activation", "width", "depth", "input_variance"))
+    check_given(ex, GIVEN["depth"])
     g = ex.given
     act = g["activation"]
     if act not in ("relu", "tanh"):

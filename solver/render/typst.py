@@ -82,8 +82,12 @@ def find_cjk_fonts(extra: Iterable[str] = ()) -> list[str]:
     return found
 
 
-def _text(s: str) -> str:
+def text_markup(s: str) -> str:
+    """Plain text as Typst markup (a string expression: nothing in it is read as markup)."""
     return f"#{S(s)}"
+
+
+_text = text_markup  # the former private name
 
 
 def _math(latex: str) -> str:
@@ -91,18 +95,18 @@ def _math(latex: str) -> str:
 
 
 def _step(number: str, depth: int, step: Step, lang: str) -> list[str]:
-    out = [f"#block(above: 0.9em, below: 0.4em)[#strong[{_text(step_marker(number, lang) + step.title.render(lang))}]]"]
+    out = [f"#block(above: 0.9em, below: 0.4em)[#strong[{text_markup(step_marker(number, lang) + step.title.render(lang))}]]"]
     if step.text is not None and getattr(step.text, "verbatim", False):
         out.append(f"#pad(left: {1 + depth}em)[#raw({S(step.text.render(lang))}, block: true, lang: \"python\")]")
     elif step.text is not None:
-        out.append(f"#pad(left: {1 + depth}em)[{_text(step.text.render(lang))}]")
+        out.append(f"#pad(left: {1 + depth}em)[{text_markup(step.text.render(lang))}]")
     for line in step.math:
         out.append(f"#pad(left: {1.5 + depth}em)[{_math(localise_latex(line, lang))}]")
     if step.table is not None:
         cols = len(step.table.columns)
-        cells = [f"[#strong[{_text(c.render(lang))}]]" for c in step.table.columns]
+        cells = [f"[#strong[{text_markup(c.render(lang))}]]" for c in step.table.columns]
         for row in step.table.rows:
-            cells += [f"[{_text(c.render(lang) if hasattr(c, 'render') else str(c))}]" for c in row]
+            cells += [f"[{text_markup(c.render(lang) if hasattr(c, 'render') else str(c))}]" for c in row]
         out.append(f"#pad(left: {1 + depth}em)[#table(columns: {cols}, stroke: 0.4pt + luma(180), inset: 4pt, "
                    + ", ".join(cells) + ")]")
         from .figures import diagram_typst
@@ -113,7 +117,7 @@ def _step(number: str, depth: int, step: Step, lang: str) -> list[str]:
         if isinstance(step.result, dict) and step.result.get("latex") and "rows" not in step.result:
             out.append(f"#pad(left: {1 + depth}em)[⇒ ${to_typst(localise_latex(str(step.result['latex']), lang))}$]")
         else:
-            out.append(f"#pad(left: {1 + depth}em)[⇒ #strong[{_text(show_value(step.result, lang))}]]")
+            out.append(f"#pad(left: {1 + depth}em)[⇒ #strong[{text_markup(show_value(step.result, lang))}]]")
     return out
 
 
@@ -123,17 +127,17 @@ def exercise_section(solution: Solution, lang: str, level: int = 2, skip: tuple[
     ex = solution.exercise
     title = ex.title.render(lang)
     heading = "=" * level
-    out = [f"{heading} {_text(ex.id + (' · ' + title if title else ''))}"]
+    out = [f"{heading} {text_markup(ex.id + (' · ' + title if title else ''))}"]
     statement = ex.statement.render(lang)
     if statement:
         from .common import split_matrices             # matrices typeset; everything else a string literal
-        body = "".join(_text(t) if rows is None else
+        body = "".join(text_markup(t) if rows is None else
                        "$mat(delim: \"[\", " + "; ".join(", ".join(r) for r in rows) + ")$"
                        for t, rows in split_matrices(statement))
         out.append(f"#block(fill: luma(245), inset: 8pt, radius: 3pt, width: 100%)[{body}]")
-    out.append(f"{heading}= {_text(Msg('head.plan').render(lang))}")
-    out += [f"- {_text(item.render(lang))}" for item in plan_items(solution)]
-    out.append(f"{heading}= {_text(Msg('head.steps').render(lang))}")
+    out.append(f"{heading}= {text_markup(Msg('head.plan').render(lang))}")
+    out += [f"- {text_markup(item.render(lang))}" for item in plan_items(solution)]
+    out.append(f"{heading}= {text_markup(Msg('head.steps').render(lang))}")
     from .figures import figures_for
     figures = figures_for(solution)
     for number, depth, step in walk([s for s in solution.steps if s.rule not in skip]):
@@ -142,25 +146,26 @@ def exercise_section(solution: Solution, lang: str, level: int = 2, skip: tuple[
             out.append(f"#pad(left: {1 + depth}em)[{figure[2](lang)}]")
             figures.remove(figure)
     colon = "：" if lang == "zh" else ": "
-    answers = " \\\n".join(f"- {_text(item.label + colon)}" + (f"${to_typst(item.latex)}$" if item.latex
-                                                                  else _text(item.plain(lang)))
+    answers = " \\\n".join(f"- {text_markup(item.label + colon)}" + (f"${to_typst(item.latex)}$" if item.latex
+                                                                  else text_markup(item.plain(lang)))
                             for item in conclusion(solution, lang))
-    answers = _text(Msg("sum.lead").render(lang)) + " \\\n" + answers
+    answers = text_markup(Msg("sum.lead").render(lang)) + " \\\n" + answers
     out.append(f"#block(stroke: 0.8pt + rgb(\"#2a7a4b\"), inset: 8pt, radius: 3pt, width: 100%)"
-               f"[#strong[{_text(Msg('head.answers').render(lang))}] \\\n{answers}]")
+               f"[#strong[{text_markup(Msg('head.answers').render(lang))}] \\\n{answers}]")
     if solution.checks:
         lines = []
         labels = part_labels(solution, lang)
         for c in solution.checks:
             mark, colour = ("✓", "#2a7a4b") if c.ok else ("✗", "#b00020" if c.by != "source" else "#b36b00")
-            lines.append(f"#text(fill: rgb(\"{colour}\"))[{mark}] #strong[{_text(check_by(c, ex, lang))}] "
-                         f"{_text('[' + labels.get(c.part, c.part) + '] ' + c.detail.render(lang))}")
+            lines.append(f"#text(fill: rgb(\"{colour}\"))[{mark}] #strong[{text_markup(check_by(c, ex, lang))}] "
+                         f"{text_markup('[' + labels.get(c.part, c.part) + '] ' + c.detail.render(lang))}")
         body = " \\\n".join(lines)
         out.append(f"#block(inset: (left: 4pt))[#set text(size: 9pt)\n{body}\n]")
     return out
 
 
-def _preamble(lang: str, title: str) -> list[str]:
+def preamble(lang: str, title: str) -> list[str]:
+    """The opening lines of a Typst document: title, A4 page, fonts for ``lang``."""
     return [f"#set document(title: {S(title)})",
             '#set page(paper: "a4", margin: (x: 2cm, y: 2cm), numbering: "1")',
             f'#set text(size: 10pt, lang: "{lang}", font: ("Libertinus Serif", "Noto Serif CJK SC", '
@@ -170,13 +175,16 @@ def _preamble(lang: str, title: str) -> list[str]:
             '#set heading(numbering: none)']
 
 
+_preamble = preamble  # the former private name
+
+
 def document(solutions: list[Solution], lang: str, booklet: bool = False, title: str | None = None) -> str:
     """Typst source for one exercise or a booklet (title page, contents, sections by source)."""
     title = title or Msg("pdf.booklet").render(lang)
-    out = _preamble(lang, title)
+    out = preamble(lang, title)
     if booklet:
-        out += ["#align(center + horizon)[", f"#text(size: 24pt, weight: \"bold\")[{_text(title)}] \\",
-                f"#v(1em) #text(size: 11pt)[{_text(Msg('pdf.generated').render(lang))}]", "]",
+        out += ["#align(center + horizon)[", f"#text(size: 24pt, weight: \"bold\")[{text_markup(title)}] \\",
+                f"#v(1em) #text(size: 11pt)[{text_markup(Msg('pdf.generated').render(lang))}]", "]",
                 "#pagebreak()", f"#outline(title: {S(Msg('pdf.contents').render(lang))}, depth: 2)", "#pagebreak()"]
         groups: dict[str, list[Solution]] = {}
         for sol in solutions:
@@ -185,7 +193,7 @@ def document(solutions: list[Solution], lang: str, booklet: bool = False, title:
             groups.setdefault(key, []).append(sol)
         skip = _conventions(solutions, lang, out)
         for key, group in groups.items():
-            out.append(f"= {_text(key)}")
+            out.append(f"= {text_markup(key)}")
             for sol in group:
                 out += exercise_section(sol, lang, 2, skip)
                 out.append("#v(1.5em)")
@@ -209,25 +217,25 @@ def _conventions(solutions: list[Solution], lang: str, out: list[str]) -> tuple[
                         texts.append(text)
     if not texts:
         return ()
-    out.append(f"= {_text(Msg('pdf.conventions').render(lang))}")
-    out.append(_text(Msg("pdf.conventions.text").render(lang)))
-    out += [f"- {_text(t)}" for t in texts]
+    out.append(f"= {text_markup(Msg('pdf.conventions').render(lang))}")
+    out.append(text_markup(Msg("pdf.conventions.text").render(lang)))
+    out += [f"- {text_markup(t)}" for t in texts]
     out.append("#pagebreak()")
     return ("network.conventions",)
 
 
 def sheet_document(exercises: list, lang: str, student: str, seed: int) -> str:
     """A student's exercise sheet: statements of their variant and how to hand in answers (no solutions)."""
-    out = _preamble(lang, Msg("pdf.sheet", student=student).render(lang))
-    out.append(f"= {_text(Msg('pdf.sheet', student=student).render(lang))}")
+    out = preamble(lang, Msg("pdf.sheet", student=student).render(lang))
+    out.append(f"= {text_markup(Msg('pdf.sheet', student=student).render(lang))}")
     example = f"student: {student}\nseed: {seed}\nanswers:\n  \"{exercises[0].id}\": {{{exercises[0].ask[0].id}: ...}}"
-    out.append(f"{_text(Msg('pdf.sheet.how', student=student, seed=Plain(str(seed))).render(lang))}")
+    out.append(f"{text_markup(Msg('pdf.sheet.how', student=student, seed=Plain(str(seed))).render(lang))}")
     out.append(f"#block(fill: luma(245), inset: 6pt)[#raw({S(example)}, lang: \"yaml\")]")
     for ex in exercises:
         title = ex.title.render(lang)
-        out.append(f"== {_text(ex.id + (' · ' + title if title else ''))}")
-        out.append(_text(ex.statement.render(lang)))
-        out.append("- " + " \\\n".join(_text(f"{p.id}: ") for p in ex.ask))
+        out.append(f"== {text_markup(ex.id + (' · ' + title if title else ''))}")
+        out.append(text_markup(ex.statement.render(lang)))
+        out.append("- " + " \\\n".join(text_markup(f"{p.id}: ") for p in ex.ask))
     return "\n".join(out) + "\n"
 
 

@@ -15,7 +15,7 @@ from .common import Experiment, ExperimentError, _count, _ok, _shape
 
 def _networks_read(ex: Any, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
     from ...errors import InputError
-    from ...network.solve import _read_network
+    from ...network.solve import read_network
     for key in raw:
         if key not in ("networks", "show"):
             raise ExperimentError(f"unknown parameter '{key}'; known: networks, show", (key,))
@@ -29,7 +29,7 @@ def _networks_read(ex: Any, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
     from ...network.analysis import analyse
     parsed = {}
     for name, net_raw in nets.items():
-        net = _read_network(ex, str(name), net_raw, path + ("networks", name))
+        net = read_network(ex, str(name), net_raw, path + ("networks", name))
         try:
             analysis = analyse(net.input_shape, net.layers)
         except InputError as exc:
