@@ -368,7 +368,8 @@ def main() -> None:
             import multiprocessing as mp
             shutdown_worker()                 # the forked pool workers start their own symbolic worker
             chunks = [files[i::args.workers] for i in range(args.workers)]
-            with ProcessPoolExecutor(args.workers, mp_context=mp.get_context("fork")) as pool:
+            from grader.parallel import init_worker           # torch's thread pool does not survive a fork
+            with ProcessPoolExecutor(args.workers, mp_context=mp.get_context("fork"), initializer=init_worker) as pool:
                 list(pool.map(_warm, range(args.workers)))       # each worker computes its gold once
                 t0 = time.perf_counter()
                 parts = list(pool.map(grade_files, chunks))

@@ -89,7 +89,7 @@ _SHEETS: list[Any] = []
 _JOB: Job | None = None
 
 
-def _init_worker() -> None:
+def init_worker() -> None:
     """In a forked worker: PyTorch on one thread. Its OpenMP thread pool, used by the parent while the gold
     answers were computed, does not survive a fork (the child's first parallel region would wait forever)."""
     import sys
@@ -129,7 +129,7 @@ def grade_all(sheets: list[Any], job: Job, jobs: int = 1) -> Iterator[tuple[str,
     shutdown()                               # the symbolic worker is per process: each worker starts its own
     _SHEETS, _JOB = sheets, job
     ctx = mp.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(sheets)), mp_context=ctx, initializer=_init_worker)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(sheets)), mp_context=ctx, initializer=init_worker)
     futures = [(chunk, pool.submit(_work, chunk)) for chunk in _chunks(len(sheets), jobs)]
     return _collect(pool, futures, ctx)
 
@@ -150,7 +150,7 @@ def _collect(pool: Any, futures: list, ctx: Any) -> Iterator[tuple[str, Any, str
 
 def _alone(i: int, ctx: Any) -> tuple[str, Any, str | None]:
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=init_worker) as pool:
             return pool.submit(_work, [i]).result()[0]
     except BrokenProcessPool:
         return "error", f"{_SHEETS[i].file}: the process grading this file died (killed, or out of memory)", None
