@@ -27,6 +27,9 @@ register({
     "m.flops_for_macs": ("FLOPs (2 per multiply–accumulate) are given instead of MACs", "把 FLOPs（每次乘加计 2 次）当成了 MACs"),
     "m.macs_for_flops": ("MACs are given instead of FLOPs (= 2 × MACs)", "把 MACs 当成了 FLOPs（FLOPs = 2 × MACs）"),
     "m.bias_ops": ("the bias additions are counted too", "把偏置加法也计入了"),
+    "m.concat_added": ("the concatenated branches are treated as added: their channels are stacked, so the "
+                       "channel counts add up",
+                       "把拼接的各分支当成了相加：拼接是把通道堆叠起来，通道数应为各分支通道数之和"),
     "m.norm_forgotten": ("the parameters of the normalisation layers (BatchNorm's γ and β, 2 per channel) are "
                          "left out",
                          "漏掉了归一化层的参数（BatchNorm 每个通道有 γ 和 β 两个参数）"),
@@ -381,6 +384,9 @@ CATALOGUE: list[Mistake] = [
     Mistake("shortcut_forgotten", ("network",), ("params", "macs", "flops"),
             lambda gold, part: importlib.import_module("solver.network.graph_mistakes").shortcut_forgotten(gold, part),
             0.25),                                    # networks with branches: solver/network/graph_mistakes.py
+    Mistake("concat_added", ("network",), ("output_shape",),
+            lambda gold, part: importlib.import_module("solver.network.graph_mistakes").concat_added(gold, part),
+            0.0),
     Mistake("norm_forgotten", ("network",), ("params",),
             lambda gold, part: importlib.import_module("solver.network.graph_mistakes").norm_forgotten(gold, part),
             0.25),

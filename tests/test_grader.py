@@ -807,6 +807,8 @@ CATALOGUE_EXAMPLES = {
     "shortcut_forgotten": ("hw-q9-resnet18", "params", "11,515,688"),
     # BatchNorm γ, β: 2 × (64 + 4·64 + 5·128 + 5·256 + 5·512) = 9,600 fewer than 11,689,512
     "norm_forgotten": ("hw-q9-resnet18", "params", "11,679,912"),
+    # Inception block: 64 + 128 + 32 + 32 = 256 channels stacked; "added" keeps the largest branch's 128
+    "concat_added": ("inception-block", "shape", "128×28×28"),
 }
 
 

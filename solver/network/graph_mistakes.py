@@ -64,3 +64,18 @@ def norm_forgotten(gold: Any, part: Part) -> list[int]:
     if not norm or not total_of(norm, "params"):
         return []
     return [total_of([n for n in nodes if n not in norm], "params")]
+
+
+def concat_added(gold: Any, part: Part) -> list[list[int]]:
+    """The grader's mistake on a shape after a concatenation: the branches treated as added, not stacked —
+    the stacked dimension keeps one branch's size (the largest) instead of the sum of them all
+    (Inception: 256 = 64 + 128 + 32 + 32 channels, answered 128)."""
+    from .graph_answers import node_at
+    from .solve import network_of
+    g = network_of(gold.exercise, part, gold.solution.context["graphs"])
+    node = node_at(gold.exercise, part, g)
+    if node.op != "cat" or len(node.in_shapes) < 2:
+        return []
+    wrong = list(node.out_shape)
+    wrong[node.dim] = max(shape[node.dim] for shape in node.in_shapes)
+    return [wrong] if wrong != list(node.out_shape) else []
