@@ -134,15 +134,15 @@ def whole_bank(runs: int) -> None:
 def symbolic_growth() -> None:
     """Identity decision time as the matrices grow (X n×n, W 3×3 and n×n), and 24.8 at its size."""
     from solver.conv.expr import parse
-    from solver.conv.identity import _env, compare
+    from solver.conv.identity import symbolic_env, compare
     node = parse("W ⊛ X = rot180(W) * X")
     comm = parse("conv(A, B, mode=full) = conv(B, A, mode=full)")
     rows = []
     for n in range(2, 10):
         t0 = time.perf_counter()
-        compare(node, _env({"X": (n, n), "W": (min(3, n), min(3, n))}))
+        compare(node, symbolic_env({"X": (n, n), "W": (min(3, n), min(3, n))}))
         t1 = time.perf_counter()
-        compare(comm, _env({"A": (n, n), "B": (n, n)}))
+        compare(comm, symbolic_env({"A": (n, n), "B": (n, n)}))
         t2 = time.perf_counter()
         rows.append(f"{n}×{n}: {1000 * (t1 - t0):.0f} ms / {1000 * (t2 - t1):.0f} ms")
     print("identity check, W⊛X=rot180(W)*X (W 3×3) / full-conv commutativity (both n×n): " + "; ".join(rows))

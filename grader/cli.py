@@ -219,12 +219,12 @@ def main(answers: tuple[str, ...], banks: tuple[str, ...], fmt: str, lang: str |
 
 def _warn_about_the_sandbox(sheets: list, allow_weak: bool) -> None:
     """Say at the start, once, when student programs are to be graded without a strong sandbox."""
-    from solver.bank import load_exercise
+    from .gold import gold_for               # the grader's own lookup (extra banks, variants' base), cached
     ids = {ex for sheet in sheets for ex in sheet.answers}
     kinds = set()
     for ex in ids:
         try:
-            kinds.add(load_exercise(ex).kind)
+            kinds.add(gold_for(ex).exercise.kind)
         except Exception:                    # noqa: BLE001 - unknown ids are reported when graded
             continue
     if "code" not in kinds:

@@ -279,7 +279,7 @@ def _shared_folder(base_dir: Any, owners: tuple[str, ...]) -> bool:
     """Whether the answer file's folder holds answer files of others too (a flat class folder): a folder
     named after the student is the student's own; otherwise any second answer-like file (not a README or
     notes) makes it shared."""
-    answer_suffixes = (".yaml", ".yml", ".json", ".md", ".markdown", ".txt")
+    from .answers import SUFFIXES as answer_suffixes
     if os.path.basename(os.path.normpath(str(base_dir))) in owners:
         return False
     try:

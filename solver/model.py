@@ -127,7 +127,6 @@ def text_field(doc: Document, value: Any, path: tuple, required: bool) -> Text:
     raise doc.error("must be text or a mapping {en: ..., zh: ...}", path)
 
 
-_text = text_field  # the former private name
 
 
 def _ident(doc: Document, value: Any, path: tuple, what: str) -> str:

@@ -72,7 +72,6 @@ def nonzero_span(grad: torch.Tensor, dim: int) -> tuple[int, int] | None:
     return int(idx[0]), int(idx[-1])
 
 
-_span = nonzero_span  # the former private name
 
 
 def measure_window(layers: list[dict[str, Any]], dims: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:

@@ -118,10 +118,10 @@ IDENTITIES = [
 
 @pytest.mark.parametrize("text,sizes,expected", IDENTITIES)
 def test_identities_decided_symbolically(text, sizes, expected):
-    from solver.conv.identity import _counterexample, _env, compare
+    from solver.conv.identity import _counterexample, symbolic_env, compare
     node = parse(text)
     assert isinstance(node, Eq)
-    verdict, _ = compare(node, _env(sizes))
+    verdict, _ = compare(node, symbolic_env(sizes))
     assert (verdict == "holds") is expected
     if not expected and verdict != "undefined":
         found = _counterexample(node, sizes)

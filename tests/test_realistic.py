@@ -239,10 +239,10 @@ MUTABLE = _mutable_parts()
 def _bias(gold: Any, part: Any) -> int:
     """Biases of the layers a params part counts, from the network's own layer arguments."""
     ctx = gold.solution.context
-    from solver.network.solve import _layer_index, _network_of
-    net = _network_of(gold.exercise, part, ctx["networks"])
+    from solver.network.solve import layer_index, network_of
+    net = network_of(gold.exercise, part, ctx["networks"])
     analysis = ctx["analyses"][net.name]
-    at = _layer_index(gold.exercise, part, net)
+    at = layer_index(gold.exercise, part, net)
     layers = [analysis.layers[at - 1]] if at else analysis.layers
     total = 0
     for la in layers:
@@ -256,9 +256,9 @@ def _bias(gold: Any, part: Any) -> int:
 
 def _padding_dropped(gold: Any, part: Any) -> list[int] | None:
     from solver.network.analysis import analyse
-    from solver.network.solve import _layer_index, _network_of
+    from solver.network.solve import layer_index, network_of
     ctx = gold.solution.context
-    net = _network_of(gold.exercise, part, ctx["networks"])
+    net = network_of(gold.exercise, part, ctx["networks"])
     layers = copy.deepcopy(net.layers)
     changed = False
     for la in layers:
@@ -269,7 +269,7 @@ def _padding_dropped(gold: Any, part: Any) -> list[int] | None:
     if not changed:
         return None
     try:
-        return list(analyse(net.input_shape, layers).output_shape(_layer_index(gold.exercise, part, net)))
+        return list(analyse(net.input_shape, layers).output_shape(layer_index(gold.exercise, part, net)))
     except InputError:
         return None
 

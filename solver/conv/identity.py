@@ -93,7 +93,6 @@ def symbolic_env(sizes: dict[str, tuple[int, int]]) -> dict[str, Value]:
     return {n: Value(symbolic(n, r, c), 2) for n, (r, c) in sizes.items()}
 
 
-_env = symbolic_env  # the former private name
 
 
 def _side(node: Any, env: dict[str, Value]) -> Value | None:
@@ -109,7 +108,6 @@ def eval_reason(exc: Any) -> Msg:
     return Msg(key, **getattr(exc, "params", {}))
 
 
-_reason = eval_reason  # the former private name
 
 
 class Poly:

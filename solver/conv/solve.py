@@ -256,7 +256,6 @@ def node_text(node: Any) -> str:
     return f"{node.func}({', '.join(args)})"
 
 
-_node_text = node_text  # the former private name
 
 
 def _composable_step(ex: Exercise, part: Part, value: Value) -> Step:

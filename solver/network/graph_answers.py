@@ -42,7 +42,6 @@ def member_nodes(g: Graph, name: str | None) -> list[Node]:
     return g.nodes[1:] if name is None else [g.nodes[i] for i in g.members(name)]
 
 
-_members = member_nodes  # the former private name
 
 
 def total_of(nodes: list[Node], what: str) -> int:
@@ -51,7 +50,6 @@ def total_of(nodes: list[Node], what: str) -> int:
     return 2 * total if what == "flops" else total
 
 
-_count = total_of  # the former private name
 
 
 def node_at(ex: Exercise, part: Part, g: Graph) -> Node:
@@ -60,7 +58,6 @@ def node_at(ex: Exercise, part: Part, g: Graph) -> Node:
     return g.nodes[g.names[name]] if name else g.nodes[-1]
 
 
-_node_at = node_at  # the former private name
 
 
 def answer(ex: Exercise, part: Part, graphs: dict[str, Graph]) -> Any:

@@ -82,7 +82,6 @@ def read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:
     return Network(name, tuple(shape), layers, label, path)
 
 
-_read_network = read_network  # the former private name
 
 
 def read_networks(ex: Exercise) -> dict[str, Network]:
@@ -122,7 +121,6 @@ def layer_index(ex: Exercise, part: Part, net: Network) -> int | None:
     return at
 
 
-_layer_index = layer_index  # the former private name
 
 
 def network_of(ex: Exercise, part: Part, nets: dict[str, Network], key: str = "network") -> Network:
@@ -139,7 +137,6 @@ def network_of(ex: Exercise, part: Part, nets: dict[str, Network], key: str = "n
     return nets[str(name)]
 
 
-_network_of = network_of  # the former private name
 
 
 def _check_part(ex: Exercise, part: Part) -> None:

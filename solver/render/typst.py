@@ -87,7 +87,6 @@ def text_markup(s: str) -> str:
     return f"#{S(s)}"
 
 
-_text = text_markup  # the former private name
 
 
 def _math(latex: str) -> str:
@@ -175,7 +174,6 @@ def preamble(lang: str, title: str) -> list[str]:
             '#set heading(numbering: none)']
 
 
-_preamble = preamble  # the former private name
 
 
 def document(solutions: list[Solution], lang: str, booklet: bool = False, title: str | None = None) -> str:

@@ -2,7 +2,7 @@
 accuracy beats chance and a bag-of-words baseline (24.7)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...lazy import lazy
 
@@ -14,6 +14,8 @@ from ... import latex as tex
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
 from .. import messages  # noqa: F401  (registers the wording)
+if TYPE_CHECKING:                                       # torch only at run time
+    from .textcnn_models import TextCNN
 from .common import BUDGET_TRAIN, Experiment, ExperimentError, Param, _SEED, _analyse, _count, _ok, _pct, _shape, _torch_model, fmt, seeded
 
 
