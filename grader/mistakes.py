@@ -55,6 +55,25 @@ register({
     "m.ratio_inverted": ("the ratio is taken the other way round (denominator over numerator)",
                          "把比值取反了（分子和分母颠倒）"),
     "m.percent_missing": ("a percentage is given without its % sign", "给出了百分数却漏写了 % 号"),
+    "m.two_biases_textbook": ("two bias vectors per gate are counted, as PyTorch stores them (bias_ih and bias_hh); "
+                              "the textbook form has one bias per gate",
+                              "按 PyTorch 的存储方式给每个门算了两个偏置向量（bias_ih 和 bias_hh）；教材的写法每个门只有一个偏置"),
+    "m.one_bias_pytorch": ("one bias per gate is counted, as the textbook writes it; torch.nn.RNN/LSTM/GRU store two "
+                           "bias vectors per gate (bias_ih and bias_hh)",
+                           "按教材的写法每个门只算了一个偏置；torch.nn.RNN/LSTM/GRU 每个门存有两个偏置向量（bias_ih 和 bias_hh）"),
+    "m.adam_no_bias_correction": ("Adam's bias correction is forgotten: m_t and v_t are used without dividing by "
+                                  "1 − β₁ᵗ and 1 − β₂ᵗ", "忘记了 Adam 的偏差修正：直接用了 m_t 和 v_t，没有除以 1 − β₁ᵗ 和 1 − β₂ᵗ"),
+    "m.xavier_for_he": ("Xavier's variance 2/(fan_in + fan_out) is used where He's 2/fan_in is asked",
+                        "把 Xavier 初始化的方差 2/(fan_in + fan_out) 用在了要求 He 初始化（2/fan_in）的地方"),
+    "m.he_for_xavier": ("He's variance 2/fan_in is used where Xavier's 2/(fan_in + fan_out) is asked",
+                        "把 He 初始化的方差 2/fan_in 用在了要求 Xavier 初始化（2/(fan_in + fan_out)）的地方"),
+    "m.dropout_unscaled": ("dropout's 1/(1 − p) scaling is forgotten: nn.Dropout divides the kept units by 1 − p, "
+                           "so the expectation stays h", "忘记了 dropout 的 1/(1 − p) 缩放：nn.Dropout 把保留的单元除以 1 − p，所以期望仍为 h"),
+    "m.weight_decay_forgotten": ("the weight decay is forgotten: the gradient of the penalty λ/2·‖w‖², λw, is left out "
+                                 "(plain SGD/Adam steps; ∂J/∂W without λW)",
+                                 "忘记了权重衰减：漏掉了惩罚项 λ/2·‖w‖² 的梯度 λw（算成了普通的 SGD/Adam 更新；∂J/∂W 中缺少 λW）"),
+    "m.dropout_scaled": ("the kept units are divided by 1 − p, but plain dropout (without the scaling) is asked: "
+                         "the expectation is (1 − p)h", "把保留的单元除以了 1 − p，但题目问的是不缩放的 dropout：期望为 (1 − p)h"),
 })
 
 
@@ -365,6 +384,112 @@ def _conv(transform: Callable[[Any], list[Any]]) -> Callable[[Any, Any], list[An
     return lambda gold, part: _conv_variants(gold, part, transform)
 
 
+# ------------------------------------------------------------------ recurrent, optimizer, init, mlp (solver/nn_basics)
+
+def _rnn_count(convention: str) -> Callable[[Any, Any], list[Any]]:
+    """The count of the other bias convention, for a part that asks ``convention``."""
+    def compute(gold: Any, part: Any) -> list[Any]:
+        ctx = gold.solution.context
+        if ctx.get("family") != "counts" or part.options.get("convention", "pytorch") != convention:
+            return []
+        return [ctx["pytorch"] if convention == "textbook" else ctx["book"]]
+    return compute
+
+
+def _adam_uncorrected(gold: Any, part: Any) -> list[Any]:
+    """Adam re-run with m_t, v_t in place of m̂_t, v̂_t (same gradients, or the function's at the new iterates)."""
+    from math import sqrt
+    ctx = gold.solution.context
+    if ctx.get("optimizer") != "adam":
+        return []
+    name = part.options.get("name")
+    if part.quantity == "state" and name not in ("m_hat", "v_hat"):
+        return []
+    grad_fn = None
+    if ctx.get("gradients") is None:
+        from solver.nn_basics.optim import _function
+        grad_fn = _function(gold.exercise, ctx["function"], len(ctx["w0"]))[3]
+    (b1, b2), lr, eps, wd = ctx["betas"], ctx["lr"], ctx["eps"], ctx["weight_decay"]
+    w = list(ctx["w0"])
+    m, v = [0.0] * len(w), [0.0] * len(w)
+    rec: dict[str, list] = {"w": [], "m_hat": [], "v_hat": [], "update": []}
+    for t in range(ctx["steps"]):
+        g = grad_fn(w) if grad_fn else list(ctx["gradients"][t])
+        g = [gi + wd * wi for gi, wi in zip(g, w)]
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
+        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+        step = [lr * a / (sqrt(c) + eps) for a, c in zip(m, v)]
+        w = [wi - si for wi, si in zip(w, step)]
+        rec["w"].append(w)
+        rec["m_hat"].append(m)
+        rec["v_hat"].append(v)
+        rec["update"].append([-s for s in step])
+
+    def out(x: list[float]) -> Any:
+        return x[0] if ctx["scalar"] else x
+    t = part.options.get("step", ctx["steps"]) - 1
+    value = {"iterates": lambda: [out(x) for x in rec["w"]], "final": lambda: out(rec["w"][-1]),
+             "state": lambda: out(rec[name][t]), "update": lambda: out(rec["update"][t])}[part.quantity]()
+    return [value] if value != gold.parts[part.id].value else []
+
+
+def _optimizer_part(ctx: dict, part: Any, rec: dict) -> Any:
+    """The value a part asks, read from a run's record (as :mod:`solver.nn_basics.optim` answers it)."""
+    def out(x: list[float]) -> Any:
+        return x[0] if ctx["scalar"] else x
+    t = part.options.get("step", ctx["steps"]) - 1
+    return {"iterates": lambda: [out(x) for x in rec["w"][1:]], "final": lambda: out(rec["w"][-1]),
+            "state": lambda: out(rec[part.options.get("name")][t]), "update": lambda: out(rec["update"][t])}[
+        part.quantity]()
+
+
+def _weight_decay_forgotten(gold: Any, part: Any) -> list[Any]:
+    """Optimiser steps without the λw term; an MLP's ∂J/∂W without λW."""
+    ctx = gold.solution.context
+    if gold.exercise.kind == "mlp":
+        lam, name = ctx.get("lambda") or 0, part.options.get("name")
+        if ctx.get("family") != "mlp" or not lam or name not in ("W1", "W2"):
+            return []
+        grad = gold.parts[part.id].value
+        return [[[g - lam * w for g, w in zip(gr, wr)] for gr, wr in zip(grad, ctx[name])]]
+    if not ctx.get("weight_decay"):
+        return []
+    from solver.nn_basics.optim import _function, run
+    grad_fn = None if ctx.get("gradients") is not None else _function(gold.exercise, ctx["function"],
+                                                                       len(ctx["w0"]))[3]
+    rec = run(ctx["optimizer"], ctx["w0"], ctx.get("gradients"), lr=ctx["lr"], momentum=ctx["momentum"],
+              weight_decay=0.0, betas=tuple(ctx["betas"]), eps=ctx["eps"], grad_fn=grad_fn, steps=ctx["steps"])
+    value = _optimizer_part(ctx, part, rec)
+    return [value] if value != gold.parts[part.id].value else []
+
+
+def _init_swapped(asked: str, used: str) -> Callable[[Any, Any], list[Any]]:
+    """The answer computed with the scheme ``used`` where ``asked`` is asked."""
+    def compute(gold: Any, part: Any) -> list[Any]:
+        from solver.nn_basics import weight_init as wi
+        ctx = gold.solution.context
+        if part.options.get("scheme") != asked:
+            return []
+        if ctx.get("family") == "depth":
+            n, L = ctx["width"], ctx["depth"]
+            value = wi.depth_variances(ctx["activation"], used, n, L, ctx["q0"])[part.options.get("at", L) - 1]
+        else:
+            fn = {"init_variance": wi.variance, "init_std": wi.std, "init_bound": wi.bound}[part.quantity]
+            value = fn(used, ctx["fan_in"], ctx["fan_out"])
+        return [value] if value != gold.parts[part.id].value else []
+    return compute
+
+
+def _dropout(scaled: bool) -> Callable[[Any, Any], list[Any]]:
+    """For a part asking ``scaled``, the expectation of the other form: (1 − p)h for the scaled one, h otherwise."""
+    def compute(gold: Any, part: Any) -> list[Any]:
+        ctx = gold.solution.context
+        if ctx.get("family") != "dropout" or part.options.get("scaled", True) != scaled or not ctx["p"]:
+            return []
+        return [[(1 - ctx["p"]) * v for v in ctx["h"]] if scaled else list(ctx["h"])]
+    return compute
+
+
 CATALOGUE: list[Mistake] = [
     Mistake("bias_forgotten", ("network", "rf_proof"), ("params",), _bias_forgotten, 0.5),
     Mistake("bias_added", ("network", "rf_proof"), ("params",), _bias_added, 0.5),
@@ -395,6 +520,19 @@ CATALOGUE: list[Mistake] = [
     Mistake("wrong_mode", ("convolution",), ("value",), _conv(_modes), 0.25),
     Mistake("rotation_direction", ("convolution",), ("value",), _conv(_rotation), 0.25),
     Mistake("stride_ignored", ("convolution",), ("value",), _conv(_drop_kw("stride")), 0.25),
+    Mistake("two_biases_textbook", ("recurrent",), ("params",), _rnn_count("textbook"), 0.5),
+    Mistake("one_bias_pytorch", ("recurrent",), ("params",), _rnn_count("pytorch"), 0.5),
+    Mistake("adam_no_bias_correction", ("optimizer",), ("iterates", "final", "state", "update"), _adam_uncorrected,
+            0.25),
+    Mistake("weight_decay_forgotten", ("optimizer",), ("iterates", "final", "state", "update"),
+            _weight_decay_forgotten, 0.25),
+    Mistake("weight_decay_forgotten", ("mlp",), ("grad",), _weight_decay_forgotten, 0.25),
+    Mistake("xavier_for_he", ("init",), ("init_variance", "init_std", "init_bound", "activation_variance"),
+            _init_swapped("he", "xavier"), 0.0),
+    Mistake("he_for_xavier", ("init",), ("init_variance", "init_std", "init_bound", "activation_variance"),
+            _init_swapped("xavier", "he"), 0.0),
+    Mistake("dropout_unscaled", ("mlp",), ("dropout_mean",), _dropout(True), 0.25),
+    Mistake("dropout_scaled", ("mlp",), ("dropout_mean",), _dropout(False), 0.0),
 ]
 
 

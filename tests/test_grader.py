@@ -809,6 +809,19 @@ CATALOGUE_EXAMPLES = {
     "norm_forgotten": ("hw-q9-resnet18", "params", "11,679,912"),
     # Inception block: 64 + 128 + 32 + 32 = 256 channels stacked; "added" keeps the largest branch's 128
     "concat_added": ("inception-block", "shape", "128×28×28"),
+    # LSTM(28 → 128): textbook 4·(128·156 + 128) = 80,384; PyTorch 4·(128·156 + 2·128) = 80,896
+    "two_biases_textbook": ("rnn-lstm-params", "textbook", "80,896"),
+    "one_bias_pytorch": ("rnn-lstm-params", "pytorch", "80384"),
+    # g = 0.2, −0.1, 0.4 with m, v unscaled: steps 0.0031618, 0.0011317, 0.0032577 from x_0 = 1 → 0.992449
+    "adam_no_bias_correction": ("optim-adam-seed", "final", "0.992449"),
+    # w_0 = [1, −2], η = 0.1, g = [0.5, −1], [0.3, −0.4], [0.1, 0.2] without λw: w_3 = [1 − 0.09, −2 + 0.12]
+    "weight_decay_forgotten": ("optim-sgd-weight-decay", "final", "[0.91, -1.88]"),
+    # Linear(784 → 128): Xavier 2/912 = 0.0021930, He 2/784 = 0.0025510
+    "xavier_for_he": ("init-xavier-he-linear", "he_var", "0.002193"),
+    "he_for_xavier": ("init-xavier-he-linear", "xavier_var", "0.002551"),
+    # h = [2, 4, 6], p = 0.5: (1 − p)h = [1, 2, 3]; scaled by 1/(1 − p): h
+    "dropout_unscaled": ("dropout-expectation", "scaled", "[1, 2, 3]"),
+    "dropout_scaled": ("dropout-expectation", "unscaled", "[2, 4, 6]"),
 }
 
 

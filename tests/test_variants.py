@@ -109,3 +109,30 @@ def test_class_sheets_and_answer_keys(tmp_path):
     index = json.loads((out / "class.json").read_text())
     assert [i["seed"] for i in index] == [seed_for_student("s001"), seed_for_student("s002")]
     assert (out / "s001.pdf").read_bytes().startswith(b"%PDF") and (out / "s002-key.pdf").exists()
+
+
+def test_nn_basics_families_are_randomised():
+    assert {"rnn-lstm-params", "rnn-gru-params", "rnn-bilstm-params", "optim-sgd-weight-decay", "optim-momentum",
+            "optim-adam-seed", "optim-adam-first-step", "init-xavier-he-linear", "init-conv-he", "init-deep-relu",
+            "init-deep-tanh", "dropout-expectation", "mlp-backprop"} <= set(RANDOMISED)
+
+
+@pytest.mark.parametrize("ex_id, part, mistake, wrong", [
+    # each a typical slip recomputed independently here from the variant's own givens
+    ("init-xavier-he-linear", "he_var", "xavier_for_he",
+     lambda g: 2 / (g["layer"]["in_features"] + g["layer"]["out_features"])),
+    ("init-conv-he", "he_std", "xavier_for_he",
+     lambda g: (2 / ((g["layer"]["in_channels"] + g["layer"]["out_channels"]) * g["layer"]["kernel_size"] ** 2)) ** 0.5),
+    ("dropout-expectation", "scaled", "dropout_unscaled", lambda g: [(1 - g["p"]) * v for v in g["h"]]),
+    ("optim-sgd-weight-decay", "final", "weight_decay_forgotten",
+     lambda g: [w - g["lr"] * sum(row[i] for row in g["gradients"]) for i, w in enumerate(g["w0"])]),
+])
+@pytest.mark.parametrize("seed", [3, 41])
+def test_catalogued_mistakes_are_named_on_every_variant(ex_id, part, mistake, wrong, seed):
+    """The typical mistakes of the nn_basics kinds come from the catalogue, so a variant names them too."""
+    from grader.gold import gold_for
+    from grader.grade import grade_part
+    gold = gold_for(ex_id, seed)
+    value = wrong(gold.exercise.given)
+    result = grade_part(gold, part, json.dumps(value))
+    assert result.mistake == mistake, (value, gold.parts[part].value, result.verdict)

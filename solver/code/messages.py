@@ -107,6 +107,32 @@ register({
         "(h − p_h + 1) × (w − p_w + 1) tensor of window maxima or means (stride 1, no padding).",
         "X 为二维张量，pool_size = (p_h, p_w)，mode 为 'max' 或 'avg'；返回 (h − p_h + 1) × (w − p_w + 1) 的张量，"
         "元素为各窗口的最大值或平均值（步幅 1，无填充）。"),
+    "code.contract.load_batch": (
+        "images is N × H × W × 3 (uint8, as a photo is read from a file), labels holds one label per image. Write a "
+        "Dataset class whose item i is (image i as a float32 tensor 3 × size × size with values in [0, 1], label i): "
+        "divide by 255, put the channels first, resize with F.interpolate(…, size=(size, size), mode='bilinear', "
+        "align_corners=False); __len__ is the number of images. load_batch reads it in batches of batch_size, in order "
+        "(as DataLoader(…, batch_size, shuffle=False) does), and returns the images of batch number index (counting "
+        "from 0; the last batch may be smaller): a float32 tensor B × 3 × size × size.",
+        "images 为 N × H × W × 3（uint8，即从文件读入的图片），labels 为每张图片的标签。编写一个 Dataset 类，其第 i 项为"
+        "（第 i 张图片，转换为取值在 [0, 1] 的 float32 张量 3 × size × size；第 i 个标签）：除以 255，把通道放到最前，"
+        "用 F.interpolate(…, size=(size, size), mode='bilinear', align_corners=False) 统一尺寸；__len__ 返回图片数。"
+        "load_batch 按顺序以 batch_size 为一批读取（与 DataLoader(…, batch_size, shuffle=False) 相同），返回第 index 个批次"
+        "（从 0 开始计数，最后一批可能较小）的图片：float32 张量 B × 3 × size × size。"),
+    "code.contract.batch_grid": (
+        "X is a normalised batch B × C × H × W, mean and std hold one value per channel. Undo the normalisation "
+        "(x · std + mean, clamped to [0, 1]), lay the images out row by row, nrow per row (fewer columns when B < "
+        "nrow), with padding pixels of 0 between and around them (as torchvision.utils.make_grid), and return the "
+        "picture as rows × columns × C, the layout plt.imshow expects.",
+        "X 为标准化后的一个批次 B × C × H × W，mean 和 std 为每个通道的均值和标准差。先反标准化（x · std + mean，并截断到 "
+        "[0, 1]），再把图片逐行排列，每行 nrow 张（B < nrow 时列数为 B），图片之间和四周留 padding 个值为 0 的像素"
+        "（与 torchvision.utils.make_grid 相同），最后以 行 × 列 × C 的形式返回整幅图（plt.imshow 需要的布局）。"),
+    "code.contract.conv2d_kernel_grad": (
+        "Fix the Conv2D class of D2L 6.2.3 so that it accepts the 1 × 1 × h × w input of the training loop of "
+        "6.2.4. Then, with its weight set to K and its bias 0, compute l = Σ (conv2d(X) − Y)², call backward and "
+        "return the gradient of l with respect to the weight (a tensor of the shape of K).",
+        "修正 D2L 6.2.3 节的 Conv2D 类，使它能接受 6.2.4 节训练循环中 1 × 1 × h × w 的输入。然后把它的权重设为 K、"
+        "偏置设为 0，计算 l = Σ (conv2d(X) − Y)²，调用 backward，返回 l 对权重的梯度（与 K 形状相同的张量）。"),
 
     "code.verify.ok": ("the reference {function} agrees with {truth} on all {n} inputs ({fixed} fixed, {random} "
                        "random)",
@@ -123,6 +149,23 @@ register({
                            "float64 求解的矩条件（次数 < d 的多项式 → 0，n^d → d!）"),
     "code.truth.gradient": ("gradient descent with the gradient written out, in float64",
                             "显式写出梯度的 float64 梯度下降"),
+    "code.step.book.title": ("The book's version on fixed input 1", "书中的版本在固定输入 1 上的表现"),
+    "code.step.book.text": ("Run as the book writes it, it stops with: “{error}” (the source prints “{printed}”).",
+                            "按书中的写法运行，它报错：“{error}”（原文给出的是“{printed}”）。"),
+    "code.step.book.not_run": ("The source prints the error “{printed}”; the checks run the book's version to "
+                               "compare (without --no-verify).",
+                               "原文给出的错误消息为“{printed}”；验证时（不加 --no-verify）运行书中的版本加以比较。"),
+    "code.verify.book_ok": ("the book's version raises the error the source prints: “{error}”",
+                            "书中的版本确实给出原文所印的错误：“{error}”"),
+    "code.verify.book_fail": ("the source prints “{printed}”; in fact the book's version raises “{error}”",
+                              "原文印的是“{printed}”；实际上书中的版本给出的是“{error}”"),
+    "code.truth.images": ("slicing the images and a bilinear resize written out in numpy (float64), without Dataset, "
+                          "DataLoader or interpolate",
+                          "直接切片取图片并用 numpy 写出的双线性插值（float64），不用 Dataset、DataLoader 或 interpolate"),
+    "code.truth.grid": ("the picture stitched in numpy (pad, reshape, transpose) in float64",
+                        "用 numpy 拼接（填充、reshape、转置）得到的整幅图（float64）"),
+    "code.truth.differences": ("central differences of the loss in float64, entry by entry",
+                               "逐个元素对损失做中心差分（float64）"),
 
     # ---------------------------------------------------------------- grading
     "code.case.fixed": ("fixed input {n}", "固定输入 {n}"),

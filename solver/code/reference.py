@@ -126,6 +126,7 @@ class Param:
     choices: tuple = ()
     default: Any = None
     optional: bool = False
+    dtype: str = "float32"          # a tensor's dtype: float32, or uint8 (images as read from files)
 
 
 def _tensor(values: Any) -> torch.Tensor:
@@ -214,6 +215,37 @@ def _random_learn(rng: np.random.Generator, opts: dict) -> dict:
     return {"X": Xt, "Y": corr2d(Xt, _tensor([[1, -1]])), "K0": K0, "lr": lr, "steps": steps}
 
 
+def _random_images(rng: np.random.Generator, opts: dict) -> dict:
+    """A few "photos" (N x H x W x 3, uint8, the size of neither the output nor each other's side), a label each,
+    an output size, a batch size and a batch index (the last batch, often smaller, about half the time)."""
+    n = int(rng.integers(3, 11))
+    h, w = _hw(rng, 3, opts.get("max_size", 12))
+    images = torch.tensor(rng.integers(0, 256, size=(n, h, w, 3)), dtype=torch.uint8)
+    batch = int(rng.integers(2, 6))
+    batches = -(-n // batch)
+    index = batches - 1 if rng.random() < 0.5 else int(rng.integers(0, batches))
+    return {"images": images, "labels": _tensor(rng.integers(0, 2, size=n)), "size": int(rng.integers(2, 9)),
+            "batch_size": batch, "index": index}
+
+
+def _random_grid(rng: np.random.Generator, opts: dict) -> dict:
+    """A normalised batch (values beyond the range that de-normalises into [0, 1], so the clamp matters),
+    a per-channel mean and std, a row length and a padding."""
+    b, c = int(rng.integers(1, 8)), int(rng.choice([1, 3]))
+    h, w = _hw(rng, 2, opts.get("max_size", 5))
+    X = _tensor(np.round(rng.normal(0, 1.5, size=(b, c, h, w)), 2))
+    mean = _tensor(np.round(rng.uniform(0.3, 0.6, size=c), 4))
+    std = _tensor(np.round(rng.uniform(0.15, 0.35, size=c), 4))
+    return {"X": X, "mean": mean, "std": std, "nrow": int(rng.integers(1, 5)), "padding": int(rng.integers(0, 3))}
+
+
+def _random_conv_grad(rng: np.random.Generator, opts: dict) -> dict:
+    h, w = _hw(rng, 2, opts.get("max_size", 7))
+    kh, kw = _kernel_hw(rng, h, w)
+    return {"X": _small_ints(rng, (1, 1, h, w)), "Y": _small_ints(rng, (1, 1, h - kh + 1, w - kw + 1)),
+            "K": _small_ints(rng, (kh, kw), -2, 2)}
+
+
 # ------------------------------------------------------------------ independent truth
 
 
@@ -265,6 +297,64 @@ def _truth_learn(a: dict) -> torch.Tensor:
         grad = np.array([[2 * np.sum(E * X[p:p + oh, q:q + ow]) for q in range(kw)] for p in range(kh)])
         K = K - a.get("lr", 3e-2) * grad
     return torch.tensor(K)
+
+
+def _bilinear(img: np.ndarray, size: int) -> np.ndarray:
+    """Resize a C x H x W array to C x size x size by bilinear interpolation with half-pixel centres (source
+    coordinate (i + 0.5)·H/size − 0.5, clamped at 0; the two neighbours clamped at the border), in float64."""
+    def axis(n_in: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        src = np.maximum((np.arange(size) + 0.5) * n_in / size - 0.5, 0.0)
+        lo = np.minimum(np.floor(src).astype(int), n_in - 1)
+        return lo, np.minimum(lo + 1, n_in - 1), src - lo
+    (r0, r1, fr), (c0, c1, fc) = axis(img.shape[1]), axis(img.shape[2])
+    top = img[:, r0][:, :, c0] * (1 - fc) + img[:, r0][:, :, c1] * fc
+    bottom = img[:, r1][:, :, c0] * (1 - fc) + img[:, r1][:, :, c1] * fc
+    return top * (1 - fr)[None, :, None] + bottom * fr[None, :, None]
+
+
+def _truth_images(a: dict) -> torch.Tensor:
+    """Batch ``index`` by slicing (no Dataset, no DataLoader, no interpolate): images index·B … index·B + B − 1,
+    each H x W x 3 → 3 x H x W divided by 255, resized by :func:`_bilinear`."""
+    imgs = a["images"].numpy().astype(np.float64)
+    start = a["index"] * a["batch_size"]
+    chosen = imgs[start:start + a["batch_size"]]
+    return torch.tensor(np.stack([_bilinear(im.transpose(2, 0, 1) / 255.0, a["size"]) for im in chosen]))
+
+
+def _truth_grid(a: dict) -> torch.Tensor:
+    """The seed's fourth way (numpy stitching): pad each de-normalised image on the top and left, fill the last
+    row with blank images, arrange the blocks with one reshape and transpose, pad the bottom and right."""
+    X = a["X"].double().numpy()
+    mean, std = a["mean"].double().numpy(), a["std"].double().numpy()
+    p, nrow = a.get("padding", 2), a["nrow"]
+    imgs = np.clip(X * std[None, :, None, None] + mean[None, :, None, None], 0, 1).transpose(0, 2, 3, 1)
+    b, h, w, c = imgs.shape
+    ncol = min(nrow, b)
+    rows = -(-b // ncol)
+    blocks = np.zeros((rows * ncol, h + p, w + p, c))
+    blocks[:b, p:, p:] = imgs
+    picture = blocks.reshape(rows, ncol, h + p, w + p, c).transpose(0, 2, 1, 3, 4).reshape(rows * (h + p),
+                                                                                        ncol * (w + p), c)
+    return torch.tensor(np.pad(picture, ((0, p), (0, p), (0, 0))))
+
+
+def _truth_conv_grad(a: dict) -> torch.Tensor:
+    """Central differences of L(K) = Σ (X ⋆ K − Y)² in float64, entry by entry (exact up to rounding: L is
+    quadratic in K)."""
+    X, Y, K = a["X"].double().numpy()[0, 0], a["Y"].double().numpy()[0, 0], a["K"].double().numpy()
+    kh, kw = K.shape
+
+    def loss(k: np.ndarray) -> float:
+        out = np.array([[np.sum(X[i:i + kh, j:j + kw] * k) for j in range(Y.shape[1])] for i in range(Y.shape[0])])
+        return float(np.sum((out - Y) ** 2))
+    grad = np.zeros_like(K)
+    step = 1e-3
+    for p in range(kh):
+        for q in range(kw):
+            e = np.zeros_like(K)
+            e[p, q] = step
+            grad[p, q] = (loss(K + e) - loss(K - e)) / (2 * step)
+    return torch.tensor(grad)
 
 
 # ------------------------------------------------------------------ consistency of fixed inputs
@@ -324,6 +414,38 @@ def _check_learn(a: dict) -> str | None:
     return _need(a["steps"] >= 0 and a["lr"] > 0, "steps must be ≥ 0 and lr positive")
 
 
+def _check_images(a: dict) -> str | None:
+    images, labels = a["images"], a["labels"]
+    if images.shape[-1] != 3:
+        return "images is N × H × W × 3 (RGB, as read from files)"
+    if labels.shape[0] != images.shape[0]:
+        return f"there are {images.shape[0]} images but {labels.shape[0]} labels"
+    if a["size"] < 1 or a["batch_size"] < 1:
+        return "size and batch_size must be at least 1"
+    return _need(a["index"] * a["batch_size"] < images.shape[0],
+                 f"there is no batch {a['index']}: {images.shape[0]} images in batches of {a['batch_size']}")
+
+
+def _check_grid(a: dict) -> str | None:
+    X, mean, std = a["X"], a["mean"], a["std"]
+    if not (X.shape[1] == mean.shape[0] == std.shape[0]):
+        return f"X has {X.shape[1]} channels: mean and std need one value each"
+    values = std.tolist() if hasattr(std, "tolist") else std.data      # a tensor, or nested lists (--no-verify)
+    if min(values) <= 0:
+        return "std must be positive"
+    return _need(a["nrow"] >= 1, "nrow must be at least 1")
+
+
+def _check_conv_grad(a: dict) -> str | None:
+    X, Y, K = a["X"], a["Y"], a["K"]
+    if tuple(X.shape[:2]) != (1, 1) or tuple(Y.shape[:2]) != (1, 1):
+        return "X and Y are 1 × 1 × h × w (a batch of one single-channel image, as in D2L 6.2.4)"
+    want = (X.shape[2] - K.shape[0] + 1, X.shape[3] - K.shape[1] + 1)
+    if min(want) < 1:
+        return "the kernel K is larger than X"
+    return _need(tuple(Y.shape[2:]) == want, f"Y must be 1 × 1 × {want[0]} × {want[1]} (the output size of X under K)")
+
+
 # ------------------------------------------------------------------ the catalogue
 
 
@@ -340,12 +462,16 @@ class Reference:
     formula: tuple[str, ...]
     uses: tuple[str, ...] = ()
     tolerance: dict = field(default_factory=lambda: {"rtol": 1e-5, "atol": 1e-5})
+    program: tuple[str, ...] = ()   # definitions in solver/code/programs.py shown as the source (classes too)
+    book: str | None = None         # a function of programs.py running the book's faulty version: its error text
 
     def call(self, args: dict) -> torch.Tensor:
         return self.fn(**args)
 
     def source(self) -> str:
         """The source of the helpers it uses, then its own (what a student's file would contain)."""
+        if self.program:
+            return program_source(self.program)
         parts = [inspect.getsource(REFERENCES[u].fn) for u in self.uses] + [inspect.getsource(self.fn)]
         body = "\n\n\n".join(p.rstrip() for p in parts) + "\n"
         imports = [line for line, used in (("import math", "math." in body), ("import torch", True),
@@ -402,6 +528,60 @@ _add(Reference("pool2d", pool2d,
                _random_pool, _truth_pool, _check_pool,
                (r"Y_{ij} = \max_{0 \le a < p_h,\ 0 \le b < p_w} X_{i+a,\,j+b} \quad \text{or} \quad "
                 r"\frac{1}{p_h p_w} \sum_{a,b} X_{i+a,\,j+b}",)))
+
+
+def program_source(names: tuple[str, ...]) -> str:
+    """The import lines and the named top-level definitions of ``programs.py``, read with :mod:`ast` (the module
+    imports torch; reading its text does not)."""
+    import ast
+    import pathlib
+    text = (pathlib.Path(__file__).parent / "programs.py").read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    found = {node.name: ast.get_source_segment(text, node) for node in tree.body
+             if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    body = "\n\n\n".join(str(found[n]) for n in names) + "\n"
+    imports = [line for line, used in (("import torch", True), ("from torch import nn", "nn." in body),
+                                       ("from torch.nn import functional as F", "F." in body),
+                                       ("from torch.utils.data import DataLoader, Dataset", "DataLoader" in body))
+               if used]
+    return "\n".join(imports) + "\n\n\n" + body
+
+
+def _program(name: str) -> Callable:
+    """The reference ``name`` of programs.py, imported when it first runs."""
+    def call(**args: Any) -> Any:
+        import importlib
+        return getattr(importlib.import_module("solver.code.programs"), name)(**args)
+    call.__name__ = name
+    return call
+
+
+_add(Reference("load_batch", _program("load_batch"),
+               (Param("images", "tensor", 4, dtype="uint8"), Param("labels", "tensor", 1), Param("size", "int"),
+                Param("batch_size", "int"), Param("index", "int")),
+               _random_images, _truth_images, _check_images,
+               (r"x = \frac{\text{image}}{255} \in [0, 1]^{3 \times H \times W},\quad "
+                r"\text{bilinear}: [0, 1]^{3 \times H \times W} \to [0, 1]^{3 \times s \times s}",
+                r"\text{batch } k = (x_{kB}, \dots, x_{\min(kB + B,\, N) - 1}), \qquad "
+                r"\text{number of batches} = \lceil N / B \rceil"),
+               tolerance={"rtol": 1e-5, "atol": 1e-6}, program=("ImageDataset", "load_batch")))
+_add(Reference("batch_grid", _program("batch_grid"),
+               (Param("X", "tensor", 4), Param("mean", "tensor", 1), Param("std", "tensor", 1), Param("nrow", "int"),
+                Param("padding", "int", default=2, optional=True)),
+               _random_grid, _truth_grid, _check_grid,
+               (r"\tilde x_{b,c} = \operatorname{clamp}(x_{b,c} \cdot \sigma_c + \mu_c,\ 0,\ 1)",
+                r"n_{col} = \min(\text{nrow}, B),\quad n_{row} = \lceil B / n_{col} \rceil,\quad "
+                r"\text{picture} = (n_{row}(H + p) + p) \times (n_{col}(W + p) + p) \times C",
+                r"\text{image } k \text{ at row } (k \,//\, n_{col})(H + p) + p,\ \text{column } "
+                r"(k \bmod n_{col})(W + p) + p"),
+               program=("batch_grid",)))
+_add(Reference("conv2d_kernel_grad", _program("conv2d_kernel_grad"),
+               (Param("X", "tensor", 4), Param("Y", "tensor", 4), Param("K", "tensor", 2)),
+               _random_conv_grad, _truth_conv_grad, _check_conv_grad,
+               (r"l(K) = \sum_{i,j} \left( (X \ast K)_{ij} - Y_{ij} \right)^2",
+                r"\frac{\partial l}{\partial K_{ab}} = 2 \sum_{i,j} \left( (X \ast K)_{ij} - Y_{ij} \right) "
+                r"X_{i+a,\,j+b}"),
+               program=("corr2d", "Conv2D", "conv2d_kernel_grad"), book="book_conv2d_error"))
 
 
 def random_cases(ref: Reference, count: int, seed: int, opts: dict | None = None) -> list[dict]:

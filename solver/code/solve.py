@@ -13,13 +13,16 @@ Exercise format::
       tolerance: {rtol: 1.0e-5, atol: 1.0e-5}   # optional; atol is scaled by max(1, |expected|max)
       dtype: float32                     # float32 (default: the result must be float32, as in D2L) or any
       limits: {seconds: 5, memory_mb: 512}      # optional sandbox limits
+      source_error: "The size of tensor a (0) …"  # optional: the error the source prints for the book's faulty
+                                                 # version (a reference with ``book``); run and compared by verify
     ask:
       - {id: program, quantity: program}
 
 The solution shows the contract, the reference implementation (D2L style) and its results on the fixed
 inputs; the answer of a ``program`` part is ``{"function", "signature", "cases"}`` (the program itself is
 not an answer: :func:`grader.program.grade_code` runs the student's file). :func:`verify` checks the
-reference against ``torch.nn.functional`` (or float64 arithmetic) on every input.
+reference against ``torch.nn.functional`` (or float64 arithmetic) on every input. References with classes
+(a ``Dataset``, an ``nn.Module``) live in :mod:`solver.code.programs`, shown from its text without importing it.
 
 Example:
     >>> from solver.bank import load_exercise
@@ -36,11 +39,10 @@ from .. import latex as tex
 from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..steps import Check, Solution, Step
-from . import messages  # noqa: F401
 from .messages import Code
 
 QUANTITIES = ("program",)
-GIVEN_KEYS = ("function", "signature", "reference", "inputs", "random", "tolerance", "dtype", "limits")
+GIVEN_KEYS = ("function", "signature", "reference", "inputs", "random", "tolerance", "dtype", "limits", "source_error")
 RANDOM_KEYS = ("cases", "seed", "max_size", "max_channels", "max_order")
 MAX_RANDOM = 200
 DTYPES = ("float32", "any")
@@ -71,6 +73,7 @@ class CodeSpec:
     dtype: str
     seconds: float
     memory_mb: int
+    source_error: str | None = None     # the error message the source printed for the book's version (a claim)
 
 
 # ------------------------------------------------------------------ reading the exercise
@@ -98,6 +101,10 @@ def _rectangular(data: Any, rank: int) -> tuple[int, ...] | None:
     return (len(data),) + shapes.pop()
 
 
+def _flat(data: Any) -> list:
+    return [x for d in data for x in _flat(d)] if isinstance(data, list) else [data]
+
+
 class Listed:
     """A tensor argument read without PyTorch (``--no-verify``): the nested lists and their shape."""
 
@@ -114,10 +121,12 @@ def _argument(ex: Exercise, param: Any, value: Any, path: tuple, run: bool = Tru
             raise ex.error(f"{param.name} must be {dims}, rectangular, of finite numbers", path)
         if math.prod(shape) > 10_000:
             raise ex.error(f"{param.name} has more than 10,000 entries", path)
+        if param.dtype == "uint8" and not all(isinstance(v, int) and 0 <= v <= 255 for v in _flat(value)):
+            raise ex.error(f"{param.name} holds whole numbers 0 … 255 (uint8 pixels)", path)
         if not run:
             return Listed(value, shape)
         import torch
-        return torch.tensor(value, dtype=torch.float32)
+        return torch.tensor(value, dtype=getattr(torch, param.dtype))
     if param.kind == "int":
         return _number(ex, value, path, integer=True, low=0, high=64)
     if param.kind == "float":
@@ -214,8 +223,14 @@ def read_spec(ex: Exercise, run: bool = True) -> CodeSpec:
     seconds = float(_number(ex, limits.get("seconds", 5), ("given", "limits", "seconds"), low=0.1, high=120))
     memory = _number(ex, limits.get("memory_mb", 512), ("given", "limits", "memory_mb"), integer=True, low=64,
                      high=16384)
+    source_error = g.get("source_error")
+    if source_error is not None and (not isinstance(source_error, str) or ref.book is None or not raw_inputs):
+        raise ex.error("source_error is the error message the source printed for the book's version of "
+                       f"{ref.name} (on fixed input 1); this reference has no book version to run"
+                       if isinstance(source_error, str) else "source_error is the printed message (text)",
+                       ("given", "source_error"))
     return CodeSpec(function, signature, ref, cases, len(raw_inputs), n_random, seed, rtol, atol, dtype,
-                    seconds, memory)
+                    seconds, memory, source_error)
 
 
 # ------------------------------------------------------------------ showing values
@@ -303,17 +318,35 @@ def solve(ex: Exercise, *, run: bool = True) -> Solution:
     cases_text = (Msg("code.step.cases.text", random=spec.n_random) if spec.n_fixed
                   else Msg("code.step.cases.none", random=spec.n_random))
     worked = Step(Msg("code.step.cases.title" if run else "code.step.cases.inputs"), text=cases_text, rule="code.cases", children=children)
+    book = []
+    if spec.source_error is not None:
+        if run:
+            error = book_error(spec)
+            book = [Step(Msg("code.step.book.title"), text=Msg("code.step.book.text", error=Plain(error or "—"),
+                                                                printed=Plain(spec.source_error)), rule="code.book")]
+        else:
+            book = [Step(Msg("code.step.book.title"), text=Msg("code.step.book.not_run",
+                                                                printed=Plain(spec.source_error)), rule="code.book")]
     answers = {p.id: {"function": spec.function, "signature": spec.signature, "cases": spec.n_fixed + spec.n_random}
                for p in ex.ask}
     plan = [Msg("code.plan.contract"), Msg("code.plan.reference"),
             Msg("code.plan.cases", random=spec.n_random, seed=spec.seed), Msg("code.plan.verify")]
-    return Solution(ex, plan, [contract, reference, worked], answers, context={"spec": spec} if run else {})
+    return Solution(ex, plan, [contract, reference, worked] + book, answers, context={"spec": spec} if run else {})
+
+
+def book_error(spec: CodeSpec) -> str:
+    """The error message the book's version raises on fixed input 1 (run, not stored)."""
+    import importlib
+    fn = getattr(importlib.import_module("solver.code.programs"), spec.reference.book)
+    return fn(**spec.cases[0].args)
 
 
 _TRUTH_NAMES = {"corr2d": "code.truth.conv2d", "corr2d_multi_in": "code.truth.conv2d",
                 "corr2d_multi_in_out": "code.truth.conv2d", "corr2d_multi_in_out_1x1": "code.truth.conv2d",
                 "pool2d": "code.truth.pool", "kernel_matrix": "code.truth.basis",
-                "derivative_kernel": "code.truth.moments", "learn_kernel": "code.truth.gradient"}
+                "derivative_kernel": "code.truth.moments", "learn_kernel": "code.truth.gradient",
+                "load_batch": "code.truth.images", "batch_grid": "code.truth.grid",
+                "conv2d_kernel_grad": "code.truth.differences"}
 
 
 def verify(ex: Exercise, solution: Solution) -> list[Check]:
@@ -340,4 +373,11 @@ def verify(ex: Exercise, solution: Solution) -> list[Check]:
             ok, detail = False, Msg("code.verify.fail", function=Plain(ref.name), truth=truth_name,
                                     case=case.label, diff=Plain(f"{diff:.3g}"))
             break
-    return [Check(by="torch", part=p.id, ok=ok, detail=detail) for p in ex.ask]
+    checks = [Check(by="torch", part=p.id, ok=ok, detail=detail) for p in ex.ask]
+    if spec.source_error is not None:
+        error = book_error(spec)
+        same = " ".join(error.split()) == " ".join(spec.source_error.split())
+        checks += [Check(by="torch", part=p.id, ok=same,             # run in PyTorch; the printed text compared
+                         detail=Msg("code.verify.book_ok" if same else "code.verify.book_fail",
+                                    printed=Plain(spec.source_error), error=Plain(error or "—"))) for p in ex.ask]
+    return checks
