@@ -4,7 +4,8 @@ side by side in the same run (interleaved, medians): the machine is shared, abso
     python bench/bench.py                      # all sections
     python bench/bench.py --runs 15            # more runs for the medians
     python bench/bench.py --only cold,bank     # some sections: cold, verified, separate, bank, symbolic, pdf
-    python bench/bench.py --separate all       # every bank exercise as its own process (slow), not only networks
+    python bench/bench.py --only separate --separate all --verbose   # every bank exercise as its own process
+                                                                     # (slow), one line each; --separate-runs N
 
 Subprocesses run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed, caches under a temporary
 ``PYTHONPYCACHEPREFIX``, warmed first), as an installed tool runs.
@@ -18,7 +19,7 @@ Subprocesses run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed, 
    Target ≤ 2. Also the slowest exercises in-process.
 5. symbolic: the identity checks' growth table by size (in-process), and full-convolution commutativity at 9×9
    against 2×2 as whole ``solve file`` processes. Target: ≤ 1.3.
-6. pdf: one exercise / the whole bank as a booklet.
+6. pdf: one exercise / the whole bank as a booklet; peak memory of ``solve pdf --all`` (en, zh). Target < 500 MB.
 """
 from __future__ import annotations
 
@@ -90,16 +91,21 @@ def cold_start(ex_id: str, runs: int) -> None:
           f"{m['json'] / m['floor']:.2f} (≤ 1.05; {_cpu('json', 'floor')})")
 
 
-def separate(which: str, runs: int) -> None:
-    """Each exercise verified in its own process, against ``import torch`` timed right beside it."""
+def separate(which: str, runs: int, verbose: bool = False) -> None:
+    """Each exercise verified in its own process, against ``import torch`` timed right beside it (sequentially:
+    one process at a time). ``verbose``: one line per exercise as it is measured."""
     from solver.bank import load_bank
     ids = [ex.id for ex in load_bank() if which == "all" or ex.kind == which]
+    limit = 1.3 if which == "network" else 1.5
     ratios = []
     for ex_id in ids:
         m = side_by_side({"torch": TORCH, "ex": _solve() + ["exercise", ex_id, "--format", "json"]}, runs, warm=0)
         ratios.append((m["ex"] / m["torch"], ex_id, CPU["ex"] / CPU["torch"]))
+        if verbose:
+            r, _, c = ratios[-1]
+            print(f"  {ex_id}: {m['ex']:.2f} s / import torch {m['torch']:.2f} s = {r:.2f} (CPU {c:.2f})"
+                  + ("  OVER" if r > limit else ""), flush=True)
     ratios.sort(reverse=True)
-    limit = 1.3 if which == "network" else 1.5
     over = [f"{i} {r:.2f}" for r, i, _ in ratios if r > limit]
     cpu = sorted((c, i) for _, i, c in ratios)
     cpu_over = [f"{i} {c:.2f}" for c, i in cpu if c > limit]
@@ -178,6 +184,25 @@ def pdf_times() -> None:
     bank = time.perf_counter() - t1
     print(f"PDF: one exercise (hw-q3, typeset) {one:.2f} s; whole bank booklet ({len(sols)} exercises, "
           f"{len(data) // 1024} KiB) typeset in {bank:.2f} s")
+    for lang in ("en", "zh"):
+        wall, peak = booklet_peak(lang)
+        print(f"  solve pdf --all --lang {lang} (verified, one process): {wall:.1f} s, peak memory {peak:.0f} MB "
+              f"(target < 500 MB)")
+
+
+_PEAK = ("import resource, subprocess, sys\n"
+         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)\n"
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def booklet_peak(lang: str) -> tuple[float, float]:
+    """(wall seconds, peak resident memory in MB) of ``solve pdf --all --lang LANG`` — the maximum resident set
+    of the process, as ``/usr/bin/time -v`` reports it (measured by a wrapper process of its own)."""
+    out = Path(tempfile.mkdtemp()) / f"booklet-{lang}.pdf"
+    t0 = time.perf_counter()
+    kib = subprocess.run([sys.executable, "-c", _PEAK] + _solve() + ["pdf", "--all", "--lang", lang, "-o", str(out)],
+                         capture_output=True, text=True, check=True, env=_env()).stdout.split()[-1]
+    return time.perf_counter() - t0, int(kib) / 1024
 
 
 def main() -> None:
@@ -187,6 +212,8 @@ def main() -> None:
     parser.add_argument("--only", default="cold,verified,bank,symbolic,pdf",
                         help="comma-separated sections: cold, verified, separate, bank, symbolic, pdf")
     parser.add_argument("--separate", default="all", help="kind for the 'separate' section, or all")
+    parser.add_argument("--separate-runs", type=int, default=1, help="runs per exercise in the 'separate' section")
+    parser.add_argument("--verbose", action="store_true", help="'separate': one line per exercise as it goes")
     args = parser.parse_args()
     os.environ.setdefault("COLUMNS", "100")
     only = set(args.only.split(","))
@@ -195,7 +222,7 @@ def main() -> None:
     if "verified" in only:
         separate("network", max(1, args.runs // 4))
     if "separate" in only:
-        separate(args.separate, 1)
+        separate(args.separate, args.separate_runs, args.verbose)
     if "bank" in only:
         whole_bank(max(3, args.runs // 3))
     if "symbolic" in only:

@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_grade.py                     # 1,000 answer files, in-process
     .venv/bin/python bench/bench_grade.py --workers 2         # also with a pool of 2 processes
     .venv/bin/python bench/bench_grade.py --students 200 --profile   # cProfile of the in-process run
+    .venv/bin/python bench/bench_grade.py --startup 15         # grade of one small file vs the import floor
 
 A class of ``--students`` answer files is written to a temporary folder, over the whole bank: each student
 answers a random choice of exercises, every part of them, with a mix of correct answers written as people
@@ -312,14 +313,55 @@ def report(label: str, r: dict[str, Any], wall: float) -> None:
           f"numeric {len(num) / wall:,.0f}/s of wall time)")
 
 
+def startup(runs: int) -> None:
+    """``grade`` of one small numeric answer file (hw-q3's params and MACs) beside the import floor
+    ``python -c "import yaml, click, rich.console"``, as separate processes, interleaved: medians and ratios. The
+    ``grade`` entry point is what a user runs; ``python -m grader`` adds runpy's own start-up.
+    Byte-code is written to a temporary ``PYTHONPYCACHEPREFIX`` and one untimed run of each warms it (as an
+    installed package has its ``.pyc`` files), and the gold cache is a fresh folder filled by that run."""
+    import os
+    import statistics
+    import subprocess
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet = Path(tmp) / "s1.yaml"
+        sheet.write_text("student: s1\nanswers:\n  hw-q3:\n    params: 4640\n    macs: 3.61M\n", encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(PYTHONPYCACHEPREFIX=str(Path(tmp) / "pyc"), CNN_GOLD_CACHE=str(Path(tmp) / "gold"), COLUMNS="100")
+        script = Path(sys.executable).with_name("grade")        # the entry point a user runs
+        entry = [str(script)] if script.exists() else [sys.executable, "-m", "grader"]
+        commands = {"floor": [sys.executable, "-c", "import yaml, click, rich.console"],
+                    "grade (text)": entry + [str(sheet)],
+                    "grade --format json": entry + ["--format", "json", str(sheet)],
+                    "python -m grader --format json": [sys.executable, "-m", "grader", "--format", "json", str(sheet)]}
+        times: dict[str, list[float]] = {k: [] for k in commands}
+        for i in range(runs + 1):
+            for name, cmd in commands.items():
+                t0 = time.perf_counter()
+                done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                if done.returncode:
+                    raise SystemExit(f"{name} failed: {done.stderr.decode(errors='replace')[-500:]}")
+                if i:                                        # the first round writes byte-code: not timed
+                    times[name].append(time.perf_counter() - t0)
+        floor = statistics.median(times["floor"])
+        for name, ts in times.items():
+            med = statistics.median(ts)
+            print(f"[startup] {name}: median {1000 * med:.0f} ms of {runs} interleaved runs = {med / floor:.2f}× the "
+                  f"floor{'  (target ≤ 1.5×)' if name != 'floor' else ''}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--startup", type=int, default=0, metavar="RUNS",
+                        help="only measure grade of one small file against the import floor (RUNS interleaved runs)")
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=0, help="also grade with a pool of this many processes")
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process run (top 25 by cumulative)")
     parser.add_argument("--keep", help="write the class to this folder and keep it")
     args = parser.parse_args()
+    if args.startup:
+        startup(args.startup)
+        return
 
     t0 = time.perf_counter()
     _warm()

@@ -51,7 +51,6 @@ class GradeResult:
     def markdown(self) -> str:
         from solver.i18n import Msg
 
-        from . import messages  # noqa: F401
         from .report import _render
         lang = self.lang
         head = [Msg(k).render(lang) for k in ("r.exercise", "r.part", "r.answer", "r.verdict", "r.score",

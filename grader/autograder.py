@@ -27,7 +27,7 @@ from pathlib import Path
 
 import click
 
-from solver.errors import InputError
+from solver.errors import InputError, reported
 
 CONFIG = "autograder.json"
 
@@ -223,30 +223,24 @@ def warm(source: Path) -> None:
 @click.option("--run", "run_root", type=click.Path(file_okay=False), default=None,
               help="Inside Gradescope (run_autograder): grade ROOT/submission into ROOT/results/results.json.")
 @click.option("--warm", "warm_source", type=click.Path(file_okay=False), default=None, hidden=True)
+@reported
 def command(assignment: str | None, output: str | None, banks: tuple[str, ...], lang: str | None, variants: bool,
             install: str | None, run_root: str | None, warm_source: str | None) -> None:
     """Package a Gradescope autograder for an assignment (setup.sh, run_autograder, the assignment, extra
     exercise files) as one zip to upload."""
-    from .cli import _error
     if run_root:
         sys.exit(run(Path(run_root)))
     if warm_source:
         warm(Path(warm_source))
         return
     if not assignment or not output:
-        _error("grade autograder needs --assignment FILE and -o FILE.zip")
-        sys.exit(2)
+        raise InputError("grade autograder needs --assignment FILE and -o FILE.zip")
     from solver.render.atomic import atomic_write, cannot_write
-    try:
-        data = build_zip(assignment, list(banks), lang, variants, install)
-    except InputError as exc:
-        _error(str(exc))
-        sys.exit(2)
+    data = build_zip(assignment, list(banks), lang, variants, install)
     try:
         atomic_write(output, data)
     except OSError as exc:
-        _error(cannot_write(exc, output))
-        sys.exit(2)
+        raise InputError(cannot_write(exc, output)) from None
     click.echo(f"wrote {output}: upload it as the assignment's autograder on Gradescope", err=True)
 
 

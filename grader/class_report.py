@@ -171,14 +171,23 @@ def class_report_html(book: ClassBook, lang: str = "en") -> str:
     body.append(f'<p class="legend">{legend}</p>')
     rows = []
     totals = [r.score for r in graded]
-    for ex, part in columns:
-        counts: Counter = Counter()
-        part_shares = []
-        for r in graded:
-            p = next((p for p in r.parts if p.exercise == ex and p.part == part), None)
-            counts[CATEGORY.get(p.verdict, "other") if p else "missing_v"] += 1
-            part_shares.append(p.score / p.max_score if p and p.max_score else 0.0)
-        n = len(graded)
+    index = {c: i for i, c in enumerate(columns)}
+    counts_by = [Counter() for _ in columns]
+    shares_by = [[0.0] * len(graded) for _ in columns]
+    for n_row, r in enumerate(graded):                 # each row's parts read once (compact rows build them)
+        seen = [False] * len(columns)
+        for p in r.parts:
+            i = index.get((p.exercise, p.part))
+            if i is None or seen[i]:
+                continue
+            seen[i] = True
+            counts_by[i][CATEGORY.get(p.verdict, "other")] += 1
+            shares_by[i][n_row] = p.score / p.max_score if p.max_score else 0.0
+        for i, was in enumerate(seen):
+            if not was:
+                counts_by[i]["missing_v"] += 1
+    n = len(graded)
+    for (ex, part), counts, part_shares in zip(columns, counts_by, shares_by):
         disc = discrimination(part_shares, totals)
         rows.append([f"{e(ex)} / {e(part)}", _stack_svg(counts, n), _pct(counts["correct"], n),
                      _pct(counts["partial"], n), _pct(counts["incorrect"], n), _pct(counts["missing_v"], n),
@@ -188,20 +197,14 @@ def class_report_html(book: ClassBook, lang: str = "en") -> str:
                        rows, "parts"))
     body.append(f'<p class="note">{e(_w("disc_note", lang))}</p>')
 
-    # most common wrong answers
+    # most common wrong answers (tallied while streaming, or here from full rows)
+    from .compact import ClassStats
+    stats = getattr(book, "stats", None) or ClassStats.from_rows(graded)
     body.append(f"<h2>{e(_w('wrong', lang))}</h2>")
     any_wrong = False
     for ex, part in columns:
-        wrong: Counter = Counter()
-        named: dict[str, set] = {}
-        for r in graded:
-            for p in r.parts:
-                if p.exercise == ex and p.part == part and p.verdict in ("incorrect", "partial", "unparsable") \
-                        and p.answer.strip():
-                    key = " ".join(p.answer.split())
-                    wrong[key] += 1
-                    if p.mistake:
-                        named.setdefault(key, set()).add(p.mistake)
+        wrong = stats.wrong.get((ex, part))
+        named = stats.named.get((ex, part), {})
         if not wrong:
             continue
         any_wrong = True
@@ -214,11 +217,15 @@ def class_report_html(book: ClassBook, lang: str = "en") -> str:
 
     # waiting for review
     body.append(f"<h2>{e(_w('review', lang))}</h2>")
-    review = [[e(r.student), e(r.name), f"{e(p.exercise)} / {e(p.part)}", f"<code>{e(p.answer)}</code>",
-               e(" ".join(f.render(lang) for f in p.feedback))]
-              for r in graded for p in r.parts if p.verdict == "needs_review"]
+    review = [[e(student), e(name), f"{e(ex)} / {e(part)}", f"<code>{e(answer)}</code>",
+               e(" ".join(f.render(lang) for f in feedback))]
+              for _, student, name, (ex, part), answer, feedback in stats.review]
     body.append(_table([e(_w("student", lang)), e(_w("name", lang)), e(_w("part", lang)), e(_w("answer", lang)),
                         ""], review, "review") if review else f"<p>{e(_w('none', lang))}</p>")
+    if stats.review_more:
+        more = (f"另有 {stats.review_more} 项待批阅（见 JSON 记录或 Excel 各小问表）" if lang == "zh" else
+                f"… and {stats.review_more} more (see the JSON records or the Excel per-part sheet)")
+        body.append(f'<p class="note">{e(more)}</p>')
 
     # unreadable, missing, not on the roster
     body.append(f"<h2>{e(_w('unreadable', lang))}</h2>")

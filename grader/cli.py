@@ -4,19 +4,18 @@ Exit codes: 0 graded; 2 some file could not be read (the others are still graded
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from solver.errors import InputError, internal_error
-from solver.render.safe_text import terminal_safe
+from solver.errors import InputError, finish, report as report_error, reported
 
 
-def _error(line: str, label: str = "error") -> None:
-    """One line on stderr, terminal-safe (ids, file names and answers in it cannot move the cursor or recolour)."""
-    click.echo(terminal_safe(f"{label}: {line}", one_line=True), err=True)
+def _error(line: str, label: str = "error", record: dict | None = None) -> None:
+    """One line on stderr, terminal-safe (ids, file names and answers in it cannot move the cursor or recolour);
+    with ``record``, that JSON record on stdout (solver.errors.report)."""
+    report_error(line, label, record)
 
 
 class _GradeCommand(click.Command):
@@ -44,8 +43,8 @@ class _GradeCommand(click.Command):
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
               help="Language of reports and feedback, for every student  [default: the assignment's lang, else "
                    "each student's feedback in the language the student wrote in (Chinese when the answers, "
-                   "headings or working are in Chinese; the class's when a file tells none), class-wide outputs "
-                   "in English unless most of the class wrote Chinese]")
+                   "headings or working are in Chinese; the class's, else the locale's, when a file tells none), class-wide "
+                   "outputs in the locale's language (LANG=zh_CN.UTF-8 gives zh) unless most of the class wrote the other]")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write a gradebook (one row per student).")
 @click.option("--gradescope", "gs_path", type=click.Path(), help="Write Gradescope results.json (a folder for a class).")
 @click.option("--variants", is_flag=True,
@@ -75,146 +74,48 @@ class _GradeCommand(click.Command):
               help="Write the class report: one self-contained HTML file with the class's statistics.")
 @click.option("--jobs", "jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Grade in N processes (forked after the gold answers are computed; results in file order).")
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False),
+              help="Write every file's JSON record (as --format json prints it) to this JSON Lines file, one line "
+                   "as each file is graded (the file lands whole at the end); grade merge reads it.")
+@click.option("--dask", "dask", metavar="ADDRESS",
+              help="Grade on a Dask cluster: a scheduler address (tcp://host:8786; the files must be readable at "
+                   "the same paths on the workers), or local:N for a local cluster of N worker processes. Needs "
+                   "pip install 'cnn-exercises[dask]'.")
+@reported
 def main(answers: tuple[str, ...], banks: tuple[str, ...], fmt: str, lang: str | None, csv_path: str | None,
          gs_path: str | None, variants: bool, pdf: str | None, font_paths: tuple[str, ...],
          allow_weak: bool, assignment_path: str | None = None, roster_path: str | None = None,
          csv_format: str = "plain", xlsx_path: str | None = None, pdf_dir: str | None = None,
-         report_path: str | None = None, jobs: int = 1) -> None:
+         report_path: str | None = None, jobs: int = 1, jsonl_path: str | None = None,
+         dask: str | None = None) -> None:
     """Grade ANSWERS (answer files, or folders of them) against the solver's answers."""
     if allow_weak:
         from .sandbox import allow_weak_sandbox
         allow_weak_sandbox()
-    from .answers import collect_answer_files, read_sheet
+    from .answers import collect_answer_files
     from .gold import set_extra_banks
-    from .grade import grade_sheet
-    from solver.render.atomic import atomic_write, cannot_write
-
-    from .report import print_text, write_gradescope
     set_extra_banks([Path(b) for b in banks])
-    from .teacher import gradescope_target_problem, load_inputs, not_an_answer_file, stray_sheet
+    from .teacher import gradescope_target_problem, load_inputs
     single = len(answers) == 1 and not Path(answers[0]).is_dir()        # one sheet, not a class
     if gs_path and gradescope_target_problem(gs_path, single):
-        _error(gradescope_target_problem(gs_path, single))
-        sys.exit(2)
-    try:
-        assignment, roster = load_inputs(assignment_path, roster_path, [Path(b) for b in banks])
-    except InputError as exc:
-        _error(str(exc))
-        sys.exit(2)
+        raise InputError(gradescope_target_problem(gs_path, single))
+    assignment, roster = load_inputs(assignment_path, roster_path, [Path(b) for b in banks])
     forced = lang or (assignment.lang if assignment is not None else None)    # else each student's own language
-    lang = forced or "en"
+    from solver.cli import default_lang
+    locale_lang = default_lang()             # without --lang or an assignment's lang, the locale's where nothing tells
+    lang = forced or locale_lang
     if assignment is not None and assignment.variants is not None and not variants:
         variants = assignment.variants
-    failures: list[tuple[str, str]] = []
     files, refused = collect_answer_files(list(answers))
     if not files and not refused:
-        _error(f"{', '.join(answers)}: no answer files (.yaml, .yml, .json, .md) found")
-        sys.exit(2)
-    from rich.console import Console
-    console = Console(highlight=False)
-    err_console = Console(stderr=True, highlight=False)
-    results = []
-    bad = False
-    sheets = []
-
-    def report(file: str, message: str) -> None:
-        """One bad file: one line on stderr (and its record with --format json); the others go on; exit 2."""
-        nonlocal bad
-        bad = True
-        failures.append((file, message))
-        _error(message)
-        if fmt == "json":
-            click.echo(json.dumps({"file": file, "error": message}, ensure_ascii=False))
-    for refusal in refused:                  # class-folder entries not read: links, FIFOs, devices
-        report(refusal.file or "", str(refusal))
-    given = {Path(a) for a in answers}
-    skipped = 0
-    for path in files:                       # read everything first: the class's variants flag shared answers
-        try:
-            sheet = read_sheet(path)
-            note = stray_sheet(sheet, roster) if path not in given else None    # a README with a heading
-            if note:
-                skipped += 1
-                _error(f"{path}: {note}", "note")
-                continue
-            sheets.append(sheet)
-        except InputError as exc:
-            note = not_an_answer_file(path, roster) if path not in given else None     # found in a class folder
-            if note:
-                skipped += 1
-                _error(f"{path}: {note}", "note")
-                continue
-            report(str(path), str(exc))
-        except Exception as exc:             # noqa: BLE001 - last resort: one file never stops the class
-            report(str(path), internal_error(str(path), exc))
-    _warn_about_the_sandbox(sheets, allow_weak)
-    from .grade import sheet_seed
-    if skipped and not sheets and not failures:
-        _error(f"{', '.join(answers)}: no answer files found ({skipped} other file{'s' if skipped > 1 else ''} "
-               "skipped)")
-        sys.exit(2)
-    class_seeds = tuple(sorted({s for s in (sheet_seed(sh, variants) for sh in sheets) if s is not None}))
-    from rich.progress import Progress
-    from .parallel import Job, grade_all
-    from .language import class_lang
-    default = class_lang(sheets) if not forced else forced          # for sheets that tell no language
-    outcomes = grade_all(sheets, Job(variants, class_seeds, assignment, roster, forced, fmt, default), jobs)    # forks now
-    with Progress(console=err_console, transient=True, disable=len(sheets) < 2 or not err_console.is_terminal) as bar:
-        task = bar.add_task("grading", total=len(sheets))
-        for sheet, (kind, result, record) in zip(sheets, outcomes):
-            if kind == "error":
-                report(sheet.file, result)
-                bar.advance(task)
-                continue
-            results.append(result)
-            if result.problems:          # unknown exercise or part ids: graded without them, reported, exit 2
-                bad = True
-                for problem in result.problems:
-                    _error(f"{sheet.file}: {problem.render('en')}")
-            if record is not None:
-                click.echo(record)
-            else:
-                print_text(result, result.lang, console)          # with the sheet's notes
-            bar.advance(task)
-    from .teacher import split_clashes
-    results, clashed, clash_ids, clash_lines = split_clashes(results)       # one file per student, or an error
-    for line in clash_lines:
-        _error(line)
-    if clashed:
-        bad = True
-        failures += clashed
-    if not forced:                           # class-wide outputs: the language most of the class wrote in
-        lang = class_lang(sheets, undecided="en")
-    from .gradebook import build_class
-    from .teacher import class_warnings, gradescope_error, write_outputs
-    book = build_class(results, failures, roster, assignment, ids=clash_ids)
-    for warning in class_warnings(book):
-        _error(warning, "warning")
-    if not write_outputs(book, lang, csv_path=csv_path, csv_format=csv_format, xlsx=xlsx_path, pdf_dir=pdf_dir,
-                         report=report_path, font_paths=font_paths, error=_error):
-        sys.exit(2)
-    try:
-        if gs_path and single and not results and failures:
-            atomic_write(gs_path, gradescope_error(failures[0][1], lang,
-                                                   assignment.max_score if assignment is not None else 0.0))
-        elif gs_path and (results or failures):
-            write_gradescope(results, gs_path, lang, single=single, errors=failures, own_lang=True)
-    except OSError as exc:
-        _error(cannot_write(exc, gs_path))
-        sys.exit(2)
-    if pdf and results:
-        from .pdf import write_feedback_pdf
-        try:
-            write_feedback_pdf(pdf, results, lang, font_paths)
-        except InputError as exc:
-            _error(str(exc))
-            bad = True
-        except OSError as exc:
-            _error(cannot_write(exc, pdf))
-            bad = True
+        raise InputError(f"{', '.join(answers)}: no answer files (.yaml, .yml, .json, .md) found")
+    from .stream import Options, run_class       # scanned, then graded and written file by file (grader/stream.py)
+    bad = run_class(Options(answers, fmt, forced, locale_lang, variants, assignment, roster, csv_path, csv_format,
+                            xlsx_path, pdf, pdf_dir, report_path, gs_path, jsonl_path, single, jobs, font_paths,
+                            allow_weak, dask, banks), files, refused)
     from .timeout import shutdown
     shutdown()
-    sys.exit(2 if bad else 0)
+    finish(bad=bad)
 
 
 def _warn_about_the_sandbox(sheets: list, allow_weak: bool) -> None:

@@ -21,7 +21,6 @@ from typing import Any
 
 from solver.i18n import Msg, Plain, Text
 
-from . import messages  # noqa: F401
 from .timeout import run_limited
 
 DEFAULT_MIN_SIG = 3

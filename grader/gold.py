@@ -72,6 +72,7 @@ def set_extra_banks(folders: list[Path]) -> None:
     grade = sys.modules.get("grader.grade")
     if grade is not None:
         grade._mistakes.cache_clear()
+        grade.clear_memo()
 
 
 def gold_for(ex_id: str, seed: int | None = None) -> Gold:
@@ -98,6 +99,10 @@ _FAILED: dict[tuple[str, int | None], InputError] = {}
 def _clear() -> None:
     _gold_for.cache_clear()
     _FAILED.clear()
+    import sys
+    grade = sys.modules.get("grader.grade")
+    if grade is not None:                    # results memoised against the old gold answers
+        grade.clear_memo()
 
 
 gold_for.cache_clear = _clear       # type: ignore[attr-defined]
@@ -106,12 +111,12 @@ gold_for.cache_clear = _clear       # type: ignore[attr-defined]
 @lru_cache(maxsize=None)
 def _gold_for(ex_id: str, seed: int | None) -> Gold:
     from solver.bank import load_exercise
-    from solver.pipeline import solve_exercise
     ex = load_exercise(ex_id, _EXTRA, seed=seed)
     from . import gold_cache                  # the answers computed by an earlier run (grader/gold_cache.py)
     cached = gold_cache.load(ex)
     if cached is not None:
         return cached
+    from solver.pipeline import solve_exercise
     solution = solve_exercise(ex, verify=False)
     parts = {}
     for p in ex.ask:

@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -73,23 +72,66 @@ def cache_dir() -> Path | None:
     return folder
 
 
+def _sources() -> list[tuple[str, str]]:
+    """(name, path) of every source file the digest covers: the solver's ``*.py`` and grader/gold.py, sorted."""
+    import solver
+    root = os.path.dirname(solver.__file__)
+    out = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                out.append((os.path.relpath(path, root), path))
+    out.sort()
+    return out + [("<grader/gold.py>", str(Path(__file__).with_name("gold.py")))]
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """The package version and a digest of the solver's and gold's source: a changed solver is a new key."""
-    from importlib import metadata
-    try:
-        version = metadata.version("cnn-exercises")
-    except metadata.PackageNotFoundError:
-        version = "0"
+    """The package version and a digest of the solver's and gold's source: a changed solver is a new key.
+
+    Hashing the source costs ~10 ms, too much for ``grade`` of one file, so the digest is remembered in the
+    cache folder under a signature of every source file's name, size and modification time (nanoseconds): any
+    change to a file — or a file added or removed — is another signature, and the source is hashed again."""
     import solver
+    version = solver.__version__
+    sources = _sources()
+    stats = []
+    for name, path in sources:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        stats.append(f"{name}\0{info.st_size}\0{info.st_mtime_ns}")
+    signature = hashlib.sha256("\n".join([version] + stats).encode()).hexdigest()[:32]
+    folder = cache_dir()
+    memo = folder / f"code-{signature}.txt" if folder is not None else None
+    if memo is not None:
+        try:
+            text = memo.read_text(encoding="ascii").strip()
+            if text.startswith(f"{version}-") and len(text) == len(version) + 17:
+                return text
+        except (OSError, ValueError):
+            pass
     h = hashlib.sha256(version.encode())
-    roots = [Path(solver.__file__).parent]
-    for root in roots:
-        for path in sorted(root.rglob("*.py")):
-            h.update(str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
-    h.update(Path(__file__).with_name("gold.py").read_bytes())
-    return f"{version}-{h.hexdigest()[:16]}"
+    for name, path in sources:
+        if name.startswith("<"):
+            h.update(Path(path).read_bytes())
+        else:
+            h.update(name.replace(os.sep, "/").encode())
+            h.update(Path(path).read_bytes())
+    digest = f"{version}-{h.hexdigest()[:16]}"
+    if memo is not None:
+        try:
+            import tempfile
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".txt")
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(digest)
+            os.replace(tmp, memo)
+        except OSError:
+            pass
+    return digest
 
 
 def _key(exercise: Any) -> tuple[str, str] | None:
@@ -136,6 +178,7 @@ def store(gold: Any) -> bool:
     entry = {"format": FORMAT, "exercise": gold.exercise.id, "seed": gold.exercise.seed, "file_sha256": key[1],
              "code": code_digest(), "parts": parts}
     try:
+        import tempfile
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(entry, fh, allow_nan=False)

@@ -10,6 +10,8 @@ Example:
 from __future__ import annotations
 
 import copy
+import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,13 +21,10 @@ from solver.bank import UnknownExercise
 from solver.errors import InputError
 from solver.i18n import Msg, Plain
 
-from . import messages  # noqa: F401
 from .answers import AnswerSheet, shown_id
 from .compare import Verdict, compare, shape_policy
-from .diagnose import diagnose
 from .follow import carry_forward
 from .gold import Gold, gold_for
-from .mistakes import mistaken_answers
 from .parse import parse_answer
 
 
@@ -66,6 +65,7 @@ READING_NOTES = ("g.square", "g.one_channel", "g.batch", "g.factor")     # how t
 
 @lru_cache(maxsize=4096)
 def _mistakes(ex_id: str, part_id: str, seed: int | None = None) -> tuple:
+    from .mistakes import mistaken_answers           # (and its wording) when a wrong answer is first graded
     return tuple(mistaken_answers(gold_for(ex_id, seed), part_id))
 
 
@@ -141,6 +141,7 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
         if any(getattr(f, "key", None) == "g.layout_other" for f in verdict.feedback):
             verdict.mistake = "wrong_order"
         else:
+            from .diagnose import diagnose           # (and its wording) when a wrong answer is first diagnosed
             found = diagnose(gold, part_id, parsed, policy, tolerance)
             verdict.mistake, hint = found.mistake, found.hint
             counted = any(getattr(f, "key", "").startswith("h.shape_count") for f in found.feedback)
@@ -153,6 +154,90 @@ def grade_part(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base
                         str(getattr(parsed, "text", raw))[:200], feedback, verdict.mistake, hint)
     result.__dict__["_parsed"] = parsed           # for follow-through in grade_sheet, dropped there
     return result
+
+
+# ------------------------------------------------------------------ identical answers graded once
+
+MEMO_SIZE = 20_000            # entries (each holds one part's result and its parsed answer)
+MEMO_MAX_TEXT = 1_000         # longer answers (working, programs) are graded every time
+_MEMO: "OrderedDict[tuple, tuple[Gold, PartResult]]" = OrderedDict()
+_MEMO_SEEDS: list[tuple] = [()]
+memo_stats = {"hits": 0, "misses": 0}
+
+
+def set_memo(enabled: bool) -> None:
+    """Turn the per-run memo of :func:`grade_part_memo` on or off (``CNN_GRADE_MEMO=off`` starts it off); either
+    way it is emptied."""
+    global _memo_on
+    _memo_on = bool(enabled)
+    clear_memo()
+
+
+def clear_memo() -> None:
+    """Forget every memoised part result (the gold answers changed: another bank, a cleared cache)."""
+    _MEMO.clear()
+    memo_stats.update(hits=0, misses=0)
+
+
+_memo_on = os.environ.get("CNN_GRADE_MEMO", "").lower() not in ("off", "0", "no", "false")
+
+
+def _answer_key(raw: Any) -> Any:
+    """A hashable key that two answers share only when they are the same answer as read from the file (the same
+    text, or the same YAML/JSON number or list); None when the answer is not memoised (long, or not plain data)."""
+    if isinstance(raw, str):
+        return raw if len(raw) <= MEMO_MAX_TEXT else None
+    if isinstance(raw, bool):
+        return ("bool", raw)
+    if isinstance(raw, int):
+        return ("int", raw) if raw.bit_length() <= 256 else None
+    if isinstance(raw, float):
+        return ("float", repr(raw))
+    if isinstance(raw, list):
+        import json
+        try:
+            text = json.dumps(raw, ensure_ascii=False, allow_nan=True)
+        except (TypeError, ValueError, RecursionError):
+            return None
+        return ("list", text) if len(text) <= MEMO_MAX_TEXT else None
+    return None
+
+
+def _fresh(result: PartResult) -> PartResult:
+    """A copy of a memoised result that the caller may change (follow-through rewrites verdict and feedback)."""
+    from dataclasses import replace
+    out = replace(result, feedback=list(result.feedback))
+    if "_parsed" in result.__dict__:
+        out.__dict__["_parsed"] = result.__dict__["_parsed"]
+    return out
+
+
+def grade_part_memo(gold: Gold, part_id: str, raw: Any, other_seeds: tuple = (), base_dir: Any = None,
+                    owners: tuple[str, ...] = ()) -> PartResult:
+    """:func:`grade_part`, with identical answers to the same part of the same gold (exercise and variant, hence
+    the same grading policy) graded once per run: a bounded LRU (``MEMO_SIZE`` entries) keyed by the gold, the
+    part and the answer exactly as read (:func:`_answer_key`). Programs (run in the sandbox, named by the student's
+    files) are never memoised. Guarantees the same result as :func:`grade_part`: each call gets its own copy."""
+    gp = gold.parts.get(part_id)
+    key = _answer_key(raw) if _memo_on and gp is not None and gp.part.quantity != "program" else None
+    if key is None:
+        return grade_part(gold, part_id, raw, other_seeds, base_dir, owners)
+    if gold.exercise.randomised and other_seeds is not _MEMO_SEEDS[0]:
+        if other_seeds != _MEMO_SEEDS[0]:        # another class's variants: "another variant's answer" may differ
+            _MEMO.clear()
+        _MEMO_SEEDS[0] = other_seeds
+    k = (id(gold), part_id, key)
+    hit = _MEMO.get(k)
+    if hit is not None and hit[0] is gold:
+        _MEMO.move_to_end(k)
+        memo_stats["hits"] += 1
+        return _fresh(hit[1])
+    result = grade_part(gold, part_id, raw, other_seeds, base_dir, owners)
+    memo_stats["misses"] += 1
+    _MEMO[k] = (gold, result)
+    if len(_MEMO) > MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return _fresh(result)
 
 
 def _grade_channels(gold: Gold, part_id: str, raw: Any) -> PartResult:
@@ -265,8 +350,8 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
         for part_id in answers:
             if part_id not in gold.parts:
                 problems.append(Msg("g.unknown_part", ex=Plain(shown_id(ex_id)), part=Plain(shown_id(part_id))))
-        graded = [grade_part(gold, part_id, answers.get(part_id), other_seeds, Path(sheet.file).parent,
-                                 (Path(sheet.file).stem, str(sheet.student)))
+        graded = [grade_part_memo(gold, part_id, answers.get(part_id), other_seeds, Path(sheet.file).parent,
+                                  (Path(sheet.file).stem, str(sheet.student)))
                   for part_id in gold.parts]
         carry_forward(gold, answers, graded)      # right from the student's own wrong earlier answer: credit
         for r in graded:

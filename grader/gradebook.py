@@ -57,6 +57,7 @@ class ClassBook:
     missing: list[str] = field(default_factory=list)
     unrostered: list[ClassSheet] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    stats: Any = None            # grader.compact.ClassStats tallied while streaming; None: the report tallies the rows
 
     @property
     def decimals(self) -> int:
@@ -229,10 +230,9 @@ def gradebook_xlsx(book: ClassBook, lang: str = "en") -> bytes:
     """A workbook: a summary sheet (one row per student: id, name, section, status, per-exercise scores, total,
     max) and a per-part sheet (verdict, score, named mistake, feedback). Headers in ``lang``."""
     from openpyxl import Workbook
-    d = book.decimals
-    wb = Workbook()
-    summary = wb.active
-    summary.title = head("summary", lang)
+    wb = Workbook(write_only=True)          # rows go to a temporary file as they come: memory flat in the class
+    summary = wb.create_sheet(head("summary", lang))
+    summary.freeze_panes = "A2"
     exercises = book.exercises()
     summary.append([_safe(h) for h in [head("student", lang), head("name", lang), head("section", lang),
                                        head("status", lang)] + exercises + [head("total", lang), head("max", lang)]])
@@ -242,15 +242,19 @@ def gradebook_xlsx(book: ClassBook, lang: str = "en") -> bytes:
         summary.append([_safe(r.student), _safe(r.name), _safe(r.section), _safe(status)] + per_ex
                        + [r.score, r.max_score])
     parts = wb.create_sheet(head("parts", lang))
+    parts.freeze_panes = "A2"
     parts.append([_safe(head(k, lang)) for k in ("student", "name", "exercise", "part", "answer", "verdict",
                                                  "score", "max", "mistake", "feedback")])
+    verdicts: dict[str, str] = {}
     for r in book.rows:
-        for p in r.parts:
-            parts.append([_safe(r.student), _safe(r.name), _safe(p.exercise), _safe(p.part), _safe(p.answer),
-                          _safe(Msg(f"v.{p.verdict}").render(lang)), p.score, p.max_score, _safe(p.mistake or ""),
-                          _safe(" ".join(f.render(lang) for f in p.feedback))])
-    for sheet in (summary, parts):
-        sheet.freeze_panes = "A2"
+        kept = r.part_texts(lang) if hasattr(r, "part_texts") else None        # a compact row: texts on disk
+        for i, p in enumerate(r.parts):
+            answer, feedback = kept[i] if kept else (p.answer, " ".join(f.render(lang) for f in p.feedback))
+            if p.verdict not in verdicts:
+                verdicts[p.verdict] = Msg(f"v.{p.verdict}").render(lang)
+            parts.append([_safe(r.student), _safe(r.name), _safe(p.exercise), _safe(p.part), _safe(answer),
+                          _safe(verdicts[p.verdict]), p.score, p.max_score, _safe(p.mistake or ""),
+                          _safe(feedback)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

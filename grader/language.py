@@ -66,10 +66,11 @@ def sheet_lang(sheet: Any) -> str | None:
     return getattr(sheet, "lang", None) or detect_lang(sheet_texts(sheet.answers) + list(getattr(sheet, "notes", [])))
 
 
-def class_lang(sheets: Iterable[Any], undecided: str | None = None) -> str:
-    """The language most of a class wrote in ('en' when nobody's tells). Without ``undecided``, over the sheets that
-    tell (the language given to a sheet that tells nothing, numbers only); with it, the sheets that tell nothing
-    count as that language (the class-wide outputs: English unless most of the class wrote Chinese)."""
+def class_lang(sheets: Iterable[Any], undecided: str | None = None, fallback: str = "en") -> str:
+    """The language most of a class wrote in (``fallback`` when nobody's tells: ``grade`` passes the locale's). Without
+    ``undecided``, over the sheets that tell (the language given to a sheet that tells nothing, numbers only); with
+    it, the sheets that tell nothing count as that language (the class-wide outputs: the locale's language unless
+    most of the class wrote the other one)."""
     from collections import Counter
     counts = Counter(lang for lang in (sheet_lang(s) or undecided for s in sheets) if lang)
-    return counts.most_common(1)[0][0] if counts else "en"
+    return counts.most_common(1)[0][0] if counts else fallback

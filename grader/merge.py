@@ -15,13 +15,12 @@ the same error as in one run: named, and left out of the gradebooks.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from solver.errors import InputError
+from solver.errors import InputError, finish, reported
 from solver.i18n import Plain
 
 VERDICTS = ("correct", "incorrect", "partial", "unparsable", "needs_review", "missing")
@@ -109,6 +108,7 @@ def read_shards(paths: list[str], assignment: Any = None) -> tuple[list[Any], li
               show_default=True)
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False))
 @click.option("--report", "report_path", type=click.Path(dir_okay=False))
+@reported
 def command(shards: tuple[str, ...], banks: tuple[str, ...], assignment_path: str | None, roster_path: str | None,
             lang: str | None, csv_path: str | None, csv_format: str, xlsx_path: str | None,
             report_path: str | None) -> None:
@@ -118,12 +118,8 @@ def command(shards: tuple[str, ...], banks: tuple[str, ...], assignment_path: st
     from .gradebook import build_class
     from .teacher import class_warnings, load_inputs, split_clashes, write_outputs
     set_extra_banks([Path(b) for b in banks])
-    try:
-        assignment, roster = load_inputs(assignment_path, roster_path, [Path(b) for b in banks])
-        results, failures = read_shards(list(shards), assignment)
-    except InputError as exc:
-        _error(str(exc))
-        sys.exit(2)
+    assignment, roster = load_inputs(assignment_path, roster_path, [Path(b) for b in banks])
+    results, failures = read_shards(list(shards), assignment)
     bad = bool(failures)
     results, clashed, ids, clash_lines = split_clashes(results)
     for line in clash_lines:
@@ -137,7 +133,7 @@ def command(shards: tuple[str, ...], banks: tuple[str, ...], assignment_path: st
     lang = lang or (assignment.lang if assignment is not None else None) or "en"
     if not write_outputs(book, lang, csv_path=csv_path, csv_format=csv_format, xlsx=xlsx_path, pdf_dir=None,
                          report=report_path, font_paths=(), error=_error):
-        sys.exit(2)
+        finish(bad=True)                     # each output that could not be written: its line already
     click.echo(f"{len(results)} graded, {len(failures)} not graded, from {len(shards)} shard"
                f"{'s' if len(shards) != 1 else ''}", err=True)
-    sys.exit(2 if bad else 0)
+    finish(bad=bad)

@@ -57,10 +57,10 @@ register({
     "m.percent_missing": ("a percentage is given without its % sign", "给出了百分数却漏写了 % 号"),
     "m.two_biases_textbook": ("two bias vectors per gate are counted, as PyTorch stores them (bias_ih and bias_hh); "
                               "the textbook form has one bias per gate",
-                              "按 PyTorch 的存储方式给每个门算了两个偏置向量（bias_ih 和 bias_hh）；教材的写法每个门只有一个偏置"),
+                              "按 PyTorch 的存储方式给每个门算了两个偏置向量（输入一侧和隐状态一侧各一个）；教材的写法每个门只有一个偏置"),
     "m.one_bias_pytorch": ("one bias per gate is counted, as the textbook writes it; torch.nn.RNN/LSTM/GRU store two "
                            "bias vectors per gate (bias_ih and bias_hh)",
-                           "按教材的写法每个门只算了一个偏置；torch.nn.RNN/LSTM/GRU 每个门存有两个偏置向量（bias_ih 和 bias_hh）"),
+                           "按教材的写法每个门只算了一个偏置；PyTorch 的 RNN、LSTM、GRU 层每个门存有两个偏置向量（输入一侧和隐状态一侧各一个）"),
     "m.adam_no_bias_correction": ("Adam's bias correction is forgotten: m_t and v_t are used without dividing by "
                                   "1 − β₁ᵗ and 1 − β₂ᵗ", "忘记了 Adam 的偏差修正：直接用了 m_t 和 v_t，没有除以 1 − β₁ᵗ 和 1 − β₂ᵗ"),
     "m.xavier_for_he": ("Xavier's variance 2/(fan_in + fan_out) is used where He's 2/fan_in is asked",
@@ -68,12 +68,12 @@ register({
     "m.he_for_xavier": ("He's variance 2/fan_in is used where Xavier's 2/(fan_in + fan_out) is asked",
                         "把 He 初始化的方差 2/fan_in 用在了要求 Xavier 初始化（2/(fan_in + fan_out)）的地方"),
     "m.dropout_unscaled": ("dropout's 1/(1 − p) scaling is forgotten: nn.Dropout divides the kept units by 1 − p, "
-                           "so the expectation stays h", "忘记了 dropout 的 1/(1 − p) 缩放：nn.Dropout 把保留的单元除以 1 − p，所以期望仍为 h"),
+                           "so the expectation stays h", "忘记了 Dropout 的 1/(1 − p) 缩放：PyTorch 的 Dropout 层把保留的单元除以 1 − p，所以期望仍为 h"),
     "m.weight_decay_forgotten": ("the weight decay is forgotten: the gradient of the penalty λ/2·‖w‖², λw, is left out "
                                  "(plain SGD/Adam steps; ∂J/∂W without λW)",
                                  "忘记了权重衰减：漏掉了惩罚项 λ/2·‖w‖² 的梯度 λw（算成了普通的 SGD/Adam 更新；∂J/∂W 中缺少 λW）"),
     "m.dropout_scaled": ("the kept units are divided by 1 − p, but plain dropout (without the scaling) is asked: "
-                         "the expectation is (1 − p)h", "把保留的单元除以了 1 − p，但题目问的是不缩放的 dropout：期望为 (1 − p)h"),
+                         "the expectation is (1 − p)h", "把保留的单元除以了 1 − p，但题目问的是不缩放的 Dropout：期望为 (1 − p)h"),
 })
 
 
@@ -407,8 +407,8 @@ def _adam_uncorrected(gold: Any, part: Any) -> list[Any]:
         return []
     grad_fn = None
     if ctx.get("gradients") is None:
-        from solver.nn_basics.optim import _function
-        grad_fn = _function(gold.exercise, ctx["function"], len(ctx["w0"]))[3]
+        from solver.nn_basics.optim import objective
+        grad_fn = objective(gold.exercise, ctx["function"], len(ctx["w0"]))[3]
     (b1, b2), lr, eps, wd = ctx["betas"], ctx["lr"], ctx["eps"], ctx["weight_decay"]
     w = list(ctx["w0"])
     m, v = [0.0] * len(w), [0.0] * len(w)
@@ -454,8 +454,8 @@ def _weight_decay_forgotten(gold: Any, part: Any) -> list[Any]:
         return [[[g - lam * w for g, w in zip(gr, wr)] for gr, wr in zip(grad, ctx[name])]]
     if not ctx.get("weight_decay"):
         return []
-    from solver.nn_basics.optim import _function, run
-    grad_fn = None if ctx.get("gradients") is not None else _function(gold.exercise, ctx["function"],
+    from solver.nn_basics.optim import objective, run
+    grad_fn = None if ctx.get("gradients") is not None else objective(gold.exercise, ctx["function"],
                                                                        len(ctx["w0"]))[3]
     rec = run(ctx["optimizer"], ctx["w0"], ctx.get("gradients"), lr=ctx["lr"], momentum=ctx["momentum"],
               weight_decay=0.0, betas=tuple(ctx["betas"]), eps=ctx["eps"], grad_fn=grad_fn, steps=ctx["steps"])

@@ -1,11 +1,12 @@
 """Grading a class in N processes (``grade --jobs N``).
 
-The sheets are read in the parent (the class's variants must be known before any is graded); the gold answers
-of every exercise and variant the class answers are computed there too (:func:`warm`, from the on-disk cache
-of :mod:`grader.gold_cache` when it holds them), and only then are the workers forked: each starts warm,
-inheriting the sheets, the assignment, the roster and the gold answers instead of receiving them. A worker gets
-indices of sheets and sends back the graded sheets (plain dataclasses); results come back in file order, as they
-would without ``--jobs``. A file that fails to grade is an error for that file only; should a worker die (killed,
+The parent first learns what the class answers (:mod:`grader.stream` scans the files: variants, languages,
+exercise ids); the gold answers of every exercise and variant the class answers are computed there (:func:`warm`,
+from the on-disk cache of :mod:`grader.gold_cache` when it holds them), and only then are the workers forked:
+each starts warm, inheriting the file list, the assignment, the roster and the gold answers instead of receiving
+them. A worker gets indices of files, reads and grades them, and sends back the graded sheets (plain
+dataclasses); results come back in file order, as they would without ``--jobs``, and only a few chunks per
+worker are in flight, so the parent never holds the class. A file that fails to grade is an error for that file only; should a worker die (killed,
 out of memory), the files it held are graded again, each in a fresh process of its own, and a file that kills
 that one too is an error for that file.
 
@@ -19,11 +20,10 @@ Example:
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
 from dataclasses import dataclass
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 from solver.errors import InputError, internal_error
 
@@ -38,6 +38,52 @@ class Job:
     forced: str | None            # --lang or the assignment's; None: each student's own language
     fmt: str                      # text | json (json: the record is made in the worker too)
     default: str = "en"           # the language of a sheet that tells none: the class's (grader.language.class_lang)
+
+
+class Spilled:
+    """An answer sheet the scan of :mod:`grader.stream` read and wrote (pickled) to its private spill file:
+    graded without reading and parsing the answer file a second time, and without the parent holding it."""
+    __slots__ = ("spill", "offset", "length", "file")
+
+    def __init__(self, spill: str, offset: int, length: int, file: str) -> None:
+        self.spill, self.offset, self.length, self.file = spill, offset, length, file
+
+    def load(self) -> Any:
+        import pickle
+        with open(self.spill, "rb") as fh:
+            fh.seek(self.offset)
+            return pickle.loads(fh.read(self.length))   # noqa: S301 - written by this run, in a 0700 folder
+
+
+class Pickled:
+    """A scanned answer sheet kept in memory, pickled (a small class: :class:`grader.stream.Spill`)."""
+    __slots__ = ("blob", "file")
+
+    def __init__(self, blob: bytes, file: str) -> None:
+        self.blob, self.file = blob, file
+
+    def load(self) -> Any:
+        import pickle
+        return pickle.loads(self.blob)                   # noqa: S301 - pickled by this run
+
+
+def grade_item(item: Any, job: Job) -> tuple[str, Any, str | None]:
+    """:func:`grade_one` of an answer sheet, of a :class:`Spilled` sheet, or of the file at a path (read here: a
+    worker reads its own files, so no process holds the whole class); never raises."""
+    if isinstance(item, (Spilled, Pickled)):
+        try:
+            item = item.load()
+        except Exception as exc:             # noqa: BLE001 - last resort: one file never stops the class
+            return "error", internal_error(item.file, exc), None
+    elif isinstance(item, (str, Path)):
+        from .answers import read_sheet
+        try:
+            item = read_sheet(item)
+        except InputError as exc:
+            return "error", str(exc), None
+        except Exception as exc:             # noqa: BLE001 - last resort: one file never stops the class
+            return "error", internal_error(str(item), exc), None
+    return grade_one(item, job)
 
 
 def grade_one(sheet: Any, job: Job) -> tuple[str, Any, str | None]:
@@ -59,18 +105,25 @@ def grade_one(sheet: Any, job: Job) -> tuple[str, Any, str | None]:
 def warm(sheets: list[Any], job: Job) -> None:
     """Compute, once in this process, the gold answers (and the mistakes and symbolic forms built from them) of
     every exercise and variant the sheets answer, so that forked workers inherit them."""
+    from .grade import sheet_seed
+    warm_pairs({(ex, sheet_seed(sheet, job.variants)) for sheet in sheets for ex in sheet.answers}, job)
+
+
+def wanted_pairs(pairs: set[tuple[str, Any]], class_seeds: tuple) -> list[tuple[str, Any]]:
+    """Every (exercise, variant) a class needs: each answered exercise's book version and the variants of the
+    sheets, and every class seed of each (another variant's answer is recognised against every seed)."""
+    wanted = {(ex, None) for ex, _ in pairs} | set(pairs)
+    for seed in class_seeds:
+        for ex in {e for e, _ in pairs}:
+            wanted.add((ex, seed))
+    return sorted(wanted, key=lambda w: (w[0], w[1] is not None, w[1] or 0))
+
+
+def warm_pairs(pairs: set[tuple[str, Any]], job: Job) -> None:
+    """:func:`warm` for (exercise, seed) pairs (what :mod:`grader.stream` learns from its scan of the files)."""
     from .gold import gold_for
-    from .grade import _gold_sympy, _mistakes, sheet_seed
-    wanted: set[tuple[str, Any]] = set()
-    for sheet in sheets:
-        seed = sheet_seed(sheet, job.variants)
-        for ex in sheet.answers:
-            wanted.add((ex, None))
-            wanted.add((ex, seed))
-    for seed in job.class_seeds:                 # another variant's answer is recognised against every seed
-        for ex in {e for e, _ in wanted}:
-            wanted.add((ex, seed))
-    for ex, seed in sorted(wanted, key=lambda w: (w[0], w[1] is not None, w[1] or 0)):
+    from .grade import _gold_sympy, _mistakes
+    for ex, seed in wanted_pairs(pairs, job.class_seeds):
         try:
             gold = gold_for(ex)
             if seed is not None and gold.exercise.randomised:
@@ -85,8 +138,9 @@ def warm(sheets: list[Any], job: Job) -> None:
             continue
 
 
-_SHEETS: list[Any] = []
+_SHEETS: list[Any] = []                 # the work items (sheets or paths), inherited by forked workers
 _JOB: Job | None = None
+_FUNC: Callable[[Any, Any], Any] | None = None
 
 
 def init_worker() -> None:
@@ -109,8 +163,9 @@ def _worker_exit() -> None:
     shutdown()
 
 
-def _work(indices: list[int]) -> list[tuple[str, Any, str | None]]:
-    return [grade_one(_SHEETS[i], _JOB) for i in indices]
+def _work(indices: list[int]) -> list[Any]:
+    func = _FUNC or grade_item
+    return [func(_SHEETS[i], _JOB) for i in indices]
 
 
 def _chunks(n: int, jobs: int) -> list[list[int]]:
@@ -119,38 +174,76 @@ def _chunks(n: int, jobs: int) -> list[list[int]]:
 
 
 def grade_all(sheets: list[Any], job: Job, jobs: int = 1) -> Iterator[tuple[str, Any, str | None]]:
-    """The outcome of every sheet (:func:`grade_one`), in order, graded in ``jobs`` forked processes. The
-    workers are forked here, before the first outcome is asked for (so before a progress bar's thread starts)."""
-    global _SHEETS, _JOB
+    """The outcome of every sheet or answer file (:func:`grade_item`), in order, graded in ``jobs`` forked
+    processes. The workers are forked here, before the first outcome is asked for (so before a progress bar's
+    thread starts). At most a few chunks per worker are in flight: outcomes not yet taken never pile up."""
+    import multiprocessing as mp
     if jobs <= 1 or len(sheets) < 2 or "fork" not in mp.get_all_start_methods():
-        return (grade_one(sheet, job) for sheet in sheets)
-    warm(sheets, job)
+        return (grade_item(sheet, job) for sheet in sheets)
+    if not all(isinstance(s, (str, Path)) for s in sheets):
+        warm(sheets, job)
+    return map_forked(sheets, job, jobs, grade_item, died=_died)
+
+
+def map_forked(items: list[Any], job: Any, jobs: int, func: Callable[[Any, Any], Any],
+               died: Callable[[Any], Any]) -> Iterator[Any]:
+    """``func(item, job)`` for every item, in order, in ``jobs`` forked processes (inheriting ``items`` and
+    ``job``); an item whose worker died, alone in a fresh process, and ``died(item)`` if it dies again."""
+    global _SHEETS, _JOB, _FUNC
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
     from .timeout import shutdown
     shutdown()                               # the symbolic worker is per process: each worker starts its own
-    _SHEETS, _JOB = sheets, job
+    _SHEETS, _JOB, _FUNC = items, job, func
     ctx = mp.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(sheets)), mp_context=ctx, initializer=init_worker)
-    futures = [(chunk, pool.submit(_work, chunk)) for chunk in _chunks(len(sheets), jobs)]
-    return _collect(pool, futures, ctx)
+    workers = min(jobs, len(items))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+    return _collect(pool, workers, deque(_chunks(len(items), jobs)), ctx, 4 * jobs, died)
 
 
-def _collect(pool: Any, futures: list, ctx: Any) -> Iterator[tuple[str, Any, str | None]]:
-    global _SHEETS, _JOB
+def _collect(pool: Any, workers: int, chunks: deque, ctx: Any, window: int,
+             died: Callable[[Any], Any]) -> Iterator[Any]:
+    global _SHEETS, _JOB, _FUNC
+    from concurrent.futures.process import BrokenProcessPool
+    pending: deque = deque()
     try:
-        for chunk, future in futures:
+        while chunks or pending:
+            while chunks and len(pending) < window:
+                chunk = chunks.popleft()
+                try:
+                    pending.append((chunk, pool.submit(_work, chunk)))
+                except BrokenProcessPool:
+                    pending.append((chunk, None))
+            chunk, future = pending.popleft()
             try:
+                if future is None:
+                    raise BrokenProcessPool("the pool broke")
                 outcomes = future.result()
             except BrokenProcessPool:            # a worker died: its files again, one process each
-                outcomes = [_alone(i, ctx) for i in chunk]
+                outcomes = [_alone(i, ctx, died) for i in chunk]
+                if chunks or pending:            # the pool is broken for every chunk still to go: a new one
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    from concurrent.futures import ProcessPoolExecutor
+                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+                    chunks.extendleft(reversed([c for c, _ in pending]))
+                    pending.clear()
+            del future
             yield from outcomes
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        _SHEETS, _JOB = [], None
+        _SHEETS, _JOB, _FUNC = [], None, None
 
 
-def _alone(i: int, ctx: Any) -> tuple[str, Any, str | None]:
+def _died(item: Any) -> tuple[str, Any, None]:
+    file = str(item) if isinstance(item, (str, Path)) else item.file
+    return "error", f"{file}: the process grading this file died (killed, or out of memory)", None
+
+
+def _alone(i: int, ctx: Any, died: Callable[[Any], Any]) -> Any:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=init_worker) as pool:
             return pool.submit(_work, [i]).result()[0]
     except BrokenProcessPool:
-        return "error", f"{_SHEETS[i].file}: the process grading this file died (killed, or out of memory)", None
+        return died(_SHEETS[i])

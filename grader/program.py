@@ -239,7 +239,6 @@ def program_source(raw: Any, base_dir: Any = None, owners: tuple[str, ...] = ())
     folder), the file must also carry one of ``owners`` (the answer file's name, the student id) as its
     folder or name prefix — ``s001/corr2d.py``, ``s001_corr2d.py`` — so that nobody hands in a classmate's
     program. Returns (source, None) or (None, feedback message)."""
-    from solver.code import messages  # noqa: F401 - registers the code.* messages
     from solver.files import FileRefused, read_beneath
     from solver.i18n import Msg, Plain
     if isinstance(raw, dict) and "file" in raw:

@@ -8,19 +8,14 @@ would share a folder — duplicate ids, ids equal but for case). Text shown in t
 """
 from __future__ import annotations
 
-import csv
 import errno
-import io
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from solver.i18n import Msg
-from solver.render.atomic import atomic_folder, atomic_write, safe_filename
 from solver.render.safe_text import spreadsheet_safe, terminal_safe
 
-from . import messages  # noqa: F401
 from .grade import SheetResult
 
 STYLE = {"correct": "green", "incorrect": "red", "partial": "yellow", "unparsable": "magenta",
@@ -81,6 +76,8 @@ def gradebook_csv(results: list[SheetResult]) -> str:
         for p in r.parts:
             if (p.exercise, p.part) not in columns:
                 columns.append((p.exercise, p.part))
+    import csv
+    import io
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["student"] + [spreadsheet_safe(f"{e}/{p}") for e, p in columns] + ["total", "max"])
@@ -105,6 +102,8 @@ def gradescope_folders(results: list[SheetResult]) -> list[str]:
     """Each sheet's folder name in a class's Gradescope folder: safe (one path component, never ``.``/``..``)
     and distinct, also where case is ignored. ``safe_filename(id, unique=True)``; sheets that would still share
     a name (a duplicate id, ids equal but for case) are told apart by a hash of the id and the answer file."""
+    from collections import Counter
+    from solver.render.atomic import safe_filename
     names = [safe_filename(r.student, unique=True) for r in results]
     shared = Counter(n.casefold() for n in names)
     names = [safe_filename(r.student, unique=True, salt=r.file) if shared[n.casefold()] > 1 else n
@@ -138,6 +137,7 @@ def write_gradescope(results: list[SheetResult], target: str, lang: str, single:
     (names from :func:`gradescope_folders`), written as a whole or not at all; an existing folder is replaced
     only when it holds nothing but such results. ``single=False`` (a class was graded) writes the folder even
     when only one sheet could be graded. Raises ``OSError`` naming ``target``."""
+    from solver.render.atomic import atomic_folder, atomic_write
     if len(results) == 1 and single is not False:
         atomic_write(target, json.dumps(gradescope(results[0], _own(results[0], lang, own_lang)), ensure_ascii=False,
                                         indent=2))
@@ -151,13 +151,80 @@ def write_gradescope(results: list[SheetResult], target: str, lang: str, single:
             (tmp / name).mkdir()
             (tmp / name / "results.json").write_text(json.dumps(gradescope(r, _own(r, lang, own_lang)),
                                                                 ensure_ascii=False, indent=2), encoding="utf-8")
-        max_score = max((r.max_score for r in results), default=0.0)
-        for file, message in errors:        # an unreadable file: an "Autograder error" result, named by its stem
-            from .teacher import gradescope_error
-            name = base = safe_filename(Path(file).stem, unique=True)
-            k = 1
-            while (tmp / name).exists() or any(p.name.casefold() == name.casefold() for p in tmp.iterdir()):
-                k += 1
-                name = f"{base}-{k}"
-            (tmp / name).mkdir()
-            (tmp / name / "results.json").write_text(gradescope_error(message, lang, max_score), encoding="utf-8")
+        _write_errors(tmp, errors, lang, max((r.max_score for r in results), default=0.0))
+
+
+def _write_errors(tmp: Path, errors: Any, lang: str, max_score: float) -> None:
+    """An unreadable file: an "Autograder error" result, named by its stem (numbered when taken)."""
+    from solver.render.atomic import safe_filename
+    from .teacher import gradescope_error
+    taken = {p.name.casefold() for p in tmp.iterdir()}
+    for file, message in errors:
+        name = base = safe_filename(Path(file).stem, unique=True)
+        k = 1
+        while name.casefold() in taken:
+            k += 1
+            name = f"{base}-{k}"
+        taken.add(name.casefold())
+        (tmp / name).mkdir()
+        (tmp / name / "results.json").write_text(gradescope_error(message, lang, max_score), encoding="utf-8")
+
+
+class GradescopeStream:
+    """A class's Gradescope folder written one student at a time (``grade DIR --gradescope FOLDER``): each
+    ``<name>/results.json`` goes into a temporary folder beside ``target`` as soon as the sheet is graded;
+    :meth:`commit` adds the error results and puts the folder in place as a whole (:meth:`discard`: nothing
+    changes). Names are those of :func:`write_gradescope`; a sheet whose id another file gives too is taken out
+    again (:meth:`drop`), as the gradebooks leave such files out. Raises ``OSError`` naming ``target``."""
+
+    def __init__(self, target: str) -> None:
+        from solver.render.atomic import atomic_folder
+        folder = Path(target)
+        if folder.is_dir() and not folder.is_symlink() and not _ours_to_replace(folder):
+            raise OSError(errno.ENOTEMPTY, "the folder holds files other than Gradescope results; name a new or "
+                          "empty folder", str(folder))
+        self.target = str(folder)
+        self._cm = atomic_folder(folder)
+        self.tmp = self._cm.__enter__()
+        self.names: set[str] = set()
+        self.done = False
+
+    def _aimed(self, exc: OSError) -> OSError:
+        """``exc`` naming the folder the user named, not the temporary one it is built in."""
+        return OSError(exc.errno, exc.strerror or str(exc), self.target)
+
+    @staticmethod
+    def render(result: SheetResult) -> str:
+        """The ``results.json`` text of one sheet, in the student's own language."""
+        return json.dumps(gradescope(result, _own(result, "en", True)), ensure_ascii=False, indent=2)
+
+    def add(self, result: SheetResult, text: str | None = None) -> None:
+        from solver.render.atomic import safe_filename
+        name = safe_filename(result.student, unique=True)
+        if name.casefold() in self.names:          # a duplicate id: both are dropped at the end
+            return
+        self.names.add(name.casefold())
+        try:
+            (self.tmp / name).mkdir()
+            (self.tmp / name / "results.json").write_text(text if text is not None else self.render(result),
+                                                          encoding="utf-8")
+        except OSError as exc:
+            raise self._aimed(exc) from exc
+
+    def drop(self, result: SheetResult) -> None:
+        import shutil
+        from solver.render.atomic import safe_filename
+        shutil.rmtree(self.tmp / safe_filename(result.student, unique=True), ignore_errors=True)
+
+    def commit(self, errors: Any, lang: str, max_score: float) -> None:
+        try:
+            _write_errors(self.tmp, errors, lang, max_score)
+        except OSError as exc:
+            raise self._aimed(exc) from exc
+        self.done = True
+        self._cm.__exit__(None, None, None)
+
+    def discard(self) -> None:
+        if not self.done:
+            self.done = True
+            self._cm.__exit__(RuntimeError, RuntimeError("discarded"), None)

@@ -8,20 +8,27 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from solver.errors import InputError
-from solver.render.atomic import atomic_write, cannot_write
+from typing import TYPE_CHECKING
 
-from .assignment import Assignment, ClassSheet, read_assignment
-from .gradebook import ClassBook, gradebook_text, gradebook_xlsx
-from .roster import RosterEntry, read_roster
+from solver.errors import InputError
+
+if TYPE_CHECKING:                # imported where used: grading one file needs neither gradebooks nor rosters
+    from .assignment import Assignment, ClassSheet
+    from .gradebook import ClassBook
+    from .roster import RosterEntry
 
 
 def load_inputs(assignment: str | None, roster: str | None, banks: list[Path]) -> tuple[Assignment | None,
                                                                                        list[RosterEntry] | None]:
     """The assignment and the roster (either may be None); raises :class:`InputError`."""
+    if not assignment and not roster:
+        return None, None
+    from .assignment import read_assignment
+    from .roster import read_roster
     return (read_assignment(assignment, banks) if assignment else None,
             read_roster(roster) if roster else None)
 
@@ -91,6 +98,10 @@ def write_outputs(book: ClassBook, lang: str, *, csv_path: str | None, csv_forma
                   pdf_dir: str | None, report: str | None, font_paths: tuple[str, ...],
                   error: Callable[[str], None]) -> bool:
     """Write what was asked; a failure is one error line and stops. Returns whether all were written."""
+    if not (csv_path or xlsx or report or pdf_dir):
+        return True
+    from solver.render.atomic import atomic_write, cannot_write
+    from .gradebook import gradebook_text, gradebook_xlsx
     jobs: list[tuple[str, Callable[[], None]]] = []
     if csv_path:
         jobs.append((csv_path, lambda: atomic_write(csv_path, gradebook_text(book, csv_format, lang))))
@@ -250,17 +261,24 @@ def gradescope_target_problem(target: str, single: bool) -> str | None:
 def stray_sheet(sheet: Any, roster: list[RosterEntry] | None = None) -> str | None:
     """A Markdown or text file of a class folder that reads as a sheet only of unknown exercises (``# Homework 3``
     in a README) and names no student: the note it is skipped with (:func:`not_an_answer_file`), else None."""
-    from solver.bank import UnknownExercise, load_exercise
     from .gold import _EXTRA
     path = Path(sheet.file)
     if path.suffix.lower() not in (".md", ".markdown", ".txt"):
         return None
-    for ex in sheet.answers:
-        try:
-            load_exercise(str(ex), list(_EXTRA))
-            return None
-        except UnknownExercise:
-            continue
-        except Exception:                    # noqa: BLE001 - a known id whose exercise is bad: a sheet all the same
-            return None
+    if any(_known_id(str(ex), tuple(_EXTRA)) for ex in sheet.answers):
+        return None
     return not_an_answer_file(path, roster)
+
+
+@lru_cache(maxsize=4096)
+def _known_id(ex_id: str, extra: tuple) -> bool:
+    """Whether ``ex_id`` names an exercise (a known id whose file is bad counts: a sheet all the same); remembered,
+    as a class's Markdown sheets name the same few exercises."""
+    from solver.bank import UnknownExercise, load_exercise
+    try:
+        load_exercise(ex_id, list(extra))
+    except UnknownExercise:
+        return False
+    except Exception:                        # noqa: BLE001 - a known id whose exercise is bad
+        return True
+    return True

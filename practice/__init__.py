@@ -19,3 +19,7 @@ How the commands reach ``solve``: the solver never imports the grader, so it can
 and ``solver.cli``'s group looks that group up lazily — only when a command it does not define itself is asked
 for, or when ``solve --help`` lists the commands — so ``solve exercise`` never loads this package.
 """
+
+from solver.i18n import add_catalogues as _add_catalogues
+
+_add_catalogues("practice.messages")        # its wording, loaded on the first lookup that needs it

@@ -35,7 +35,6 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import messages  # noqa: F401
 from .hints import Hint, hint_ladder
 
 MAX_ANSWER = 10_000          # characters of one answer (the parser's own bound)
@@ -218,8 +217,8 @@ class Summary:
 def mistake_name(mistake: str, lang: str) -> str:
     """A named mistake in words (the grader's catalogue, ``m.<id>``), else its id."""
     import grader.mistakes  # noqa: F401  (registers the names)
-    from solver.i18n import CATALOGUE, Msg
-    return Msg(f"m.{mistake}").render(lang) if f"m.{mistake}" in CATALOGUE else mistake
+    from solver.i18n import Msg, catalogue
+    return Msg(f"m.{mistake}").render(lang) if f"m.{mistake}" in catalogue() else mistake
 
 
 def _num(x: float) -> str:

@@ -15,7 +15,7 @@ register({
     "pr.no_more_hints": ("No more hints: the last one was the answer.", "没有更多提示了：上一条就是答案。"),
     "pr.no_variant": ("This exercise has no variants: its numbers are the book's.", "这道题没有变式：数值就是书上的。"),
     "pr.variant": ("Variant {seed}: new numbers.", "变式 {seed}：换一组数值。"),
-    "pr.part": ("Part {i}/{n}: {label}", "第 {i}/{n} 小问：{label}"),
+    "pr.part": ("Part {i}/{n}: {label}", "（{i}/{n}）{label}"),
     "pr.points": ("{score} of {max} points", "得 {score} 分，满分 {max} 分"),
     "pr.summary": ("Session summary", "本次练习小结"),
     "pr.first_time": ("Right first time: {parts}", "一次答对：{parts}"),

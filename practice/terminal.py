@@ -24,6 +24,7 @@ from typing import Any
 import click
 
 from solver.cli import LANG_HELP, LANGS, default_lang
+from solver.errors import reported
 
 COMMANDS = {
     "hint": ("hint", "h", "提示", "?"),
@@ -180,6 +181,7 @@ def _lang_by_default() -> bool:
 @click.option("--review", is_flag=True, help="Ask again the parts that were not right first time before.")
 @click.option("--source", default=None, help="Every exercise of a source (book name, either language, or part of it).")
 @click.option("--chapter", default=None, help="With --source: only this chapter.")
+@reported
 def practice_cmd(ids: tuple[str, ...], lang: str, seed: int | None, review: bool, source: str | None,
                  chapter: str | None) -> None:
     """Practise exercises part by part: instant feedback, hints, the worked solution, new numbers."""
@@ -187,9 +189,8 @@ def practice_cmd(ids: tuple[str, ...], lang: str, seed: int | None, review: bool
 
     from rich.console import Console
 
-    from solver.errors import InputError
+    from solver.errors import InputError, report
     from solver.i18n import Msg
-    from solver.render.safe_text import terminal_safe
 
     from .engine import Session
     from .store import Store
@@ -197,7 +198,7 @@ def practice_cmd(ids: tuple[str, ...], lang: str, seed: int | None, review: bool
     try:
         store = Store()
     except Exception as exc:              # noqa: BLE001 - an unwritable data folder must not stop practice
-        click.echo(terminal_safe(f"warning: progress not saved: {exc}", one_line=True), err=True)
+        report(f"progress not saved: {exc}", "warning")
         store = None
     items = _items(ids, source, chapter, review, store) if store or not review else []
     if review and not items:
@@ -205,14 +206,9 @@ def practice_cmd(ids: tuple[str, ...], lang: str, seed: int | None, review: bool
         return
     if review and seed is None:
         seed = random.randrange(1, 999_999)
-    try:
-        session = Session(items, seed=seed, lang=lang, store=store, auto_lang=_lang_by_default())
-    except InputError as exc:
-        click.echo(terminal_safe(f"error: {exc}", one_line=True), err=True)
-        sys.exit(2)
+    session = Session(items, seed=seed, lang=lang, store=store, auto_lang=_lang_by_default())
     if session.run is None:
-        click.echo("error: " + Msg("pr.no_exercises").render(lang), err=True)
-        sys.exit(2)
+        raise InputError(Msg("pr.no_exercises").render(lang))
     term = Terminal(session, console)
     term.msg("pr.help", "dim")
     try:

@@ -31,7 +31,6 @@ from urllib.parse import parse_qs, quote
 
 import click
 
-from . import messages  # noqa: F401
 from solver.i18n import Msg, register
 
 register({

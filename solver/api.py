@@ -14,7 +14,7 @@ Example:
     >>> solve("no-such-id")
     Traceback (most recent call last):
     ...
-    solver.bank.UnknownExercise: unknown exercise id 'no-such-id' (see `solve list`)
+    solver.errors.UnknownExercise: unknown exercise id 'no-such-id' (see `solve list`)
 
 The same from a file of one's own: ``solve_file("my-exercise.yaml", lang="en")``. Grading:
 ``from grader import grade; grade("answers.yaml")`` (:mod:`grader.api`).

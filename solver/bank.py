@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .errors import InputError
+from .errors import UnknownExercise
 from .model import Exercise, exercise_from_document
 from .yamlio import read_document
 
@@ -53,10 +53,6 @@ def load_exercise(ex_id: str, extra: list[Path] | None = None, seed: int | None 
             return load_file(path, bank=folder == bank_dir(), seed=seed)
     shown = ex_id if len(ex_id) <= 40 else ex_id[:39] + "…"
     raise UnknownExercise(f"unknown exercise id '{shown}' (see `solve list`)")
-
-
-class UnknownExercise(InputError):
-    """No exercise of the bank or of the extra folders has this id."""
 
 
 class FolderIndex:

@@ -1,6 +1,7 @@
 """The ``solve`` command. See ``solve --help`` and SPEC.md.
 
-Exit codes: 0 success; 1 a check failed; 2 bad input (one line on stderr, no traceback).
+Exit codes: 0 success; 1 a check failed; 2 bad input (one line on stderr, no traceback): each command is
+:func:`~solver.errors.reported`, so an :class:`~solver.errors.InputError` raised inside ends it that way.
 
 Other packages add subcommands through entry points of the group ``cnn_exercises.commands`` (pyproject
 ``[project.entry-points."cnn_exercises.commands"]``, name → a click command); the group below
@@ -10,13 +11,12 @@ solver importing the grader.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from .errors import InputError
+from .errors import InputError, finish, report, reported
 
 LANGS = click.Choice(["en", "zh"])
 
@@ -39,12 +39,6 @@ def default_lang(environ: Any = None) -> str:
 
 LANG_HELP = "Language of the output (default: from the locale, e.g. LANG=zh_CN.UTF-8 gives zh; otherwise en)."
 FORMATS = click.Choice(["text", "markdown", "json"])
-
-
-def _fail(exc: InputError) -> None:
-    from .render.safe_text import terminal_safe
-    click.echo(terminal_safe(f"error: {exc}", one_line=True), err=True)
-    sys.exit(2)
 
 
 def _emit(solution: Any, lang: str, fmt: str, verified: bool) -> None:
@@ -84,21 +78,16 @@ def _common(f: Callable) -> Callable:
 def _fonts_first(lang: str, font_paths: tuple[str, ...] = ()) -> None:
     """A Chinese PDF without a CJK font is refused before any solving (not after a minute of work)."""
     from .render.typst import require_fonts
-    try:
-        require_fonts(lang, font_paths)
-    except InputError as exc:
-        _fail(exc)
+    require_fonts(lang, font_paths)
 
 
 def _write_pdf(path: str, solutions: list, lang: str, booklet: bool, font_paths: tuple[str, ...] = ()) -> None:
     from .render.typst import write_pdf
     try:
         write_pdf(path, solutions, lang, booklet, font_paths)
-    except InputError as exc:
-        _fail(exc)
     except OSError as exc:
         from .render.atomic import cannot_write
-        _fail(InputError(cannot_write(exc, path)))
+        raise InputError(cannot_write(exc, path)) from None
 
 
 COMMANDS_GROUP = "cnn_exercises.commands"
@@ -153,14 +142,12 @@ def main() -> None:
 @main.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=LANGS, default=default_lang, help=LANG_HELP)
+@reported
 def list_cmd(fmt: str, lang: str) -> None:
     """The bank: id, source, title, kind."""
     import json
     from .bank import load_bank
-    try:
-        bank = load_bank()
-    except InputError as exc:
-        _fail(exc)
+    bank = load_bank()
     rows = [{"id": ex.id, "source": _source(ex, lang), "title": ex.title.render(lang), "kind": ex.kind} for ex in bank]
     if fmt == "json":
         for row in rows:
@@ -193,37 +180,35 @@ def _source(ex: Any, lang: str = "en") -> str:
 @_common
 @click.option("--font-path", "font_paths", multiple=True, type=click.Path(exists=True),
               help="A folder (or file) with fonts for the PDF; Chinese needs a CJK font.")
+@reported
 def exercise_cmd(ex_id: str, banks: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed: int | None,
                  pdf: str | None, font_paths: tuple[str, ...]) -> None:
     """One exercise of the bank, solved step by step."""
     from .bank import load_exercise
     if pdf:
         _fonts_first(lang, font_paths)
-    try:
-        ex = load_exercise(ex_id, [Path(b) for b in banks], seed=seed)
-        _seed_note(ex, seed)
-        solution = _solve_one(ex, not no_verify)
-    except InputError as exc:
-        _fail(exc)
+    ex = load_exercise(ex_id, [Path(b) for b in banks], seed=seed)
+    _seed_note(ex, seed)
+    solution = _solve_one(ex, not no_verify)
     if pdf:
         _write_pdf(pdf, [solution], lang, False, font_paths)
     _emit(solution, lang, fmt, not no_verify)
-    sys.exit(0 if solution.ok else 1)
+    finish(failed=not solution.ok)
 
 
 @main.command("file")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_common
+@reported
 def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed: int | None,
              pdf: str | None) -> None:
     """Exercises written by the user (a PATH may be a folder)."""
-    import json
     from .bank import exercise_files, load_file
     files: list[Path] = []
     for p in map(Path, paths):
         files += exercise_files(p) if p.is_dir() else [p]
     if not files:
-        _fail(InputError("no exercise files (.yaml, .yml, .json) found", file=", ".join(paths)))
+        raise InputError("no exercise files (.yaml, .yml, .json) found", file=", ".join(paths))
     if pdf:
         _fonts_first(lang)
     bad = failed = False
@@ -236,18 +221,15 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
         except Exception as exc:             # noqa: BLE001 - one bad file never stops the others
             bad = True
             from .errors import internal_error
-            from .render.safe_text import terminal_safe
             message = str(exc) if isinstance(exc, InputError) else internal_error(str(path), exc, "solving")
-            click.echo(terminal_safe(f"error: {message}", one_line=True), err=True)
-            if fmt == "json":
-                click.echo(json.dumps({"id": _guess_id(path), "file": str(path), "error": message},
-                                      ensure_ascii=False))
+            report(message, record={"id": _guess_id(path), "file": str(path), "error": message}
+                   if fmt == "json" else None)
             continue
         failed |= not solution.ok
         _emit(solution, lang, fmt, not no_verify)
     if pdf and solved:
         _write_pdf(pdf, solved, lang, len(solved) > 1)
-    sys.exit(2 if bad else 1 if failed else 0)
+    finish(bad=bad, failed=failed)
 
 
 def _guess_id(path: Path) -> str:
@@ -275,34 +257,29 @@ def _guess_id(path: Path) -> str:
               help="A roster (CSV or .xlsx; student id and name columns, English or Chinese headers): one sheet and "
                    "one answer key per student in the folder given with -o, each naming the student and the "
                    "variant derived from their id.")
+@reported
 def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify: bool, seed: int | None,
             banks: tuple[str, ...], font_paths: tuple[str, ...], roster: str | None) -> None:
     """Worked-solution PDF: the given exercises, or a booklet of the whole bank with --all."""
     from .bank import load_bank, load_exercise
     if not ids and not all_:
-        _fail(InputError("name exercise ids or use --all"))
+        raise InputError("name exercise ids or use --all")
     _fonts_first(lang, font_paths)
     if roster:
         _class_sheets(roster, ids, all_, lang, output, no_verify, [Path(b) for b in banks], font_paths)
         return
-    try:
-        exercises = load_bank() if all_ else [load_exercise(i, [Path(b) for b in banks], seed=seed) for i in ids]
-        solutions = [_solve_one(ex, not no_verify) for ex in exercises]
-    except InputError as exc:
-        _fail(exc)
+    exercises = load_bank() if all_ else [load_exercise(i, [Path(b) for b in banks], seed=seed) for i in ids]
+    solutions = [_solve_one(ex, not no_verify) for ex in exercises]
     _write_pdf(output, solutions, lang, booklet=all_ or len(solutions) > 1, font_paths=font_paths)
     click.echo(f"wrote {output} ({len(solutions)} exercise{'s' if len(solutions) != 1 else ''})", err=True)
-    sys.exit(0 if all(s.ok for s in solutions) else 1)
+    finish(failed=not all(s.ok for s in solutions))
 
 
 def _read_roster(path: str) -> list:
     """The entries (id, name, section) of a roster: CSV (UTF-8, with or without BOM, or GB18030) or .xlsx, English
     or Chinese headers (solver/roster.py); a file without a known header is read from its first row, ids first."""
     from .roster import read_roster
-    try:
-        return read_roster(path, allow_duplicates=True)          # a duplicate: two sheets
-    except InputError as exc:
-        _fail(exc)
+    return read_roster(path, allow_duplicates=True)          # a duplicate: two sheets
 
 
 def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, folder: str, no_verify: bool,
@@ -326,24 +303,21 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
         if {f"{safe}.pdf".casefold(), f"{safe}-key.pdf".casefold()} & used:   # a duplicate, or "x-key" vs "x"
             safe = safe_filename(student, unique=True, salt=str(len(index)))
         used |= {f"{safe}.pdf".casefold(), f"{safe}-key.pdf".casefold()}
-        try:
-            exercises = [load_exercise(i, banks, seed=seed) for i in all_ids]
-            solutions = [_solve_one(ex, not no_verify) for ex in exercises]
-            sheet = compile_pdf(sheet_source(exercises, lang, student, name, seed), lang, font_paths)
-            key = compile_pdf(key_source(solutions, lang, student, name, seed), lang, font_paths)
-        except InputError as exc:
-            _fail(exc)
+        exercises = [load_exercise(i, banks, seed=seed) for i in all_ids]
+        solutions = [_solve_one(ex, not no_verify) for ex in exercises]
+        sheet = compile_pdf(sheet_source(exercises, lang, student, name, seed), lang, font_paths)
+        key = compile_pdf(key_source(solutions, lang, student, name, seed), lang, font_paths)
         try:
             atomic_write(out / f"{safe}.pdf", sheet)
             atomic_write(out / f"{safe}-key.pdf", key)
         except OSError as exc:
-            _fail(InputError(cannot_write(exc)))
+            raise InputError(cannot_write(exc)) from None
         index.append({"student": student, **({"name": name} if name else {}), "seed": seed, "sheet": f"{safe}.pdf",
                       "key": f"{safe}-key.pdf"})
     try:
         atomic_write(out / "class.json", json.dumps(index, ensure_ascii=False, indent=1))
     except OSError as exc:
-        _fail(InputError(cannot_write(exc)))
+        raise InputError(cannot_write(exc)) from None
     click.echo(f"wrote {len(index)} sheets and answer keys to {out}", err=True)
 
 
@@ -367,22 +341,20 @@ def schema_cmd(assignment: bool) -> None:
               help="Comma-separated: params, macs, flops, shape, rf.")
 @click.option("--emit-yaml", is_flag=True, help="Print the exercise as YAML instead of solving it.")
 @_common
+@reported
 def model_cmd(target: str, input_shape: str, ask: str, emit_yaml: bool, lang: str, fmt: str, no_verify: bool,
               seed: int | None, pdf: str | None) -> None:
     """A model read from PyTorch source, FILE.py[:NAME] (read with ast, never imported or run)."""
     from .network.model_cmd import model_solution
     if pdf:
         _fonts_first(lang)
-    try:
-        solution = model_solution(target, input_shape, ask, emit_yaml, not no_verify)
-    except InputError as exc:
-        _fail(exc)
+    solution = model_solution(target, input_shape, ask, emit_yaml, not no_verify)
     if solution is None:
         return
     if pdf:
         _write_pdf(pdf, [solution], lang, False)
     _emit(solution, lang, fmt, not no_verify)
-    sys.exit(0 if solution.ok else 1)
+    finish(failed=not solution.ok)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,14 +1,41 @@
-"""Errors a user can cause, reported as one line: ``file:line: field: message``.
+"""Every error the user can cause, in one place, each carrying the exit code the command ends with (click's
+``exit_code`` idea), and the one way a command reports an error: one line on stderr, no traceback.
+
+Exit codes: 0 success; 1 a check failed (:class:`CheckFailed`); 2 bad input (:class:`InputError` and its kinds).
 
 Example:
     >>> str(InputError("stride must be positive", file="ex.yaml", field="given.layers[2].stride", line=14))
     'ex.yaml:14: given.layers[2].stride: stride must be positive'
+    >>> InputError("x").exit_code, UnknownExercise("x").exit_code, CheckFailed("x").exit_code
+    (2, 2, 1)
+
+A command raises these (or calls :func:`fail`); :func:`reported` around a click command turns them into the
+error line and the exit code; :func:`finish` ends a multi-file run (2 if some input was bad, else 1 if a check
+failed, else 0); :func:`report` prints one file's error line (and its JSON record) while the run goes on.
+
+Exceptions that never reach the user stay beside the code that raises and catches them, each turned into an
+:class:`InputError` (or a failed check) where it is caught; they are listed in :data:`INTERNAL` so that a new
+exception class is a decision (``tests/test_errors.py``).
 """
 from __future__ import annotations
 
+import functools
+import sys
+from typing import Any, Callable, NoReturn, TypeVar
 
-class InputError(Exception):
+OK = 0
+
+
+class ToolError(Exception):
+    """An error reported to the user as one line; ``exit_code`` is how the command ends."""
+
+    exit_code: int = 1
+
+
+class InputError(ToolError):
     """Bad input (unreadable or invalid file, unknown id, impossible layer configuration): exit code 2."""
+
+    exit_code = 2
 
     def __init__(self, message: str, *, file: str | None = None, field: str | None = None,
                  line: int | None = None) -> None:
@@ -34,6 +61,38 @@ class InputError(Exception):
         return f"{where}{field}{self.message}"
 
 
+class UnknownExercise(InputError):
+    """No exercise of the bank or of the extra folders has this id: exit code 2."""
+
+
+class FileRefused(InputError):
+    """A file that was not read: exit code 2. ``reason``: ``nul`` (a NUL in the name), ``outside`` (``..`` or an
+    absolute name where a file inside a folder is wanted), ``missing``, ``unreadable``, ``symlink``,
+    ``not_regular`` or ``too_large``."""
+
+    def __init__(self, message: str, *, reason: str = "unreadable", file: str | None = None) -> None:
+        super().__init__(message, file=file)
+        self.reason = reason
+
+
+class CheckFailed(ToolError):
+    """An independent verification disagreed with the solver: exit code 1."""
+
+    exit_code = 1
+
+
+# Exceptions raised and caught inside one algorithm, never shown as they are (module: class → what it becomes).
+INTERNAL: dict[str, str] = {
+    "solver.conv.expr:ExprError": "an InputError at the expression's field",
+    "solver.conv.evaluate:EvalError": "an InputError at the expression's field",
+    "solver.variants:VariantError": "an InputError at params/derived",
+    "solver.receptive_probe:ProbeTooLarge": "a skipped receptive-field check",
+    "solver.explain.experiments.common:ExperimentError": "an InputError at the experiment's field",
+    "solver.network.pysource:_Return": "control flow of the PyTorch-source reader",
+    "grader.parse._text:ReadError": "an unreadable answer (a verdict, not an exit)",
+}
+
+
 def internal_error(file: str, exc: BaseException, doing: str = "grading") -> str:
     """The one line that stands for an unexpected exception while reading, solving or grading ``file`` in a
     multi-file run (a bug to report, never a traceback): its type and the first line of its message, cut to
@@ -47,5 +106,40 @@ def internal_error(file: str, exc: BaseException, doing: str = "grading") -> str
     return f"internal error while {doing} {file}: {type(exc).__name__}" + (f": {message}" if message else "")
 
 
-class CheckFailed(Exception):
-    """An independent verification disagreed with the solver: exit code 1."""
+def report(message: Any, label: str = "error", record: dict | None = None) -> None:
+    """One line ``label: message`` on stderr, terminal-safe (ids, file names and answers in it cannot move the
+    cursor or recolour); with ``record`` (``--format json``), that record as one JSON line on stdout."""
+    import click
+
+    from .render.safe_text import terminal_safe
+    click.echo(terminal_safe(f"{label}: {message}", one_line=True), err=True)
+    if record is not None:
+        import json
+        click.echo(json.dumps(record, ensure_ascii=False))
+
+
+def fail(exc: ToolError) -> NoReturn:
+    """Report ``exc`` as one line and end the command with its exit code."""
+    report(exc)
+    sys.exit(exc.exit_code)
+
+
+def finish(*, bad: bool = False, failed: bool = False) -> NoReturn:
+    """End a command that went on after errors: 2 if some input was bad, else 1 if a check failed, else 0."""
+    sys.exit(InputError.exit_code if bad else CheckFailed.exit_code if failed else OK)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reported(command: F) -> F:
+    """Around a click command's function: a :class:`ToolError` raised inside ends the command with its one line
+    and its exit code (never a traceback)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ToolError as exc:
+            fail(exc)
+    return run  # type: ignore[return-value]

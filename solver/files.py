@@ -29,20 +29,10 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import InputError
+from .errors import FileRefused, InputError
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link"))
-
-
-class FileRefused(InputError):
-    """A file that was not read. ``reason``: ``nul`` (a NUL in the name), ``outside`` (``..`` or an absolute
-    name where a file inside a folder is wanted), ``missing``, ``unreadable``,
-    ``symlink``, ``not_regular`` or ``too_large``."""
-
-    def __init__(self, message: str, *, reason: str = "unreadable", file: str | None = None) -> None:
-        super().__init__(message, file=file)
-        self.reason = reason
 
 
 def file_kind(mode: int) -> str:

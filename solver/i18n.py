@@ -4,6 +4,12 @@ Rules never build sentences themselves: they name a message of the catalogue and
 parameters (:class:`Msg`); renderers choose the language. Exercise files bring their own
 bilingual text (:class:`Text`).
 
+The catalogue is filled explicitly: :data:`CATALOGUES` names the modules that hold the wording (a package's
+``messages.py``: its ``register({...})`` calls and nothing else), and :func:`catalogue` imports every one of them
+on the first lookup of a key not yet registered, so no module imports one for its side effect (forgetting it was a
+KeyError at render time). Packages above the solver (the grader, practice) add theirs with
+:func:`add_catalogues` in their ``__init__.py`` (the solver never names them).
+
 Example:
     >>> register({"demo.hello": ("Hello, {name}.", "你好，{name}。")})
     >>> Msg("demo.hello", name="LeNet").render("zh")
@@ -18,13 +24,71 @@ LANGS = ("en", "zh")
 
 CATALOGUE: dict[str, tuple[str, str]] = {}
 
+# The modules holding the wording (dotted names), loaded by :func:`catalogue` on the first lookup it needs.
+CATALOGUES: list[str] = [
+    "solver.messages", "solver.network.messages", "solver.network.graph_messages", "solver.conv.messages",
+    "solver.conv.messages_identity", "solver.conv.messages_gradient", "solver.code.messages",
+    "solver.explain.messages", "solver.nn_basics.messages",
+]
+_LOADED: set[str] = set()
+
+
+def add_catalogues(*modules: str) -> None:
+    """Name more catalogue modules (a package above the solver names its own ``messages`` module this way)."""
+    CATALOGUES.extend(m for m in modules if m not in CATALOGUES)
+
+
+def catalogue() -> dict[str, tuple[str, str]]:
+    """Every message ``key → (english, chinese)``, the catalogue modules of :data:`CATALOGUES` loaded first."""
+    if len(_LOADED) < len(CATALOGUES):
+        import importlib
+        for module in list(CATALOGUES):
+            if module not in _LOADED:
+                importlib.import_module(module)
+                _LOADED.add(module)
+    return CATALOGUE
+
+
+def lookup(key: str) -> tuple[str, str]:
+    """The (english, chinese) texts of ``key``; the catalogue modules are loaded if it is not registered yet."""
+    pair = CATALOGUE.get(key)
+    return pair if pair is not None else catalogue()[key]
+
+
+MATH_WORD = "math."      # catalogue keys of the words written inside formulas (\\text{…})
+
 
 def register(messages: dict[str, tuple[str, str]]) -> None:
-    """Add messages ``key → (english, chinese)`` to the catalogue."""
+    """Add messages ``key → (english, chinese)`` to the catalogue. A word for formulas (a ``math.`` key) must not
+    repeat another such word's English with a different translation: the renderers look it up by its English."""
     for key, pair in messages.items():
         if len(pair) != 2 or not all(pair):
             raise ValueError(f"message {key!r} needs both an English and a Chinese text")
+        if key.startswith(MATH_WORD):
+            clash = next((k for k, (en, zh) in CATALOGUE.items() if k.startswith(MATH_WORD) and k != key
+                          and en == pair[0] and zh != pair[1]), None)
+            if clash:
+                raise ValueError(f"math word {key!r} repeats the English of {clash!r} with another translation")
     CATALOGUE.update(messages)
+
+
+def math_word(key: str) -> str:
+    """A word of the catalogue inside a formula, by its key: ``\\text{…}`` with the word's English; the renderers
+    put it in the reader's language (:func:`math_words`), so every word in a formula exists in both languages.
+
+    >>> register({"math.demo": ("demo word", "示例词")})
+    >>> math_word("math.demo"), math_words("zh")["demo word"]
+    ('\\\\text{demo word}', '示例词')
+    """
+    if not key.startswith(MATH_WORD):
+        raise ValueError(f"{key!r} is not a word for formulas (keys start with {MATH_WORD!r})")
+    return "\\text{" + lookup(key)[0] + "}"
+
+
+def math_words(lang: str) -> dict[str, str]:
+    """English → ``lang`` of every word for formulas in the catalogue (the ``math.`` keys)."""
+    i = 1 if lang == "zh" else 0
+    return {pair[0]: pair[i] for key, pair in catalogue().items() if key.startswith(MATH_WORD)}
 
 
 class Renderable(Protocol):
@@ -51,7 +115,7 @@ class Msg:
         object.__setattr__(self, "params", params)
 
     def render(self, lang: str) -> str:
-        en, zh = CATALOGUE[self.key]
+        en, zh = lookup(self.key)
         template = zh if lang == "zh" else en
         return template.format(**{k: _localise(v, lang) for k, v in self.params.items()})
 
@@ -82,6 +146,17 @@ class Plain:
 
 
 @record(frozen=True)
+class Count:
+    """A whole number as a rule gives it (a table cell: parameters, MACs); rendered with thousands separators,
+    ``4,640``, as numbers in messages are (:func:`_localise`)."""
+
+    value: int
+
+    def render(self, lang: str) -> str:
+        return _localise(self.value, lang)
+
+
+@record(frozen=True)
 class Join:
     """Several renderables joined by a separator (a space in English, nothing in Chinese)."""
 
@@ -101,3 +176,54 @@ class Sep:
     def render(self, lang: str) -> str:
         sep = "；" if lang == "zh" else "; "
         return sep.join(p.render(lang) for p in self.parts)
+
+
+@record(frozen=True)
+class Items:
+    """An enumeration of short items (expressions, names) in a sentence: ``a、b、c`` in Chinese, ``a; b; c`` in
+    English (a comma would be read inside ``corr(K, X)``).
+
+    >>> Items((Plain("W * X"), Plain("corr(K, X)"))).render("zh"), Items((Plain("a"), Plain("b"))).render("en")
+    ('W * X、corr(K, X)', 'a; b')
+    """
+
+    parts: tuple[Any, ...]
+
+    def render(self, lang: str) -> str:
+        sep = "、" if lang == "zh" else "; "
+        return sep.join(p.render(lang) for p in self.parts)
+
+
+def label_ok(value: Any) -> bool:
+    """Whether an ask entry's ``label`` is one text or ``{en: …, zh: …}`` (what :func:`part_label` reads).
+
+    >>> label_ok({"en": "output size", "zh": "输出尺寸"}), label_ok("R₂"), label_ok(3), label_ok({"fr": "taille"})
+    (True, True, False, False)
+    """
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, dict) and bool(value) and set(value) <= {"en", "zh"} and \
+        all(isinstance(v, str) and v.strip() for v in value.values())
+
+
+def part_label(part: Any, default: Any = None) -> Any:
+    """An asked part in the question's words, never its id: the ask entry's own ``label`` ({en, zh} or one text)
+    if it gives one, else ``default`` (what the rule derives from the quantity, e.g. the expression asked for),
+    else the part's number as the statement writes it, ``(1)``.
+
+    >>> from solver.model import Part
+    >>> part_label(Part("shape", "output_shape", options={"label": {"en": "output size", "zh": "输出尺寸"}})).render("zh")
+    '输出尺寸'
+    >>> part_label(Part("original", "value", index=0), Plain("W * X")).render("en")
+    'W * X'
+    >>> part_label(Part("vgg", "explanation", index=1)).render("zh")
+    '(2)'
+    """
+    label = getattr(part, "options", {}).get("label")
+    if isinstance(label, dict) and (label.get("en") or label.get("zh")):
+        return Text(str(label.get("en") or ""), str(label.get("zh") or ""))
+    if isinstance(label, str) and label:
+        return Plain(label)
+    if default is not None:
+        return default
+    return Plain(f"({getattr(part, 'index', 0) + 1})")

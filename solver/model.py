@@ -19,7 +19,7 @@ from .i18n import Text
 from .yamlio import Document
 
 TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
-                  "notes", "tags", "params", "derived", "constraints", "grading", "cites")
+                  "notes", "tags", "params", "derived", "constraints", "grading", "cites", "errata")
 PART_KEYS = ("id", "quantity", "points")
 GRADING_KEYS = ("tolerance", "partial", "mistakes", "follow_through")   # read by the grader, common to every kind
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
@@ -60,6 +60,7 @@ class Exercise:
     values: dict[str, Any] = factory(dict)         # parameter values of this variant
     randomised: bool = False                       # declares params
     cites: list[Text] = factory(list)              # the source's definitions/formulas the solution uses
+    errata: list = factory(list)                   # what the source says that is wrong (solver/source.py Erratum)
     grading: dict[str, Any] = factory(dict)         # exercise-wide grading: {follow_through: false | share}
 
     def error(self, message: str, path: tuple[Any, ...] = ()):  # -> InputError
@@ -164,37 +165,35 @@ def _grading(doc: Document, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
     if not isinstance(mistakes, list) or not all(isinstance(m, dict) and "value" in m and "message" in m
                                                  for m in mistakes):
         raise doc.error("mistakes is a list of {value, message: {en, zh}, credit}", path + ("mistakes",))
-    for i, m in enumerate(mistakes):
-        m["message"] = text_field(doc, m["message"], path + ("mistakes", i, "message"), True)
+    mistakes = [{**m, "message": text_field(doc, m["message"], path + ("mistakes", i, "message"), True)}
+                for i, m in enumerate(mistakes)]            # new mappings: the parsed document is left as it was
     return {k: v for k, v in (("tolerance", tol), ("partial", partial), ("mistakes", mistakes),
                               ("follow_through", follow)) if v is not None and v != []}
 
 
-def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | None = None) -> Exercise:
-    """Validate the envelope of an exercise file. ``bank=True`` also requires bilingual titles.
-    ``seed`` picks a randomised variant (see :mod:`solver.variants`); None keeps the book's numbers."""
-    data = doc.data
-    if not isinstance(data, dict):
-        raise doc.error("an exercise file must be a mapping with id, kind, given, ask")
-    check_keys(doc, data, TOP_LEVEL_KEYS, ())
-    values: dict[str, Any] = {}
-    randomised = bool(data.get("params"))
-    if randomised:
-        from .variants import VariantError, draw, substitute
-        for key in ("params", "derived"):
-            if key in data and not isinstance(data[key], dict):
-                raise doc.error(f"{key} must be a mapping name → specification", (key,))
-        if "constraints" in data and not isinstance(data["constraints"], list):
-            raise doc.error("constraints must be a list of conditions", ("constraints",))
-        try:
-            values = draw(data, str(data.get("id")), seed)
-        except (VariantError, TypeError, KeyError, IndexError, ZeroDivisionError) as exc:
-            raise doc.error(str(exc), ("params",)) from None
-        data = {k: (substitute(v, values) if k not in ("params", "derived", "constraints", "id") else v)
-                for k, v in data.items()}
-        if seed is not None:
-            data.pop("source_answer", None)     # the book printed the answer of its own numbers only
-    ex_id = _ident(doc, data.get("id"), ("id",), "id")
+def _variant(doc: Document, data: dict, seed: int | None) -> tuple[dict, dict[str, Any]]:
+    """The document's fields with the variant's values substituted (a new mapping) and those values; a file
+    without ``params`` comes back as it is."""
+    if not data.get("params"):
+        return data, {}
+    from .variants import VariantError, draw, substitute
+    for key in ("params", "derived"):
+        if key in data and not isinstance(data[key], dict):
+            raise doc.error(f"{key} must be a mapping name → specification", (key,))
+    if "constraints" in data and not isinstance(data["constraints"], list):
+        raise doc.error("constraints must be a list of conditions", ("constraints",))
+    try:
+        values = draw(data, str(data.get("id")), seed)
+    except (VariantError, TypeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        raise doc.error(str(exc), ("params",)) from None
+    data = {k: (substitute(v, values) if k not in ("params", "derived", "constraints", "id") else v)
+            for k, v in data.items()}
+    if seed is not None:
+        data.pop("source_answer", None)     # the book printed the answer of its own numbers only
+    return data, values
+
+
+def _kind(doc: Document, data: dict) -> str:
     kind = data.get("kind")
     if not isinstance(kind, str):
         raise doc.error("kind is required (e.g. kind: network)", ("kind",))
@@ -202,61 +201,110 @@ def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | Non
     if kind not in KINDS:
         raise doc.error(f"unknown kind '{kind}'{_suggest(kind, tuple(KINDS))}; known: "
                         + ", ".join(KINDS), ("kind",))
-    given = data.get("given", {})
-    if not isinstance(given, dict):
-        raise doc.error("given must be a mapping", ("given",))
-    source = None
-    if "source" in data:
-        src = data["source"]
-        if not isinstance(src, dict):
-            raise doc.error("source must be a mapping {book, chapter, number}", ("source",))
-        check_keys(doc, src, ("book", "chapter", "number"), ("source",))
-        source = Source(str(src.get("book", "")), str(src.get("chapter", "")), str(src.get("number", "")))
-    title = text_field(doc, data.get("title"), ("title",), required=bank)
-    if bank and not (title.en and title.zh):
-        raise doc.error("a bank exercise needs both en and zh", ("title",))
-    statement = text_field(doc, data.get("statement"), ("statement",), required=bank)
-    if bank and not (statement.en and statement.zh):
-        raise doc.error("a bank exercise needs both en and zh", ("statement",))
-    notes = text_field(doc, data["notes"], ("notes",), False) if "notes" in data else None
+    return kind
+
+
+def _source(doc: Document, data: dict) -> Source | None:
+    if "source" not in data:
+        return None
+    src = data["source"]
+    if not isinstance(src, dict):
+        raise doc.error("source must be a mapping {book, chapter, number}", ("source",))
+    check_keys(doc, src, ("book", "chapter", "number"), ("source",))
+    return Source(str(src.get("book", "")), str(src.get("chapter", "")), str(src.get("number", "")))
+
+
+def _bilingual(doc: Document, data: dict, key: str, bank: bool) -> Text:
+    """``title`` or ``statement``: required, in both languages, in the bank."""
+    text = text_field(doc, data.get(key), (key,), required=bank)
+    if bank and not (text.en and text.zh):
+        raise doc.error("a bank exercise needs both en and zh", (key,))
+    return text
+
+
+def _cites(doc: Document, data: dict) -> list[Text]:
     cites_raw = data.get("cites", [])
     if not isinstance(cites_raw, list) or len(cites_raw) > 8:
         raise doc.error("cites is a list of at most 8 texts {en: ..., zh: ...}", ("cites",))
-    cites = [text_field(doc, c, ("cites", i), True) for i, c in enumerate(cites_raw)]
+    return [text_field(doc, c, ("cites", i), True) for i, c in enumerate(cites_raw)]
+
+
+def _part(doc: Document, raw: Any, i: int, seen: set[str]) -> Part:
+    """Part ``i`` of ``ask``; its id is added to ``seen`` (ids are unique)."""
+    path = ("ask", i)
+    if not isinstance(raw, dict):
+        raise doc.error("each part must be a mapping {id, quantity}", path)
+    pid = _ident(doc, raw.get("id"), path + ("id",), "part id")
+    if pid in seen:
+        raise doc.error(f"part id '{pid}' is used twice", path + ("id",))
+    seen.add(pid)
+    quantity = raw.get("quantity")
+    if not isinstance(quantity, str):
+        raise doc.error("quantity is required", path + ("quantity",))
+    points = raw.get("points", 1)
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+        raise doc.error("points must be a non-negative number", path + ("points",))
+    options = {k: v for k, v in raw.items() if k not in PART_KEYS + GRADING_KEYS}
+    grading = _grading(doc, {k: v for k, v in raw.items() if k in GRADING_KEYS}, path)
+    return Part(pid, quantity, float(points), options, i, grading)
+
+
+def _parts(doc: Document, data: dict) -> list[Part]:
     ask_raw = data.get("ask")
     if not isinstance(ask_raw, list) or not ask_raw:
         raise doc.error("ask must be a non-empty list of parts {id, quantity}", ("ask",))
-    parts: list[Part] = []
     seen: set[str] = set()
-    for i, raw in enumerate(ask_raw):
-        path = ("ask", i)
-        if not isinstance(raw, dict):
-            raise doc.error("each part must be a mapping {id, quantity}", path)
-        pid = _ident(doc, raw.get("id"), path + ("id",), "part id")
-        if pid in seen:
-            raise doc.error(f"part id '{pid}' is used twice", path + ("id",))
-        seen.add(pid)
-        quantity = raw.get("quantity")
-        if not isinstance(quantity, str):
-            raise doc.error("quantity is required", path + ("quantity",))
-        points = raw.get("points", 1)
-        if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
-            raise doc.error("points must be a non-negative number", path + ("points",))
-        options = {k: v for k, v in raw.items() if k not in PART_KEYS + GRADING_KEYS}
-        grading = _grading(doc, {k: v for k, v in raw.items() if k in GRADING_KEYS}, path)
-        parts.append(Part(pid, quantity, float(points), options, i, grading))
+    return [_part(doc, raw, i, seen) for i, raw in enumerate(ask_raw)]
+
+
+def _source_answer(doc: Document, data: dict, parts: list[Part]) -> dict[str, Any]:
     source_answer = data.get("source_answer") or {}
     if not isinstance(source_answer, dict):
         raise doc.error("source_answer must map part ids to values", ("source_answer",))
+    ids = sorted(p.id for p in parts)
     for key in source_answer:
-        if key not in seen:
-            raise doc.error(f"'{key}' is not a part id of this exercise{_suggest(key, sorted(seen))}",
-                            ("source_answer", key))
+        if key not in ids:
+            raise doc.error(f"'{key}' is not a part id of this exercise{_suggest(key, ids)}", ("source_answer", key))
+    return dict(source_answer)
+
+
+def _exercise_grading(doc: Document, data: dict) -> dict[str, Any]:
     grading = data.get("grading") or {}
     if not isinstance(grading, dict):
         raise doc.error("grading must be a mapping {follow_through: false | share}", ("grading",))
     check_keys(doc, grading, ("follow_through",), ("grading",))
-    grading = _grading(doc, grading, ("grading",))
+    return _grading(doc, grading, ("grading",))
+
+
+def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | None = None) -> Exercise:
+    """Validate the envelope of an exercise file. ``bank=True`` also requires bilingual titles.
+    ``seed`` picks a randomised variant (see :mod:`solver.variants`); None keeps the book's numbers.
+    ``doc`` is not changed: the exercise holds new values (reading a document twice gives the same exercise)."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise doc.error("an exercise file must be a mapping with id, kind, given, ask")
+    check_keys(doc, data, TOP_LEVEL_KEYS, ())
+    randomised = bool(data.get("params"))
+    data, values = _variant(doc, data, seed)
+    ex_id = _ident(doc, data.get("id"), ("id",), "id")
+    kind = _kind(doc, data)
+    given = data.get("given", {})
+    if not isinstance(given, dict):
+        raise doc.error("given must be a mapping", ("given",))
+    source = _source(doc, data)
+    title = _bilingual(doc, data, "title", bank)
+    statement = _bilingual(doc, data, "statement", bank)
+    notes = text_field(doc, data["notes"], ("notes",), False) if "notes" in data else None
+    cites = _cites(doc, data)
+    parts = _parts(doc, data)
+    source_answer = _source_answer(doc, data, parts)
+    grading = _exercise_grading(doc, data)
+    if "errata" in data or "errata" in given:         # read by solver/source.py, shown for every kind
+        from .source import read_errata
+        errata = read_errata(doc, data)
+    else:
+        errata = []
     return Exercise(id=ex_id, kind=kind, given=given, ask=parts, title=title, statement=statement,
-                    source=source, source_answer=dict(source_answer), notes=notes, doc=doc,
-                    seed=seed if randomised else None, values=values, randomised=randomised, grading=grading, cites=cites)
+                    source=source, source_answer=source_answer, notes=notes, doc=doc,
+                    seed=seed if randomised else None, values=values, randomised=randomised, grading=grading,
+                    cites=cites, errata=errata)

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .model import Exercise
 from .registry import KINDS, RUN_OPTIONAL, VERIFIERS, load
-from .source import source_checks
+from .source import errata_steps, source_checks
 from .steps import Solution
 
 
@@ -36,7 +36,8 @@ def _one_torch_thread() -> Iterator[None]:
 
 def solve_exercise(ex: Exercise, *, verify: bool = True) -> Solution:
     """Solve ``ex``; with ``verify`` the kind's independent checker (PyTorch, sympy) runs too. Without it PyTorch is
-    never imported (the kinds of ``RUN_OPTIONAL`` then show their experiments and programs without running them)."""
+    never imported (the kinds of ``RUN_OPTIONAL`` then show their experiments and programs without running them).
+    For every kind the printed answers are compared and the errata (``solver/source.py``) shown as a last step."""
     solve = load(KINDS[ex.kind])
     solution: Solution = solve(ex, run=False) if not verify and ex.kind in RUN_OPTIONAL else solve(ex)
     if verify and ex.kind in VERIFIERS:
@@ -44,4 +45,5 @@ def solve_exercise(ex: Exercise, *, verify: bool = True) -> Solution:
         with _one_torch_thread():
             solution.checks.extend(checker(ex, solution))
     solution.checks.extend(source_checks(solution.answers, ex.source_answer))
+    solution.steps.extend(errata_steps(ex, solution.answers))     # every kind: what the source gets wrong
     return solution

@@ -5,8 +5,9 @@ Read from the loader's and solvers' tables: the top-level keys (model.TOP_LEVEL_
 layers_extra.py), the merge and structure names (network/graph.py), the quantities of each kind
 (QUANTITY_TABLES) with the options of the nn_basics quantities, and the ``given`` fields of each nn_basics
 family (their ``GIVEN`` tables). Still written here: the JSON types of argument kinds, the ``given`` of
-network/convolution/identity/gradient/explain/code, the graph structures, params and errata. tests/test_schema_bank.py
-validates the bank and the README/SPEC examples against it with ``jsonschema``.
+network/convolution/identity/gradient/explain/code, the graph structures, params and errata (top-level, and the
+older given.errata). tests/test_schema_bank.py validates the bank and the README/SPEC examples against it with
+``jsonschema``.
 
 Example:
     >>> s = exercise_schema()
@@ -205,12 +206,21 @@ PARAM = {"type": "object", "required": ["default"], "additionalProperties": Fals
                         "vector": {"type": "integer", "minimum": 1},
                         "matrix": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 2,
                                    "maxItems": 2}}}
-ERRATA = {"type": "array", "minItems": 1, "maxItems": 8, "description": "what the source printed and what is in fact "
-          "true; shown as a last step", "items": {
+BILINGUAL = {"type": "object", "required": ["en", "zh"], "additionalProperties": False,
+             "properties": {"en": {"type": "string"}, "zh": {"type": "string"}}}
+ERRATA = {"type": "array", "minItems": 1, "maxItems": 8, "description": "what the source says that is wrong and what "
+          "is in fact true, with where it says it and evidence computed when the exercise is solved "
+          "(solver/source.py); shown as a last step of every kind's solution", "items": {
               "type": "object", "required": ["printed", "fact"], "additionalProperties": False,
-              "properties": {k: {"type": "object", "required": ["en", "zh"], "additionalProperties": False,
-                                 "properties": {"en": {"type": "string"}, "zh": {"type": "string"}}}
-                             for k in ("printed", "fact")}}}
+              "properties": {"printed": BILINGUAL, "fact": BILINGUAL, "where": BILINGUAL,
+                             "evidence": {"type": "array", "maxItems": 8, "items": {
+                                 "type": "object", "required": ["label", "printed", "fact"],
+                                 "additionalProperties": False,
+                                 "description": "two expressions over the parameters, the answers (by part id) and "
+                                                "given: what the source's reading gives and what is true; they must "
+                                                "differ",
+                                 "properties": {"label": BILINGUAL, "printed": {"type": "string"},
+                                                "fact": {"type": "string"}}}}}}}
 
 
 def exercise_schema() -> dict[str, Any]:
@@ -272,6 +282,7 @@ def exercise_schema() -> dict[str, Any]:
             "constraints": {"type": "array", "items": {"type": "string"},
                             "description": "conditions every variant satisfies, e.g. \"n - k + 2 * p >= 1\""},
             "source_answer": {"type": "object", "description": "part id → printed value, or {value, sig|rel|abs|layout}"},
+            "errata": ERRATA,
         },
         "$defs": {"layer": layer_schema(), **graph_schemas(), "template": TEMPLATE},
         "allOf": [

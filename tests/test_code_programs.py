@@ -155,9 +155,10 @@ def conv2d_kernel_grad(X, Y, K):
 RIGHT = {"hw-q4-dataset": DATASET, "hw-q5-grid": GRID, "d2l-6.2-code-conv2d-grad": CONV_GRAD}
 
 
-@pytest.mark.xfail(strict=True, reason="iterating a DataLoader inside the sandbox touches files the cage refuses "
-                   "(torch's lazily loaded logging/profiler modules): grader/cage/common.py PRELOAD needs them")
 def test_a_program_reading_with_a_dataloader_passes():
+    """Iterating a DataLoader enters torch's record_function, whose first use imports a profiler module lazily;
+    the zygote's warm-up (grader/cage/server.py ``_warm_dataloader``) does it before the fork, so nothing is
+    refused and the right program is graded correct."""
     source = DATASET.replace("""    data = CatDog(images, labels, size)
     start = index * batch_size
     return torch.stack([data[i][0] for i in range(start, min(start + batch_size, len(data)))])""",

@@ -25,7 +25,7 @@ jacobian PyTorch sympy Python NumPy numpy BLAS GEMM GPU GPUs CPU ImageNet MNIST 
 GoogLeNet DenseNet MobileNet MobileNetV Xception Inception TextCNN WaveNet Xavier Glorot Kaiming He Adam SGD CNN
 CNNs MLP RNN LSTM GRU Transformer LRN kHz Hz KiB MiB MFCC Var BN ReLU Sigmoid Tanh Softmax softmax tanh sigmoid relu
 ceil_mode ceil floor bias padding stride kernel_size groups dilation in_channels out_channels float32 float64 dtype
-word2vec n-gram gram ngram ngrams NaN inf id SAME VALID allclose unfold im2col torchvision cuDNN GRU Kim py repeat reshape hw log-sum-exp dampening nonlinearity Frobenius D2L Cho Keras TensorFlow JAX
+forward backward subplot imshow ln Levenberg Marquardt L-BFGS BFGS word2vec one-hot n-gram gram ngram ngrams NaN inf id SAME VALID allclose unfold im2col torchvision cuDNN GRU Kim py repeat reshape hw log-sum-exp dampening nonlinearity Frobenius D2L Cho Keras TensorFlow JAX
 H W C N M K R J S F I D
 x y w b k l m n i j p q r s t u v z d f g h c e a o L X Y
 """.split())
@@ -37,9 +37,15 @@ def _layer_names() -> set[str]:
     return names | {n.lower() for n in names}      # “dropout”, “softmax” as the layers are called
 
 
+@lru_cache(maxsize=None)
+def _bank_ids() -> frozenset[str]:
+    from solver.bank import load_bank
+    return frozenset(ex.id for ex in load_bank())
+
+
 def _idents(ex) -> set[str]:
     """Words of the identifiers an exercise file gives (ids, part ids, network and layer names, options)."""
-    found = {ex.id}
+    found = {ex.id} | _bank_ids()         # an exercise a text refers to (见 rnn-vanishing-lstm) by the id one types
     for p in ex.ask:
         found.add(p.id)
         found |= {str(v) for v in p.options.values() if isinstance(v, (str, int))}
@@ -62,7 +68,7 @@ def _idents(ex) -> set[str]:
     return words
 
 
-CODE = re.compile(r"--[\w-]+|\b\w+(?:=|: )\w+|\b\w+\([^()]*\)|\w*(?:\.\w+)+")   # --flags, key=value, f(x), torch.zeros
+CODE = re.compile(r"--[\w-]+|\b\w+=['\"][^'\"]*['\"]|\b\w+(?:=|: )\w+|\b\w+\((?:[^()]|\([^()]*\))*\)|\w*(?:\.\w+)+")   # --flags, key=value, f(x), torch.zeros
 
 
 GLOSS = re.compile(r"（[A-Za-z][A-Za-z -]*[A-Za-z]）|“[^”]*”")   # 逐通道（depthwise）: a gloss; “…”: quoted words
@@ -182,3 +188,93 @@ def test_words_inside_chinese_formulas_are_chinese():
                 if _foreign_words(m.group(1), allowed):
                     problems.append(f"{sol.exercise.id}: {m.group(0)}")
     assert not problems, f"{len(problems)} English words in Chinese formulas:\n" + "\n".join(sorted(set(problems))[:40])
+
+
+def test_words_for_formulas_come_from_the_catalogue_in_both_languages():
+    """The words of formulas are catalogue messages (``math.`` keys): both languages exist by construction, the
+    Chinese has no English word, and a word the catalogue lacks stays English — which the test above reports."""
+    from solver.i18n import MATH_WORD, catalogue, math_word, math_words, register
+    CATALOGUE = catalogue()              # every catalogue module loaded
+    from solver.render.summary import localise_latex
+    words = {k: v for k, v in CATALOGUE.items() if k.startswith(MATH_WORD) and k != "math.demo"}
+    assert len(words) >= 20
+    allowed = ALLOWED | _layer_names()
+    for key, (en, zh) in words.items():
+        assert not _foreign_words(zh, allowed), (key, zh)
+        assert localise_latex(math_word(key), "zh") == r"\text{" + zh + "}", key
+        assert localise_latex(math_word(key), "en") == r"\text{" + en + "}", key
+    assert math_words("zh")["otherwise"] == "否则"
+    assert localise_latex(r"x \ \text{per row}", "zh") == r"x \ \text{per row}"       # not in the catalogue
+    assert _foreign_words("per row", allowed)
+    with pytest.raises(KeyError):
+        math_word("math.no_such_word")
+    with pytest.raises(ValueError):
+        math_word("net.yes")                       # a sentence, not a word for formulas
+    with pytest.raises(ValueError):
+        register({"math.other_or": ("or", "或者")})   # one English word, one translation
+
+
+# (a list of formulas, “h_1, …, h_T 依赖于”, is maths: its formulas are cut out, leaving more than one space)
+ASCII_PUNCT = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e] ?[;,]|[;,] ?[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]|;")
+CALL = re.compile(r"\b\w+\((?:[^()]|\([^()]*\))*\)")     # f(a, b), Conv2d(1, 32, 卷积核 3): arguments are code/maths
+
+
+def _ascii_punctuation(text: str) -> list[str]:
+    """ASCII ``;`` anywhere, and ASCII ``,`` next to a Chinese character, in Chinese prose (mathematics, code and
+    the arguments of a call left out)."""
+    text = CALL.sub(lambda m: " " * len(m.group(0)), text)
+    return [text[max(0, m.start() - 20):m.end() + 20].replace("\n", " ") for m in ASCII_PUNCT.finditer(text)]
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_chinese_prose_uses_chinese_punctuation(fmt):
+    """Chinese sentences and lists are punctuated as Chinese (；、，。): no ``a; b`` list, no ``,`` between
+    Chinese words."""
+    problems = []
+    for sol in _solutions():
+        for snippet in _ascii_punctuation(RENDERERS[fmt](sol, "zh")):
+            problems.append(f"{sol.exercise.id}: …{snippet}…")
+    assert not problems, f"{len(problems)} ASCII ; or , in Chinese {fmt} prose, e.g.\n" + "\n".join(problems[:40])
+
+
+def test_the_punctuation_check_can_fail():
+    assert _ascii_punctuation("按运算顺序计算 W * X; W * rot90(X)")
+    assert _ascii_punctuation("参数量, 乘加次数")
+    assert not _ascii_punctuation("位置 (1, 1)：14 与 11；Conv2d(1, 32, 卷积核 3) 与 corr(K, X)、W * X")
+
+
+def _question_words(ex, lang: str) -> set[str]:
+    """The words the question itself uses: its statement, the options of its parts (expressions, names) and the
+    names it gives."""
+    words = set(WORD.findall(ex.statement.render(lang)))
+    for p in ex.ask:
+        for v in p.options.values():
+            if isinstance(v, str):
+                words |= set(re.findall(r"\w+", v))
+    if isinstance(ex.given, dict):
+        for v in ex.given.values():
+            if isinstance(v, dict):
+                words |= {str(k) for k in v}
+    return words
+
+
+def test_parts_are_named_in_the_questions_words():
+    """Step titles and the closing answers name each part in the question's words (“输出尺寸”, “W * X”), never
+    by its id in the exercise file (``original``, ``he_std``) — in either language."""
+    from solver.render.common import walk
+    from solver.render.summary import conclusion
+    from solver.i18n import catalogue
+    english = {w.lower() for en, _ in catalogue().values() for w in WORD.findall(en)}   # “output shape” (id shape)
+    problems = []
+    for sol in _solutions():
+        ex = sol.exercise
+        for lang in ("en", "zh"):
+            own = _question_words(ex, lang) | (english if lang == "en" else set())
+            shown = [("title", s.title.render(lang)) for _, _, s in walk(sol.steps)]
+            shown += [("answer", item.label) for item in conclusion(sol, lang)]
+            for part in ex.ask:
+                if part.id in own:
+                    continue        # the question's own symbol (z, Y), or in English a word that is also an id
+                raw = re.compile(r"(?<![\w])" + re.escape(part.id) + r"(?![\w])")
+                problems += [f"{ex.id} [{lang}] {where}: {text}" for where, text in shown if raw.search(text)]
+    assert not problems, f"{len(problems)} part ids shown to readers:\n" + "\n".join(problems[:40])

@@ -130,9 +130,9 @@ def test_in_tmux_as_a_person_would(tmp_path):
             time.sleep(0.3)
         raise AssertionError(f"{text!r} not on the screen:\n{screen()}")
     try:
-        wait_for("第 1/9 小问")
+        wait_for("（1/9）")
         subprocess.run(["tmux", "send-keys", "-t", name, "32x28x28", "Enter"], check=True)
-        wait_for("第 2/9 小问")
+        wait_for("（2/9）")
         subprocess.run(["tmux", "send-keys", "-t", name, "4608", "Enter"], check=True)
         wait_for("忘记计入偏置")
         subprocess.run(["tmux", "send-keys", "-t", name, "提示", "Enter"], check=True)

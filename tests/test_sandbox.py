@@ -405,3 +405,38 @@ def test_a_folder_per_student_allows_any_file_inside(tmp_path):
     assert program_source("mine.py", folder / "s001", ("answers", "s001")) == (CORR2D, None)
     source, problem = program_source("../s002/s002/corr2d.py", folder / "s001", ("answers", "s001"))
     assert source is None
+
+
+DATALOADER = """import torch
+from torch.utils.data import DataLoader, Dataset
+
+
+class Pairs(Dataset):
+    def __len__(self):
+        return 5
+
+    def __getitem__(self, i):
+        return torch.full((2,), float(i)), i
+
+
+def f(x):
+    return torch.cat([b[0] for b in DataLoader(Pairs(), batch_size=2, shuffle=False)]).sum() * x
+"""
+
+
+@pytest.mark.parametrize("mode", STRONG)
+def test_iterating_a_dataloader_is_not_a_refusal(mode):
+    """A DataLoader's first batch imports a profiler module lazily (torch's record_function); the zygote's
+    warm-up imports it before the fork, so a right program is refused nothing and prints nothing."""
+    r = run_submission(DATALOADER, "f", [{"args": [1]}], timeout_s=5, mode=mode)
+    assert (r.status, r.blocked, r.stderr) == ("ok", [], ""), r
+    assert r.results[0]["value"]["data"] == [20.0]                  # 2·(0 + 1 + 2 + 3 + 4)
+
+
+@pytest.mark.parametrize("mode", STRONG)
+def test_the_warm_up_does_not_widen_what_a_program_may_read(mode):
+    """torch's own source files stay out of reach: reading the DataLoader's module file is still refused."""
+    source = ("import torch.utils.data.dataloader as m\nGOT = open(m.__file__).read()[:40]\n" + RETURN_F)
+    r = run_submission(source, "f", [{"args": [1]}], timeout_s=5, mode=mode)
+    assert r.status != "ok" or r.blocked, r
+    assert any("dataloader.py" in b for b in r.blocked) or r.status == "load_error", r

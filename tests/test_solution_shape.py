@@ -21,7 +21,7 @@ def _run(*args):
 
 def test_steps_are_numbered_as_steps_and_the_solution_ends_with_a_conclusion():
     zh = _run("exercise", "hw-q3", "--lang", "zh", "--no-verify")
-    assert "第1步：约定与记号" in zh and "\n   2.1. " in zh           # sub-steps keep their 2.1. numbers
+    assert "第1步：约定" in zh and "\n   2.1. " in zh           # sub-steps keep their 2.1. numbers
     summary = zh[zh.index("综上："):zh.rindex("\n验证")]
     assert "网络“3×3 卷积”的参数量：4,640 个" in summary
     assert "网络“3×3 卷积”的乘加次数（MACs）：3,612,672 次" in summary
@@ -87,10 +87,10 @@ def test_a_booklet_states_the_conventions_once():
     sols = [solve_exercise(load_exercise(i), verify=False) for i in ("hw-q2", "hw-q3", "24.4")]
     src = document(sols, "zh", booklet=True)
     assert src.count("全书约定") == 1 and src.count("约定与记号") == 0
-    assert src.count("层按给出的顺序从 1 编号") == 1                 # the shared paragraph, once
+    assert src.count("层从 1 开始编号") == 1                 # the shared clause, once
     assert '= #"李航《机器学习方法》第 24 章"' in src and '= #"课程作业 · CNN"' in src
     single = document(sols[:1], "zh")
-    assert single.count("层按给出的顺序从 1 编号") == 1 and "全书约定" not in single
+    assert single.count("层从 1 开始编号") == 1 and "全书约定" not in single
 
 
 def test_matrices_in_statements_are_typeset():

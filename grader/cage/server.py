@@ -197,6 +197,25 @@ def _send(obj: dict) -> None:
     _CHANNEL.flush()
 
 
+def _warm_dataloader(torch: Any) -> None:
+    """Iterate a two-item ``DataLoader`` once (in this process, no worker processes or threads): its
+    ``__next__`` enters ``torch.autograd.profiler.record_function``, whose first use imports
+    ``torch.profiler._cupti_monitor`` lazily. In the chrooted worker that import fails with an ImportError torch
+    does not expect; torch then logs the error with its traceback, and formatting it (``torch._dynamo``, source
+    lines of every frame) opens files the guard refuses: a right program using a DataLoader was reported as
+    having tried forbidden operations. Done here, the import is cached before the fork; the worker reads nothing
+    new (the guard is unchanged)."""
+    try:
+        from torch.utils.data import DataLoader, TensorDataset
+        for _ in DataLoader(TensorDataset(torch.zeros(2, 1), torch.zeros(2)), batch_size=1):
+            pass
+        profiler = sys.modules.get("torch.autograd.profiler")
+        if profiler is not None and hasattr(profiler, "_maybe_cupti_monitor"):
+            profiler._maybe_cupti_monitor()
+    except Exception:                                  # a warm-up: an older torch without these parts still serves
+        pass
+
+
 def _serve(paths: list[str]) -> None:
     """The zygote: import torch once, then one request per line on stdin, answers on stdout."""
     global _CHANNEL
@@ -215,6 +234,7 @@ def _serve(paths: list[str]) -> None:
     # operations only: a backward pass would start autograd threads, which a fork does not carry over
     torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2)).sum()
     (torch.ones(2, 2) @ torch.ones(2, 2)).max()
+    _warm_dataloader(torch)
     readable = sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)})
     home = os.environ.get("TMPDIR") or "/tmp"
     _CHANNEL = sys.stdout

@@ -62,11 +62,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterable
 
-from ._bool import read_bool
-from ._lists import raw_matrix, raw_vector, read_matrix, read_vector
 from ._number import Num, read_number
-from ._salvage import candidates, piecewise, ratio_form
 from ._text import MAX_LENGTH, ReadError, Src, normalize, short, strip_label, where
+
+# Read on first use (``grade`` of one numeric file needs neither): lists and matrices (._lists), true/false
+# (._bool), the value inside words and working (._salvage); expressions (._expr, sympy) likewise, below.
 
 __all__ = ["Parsed", "parse_answer", "EXPECTED", "MAX_LENGTH", "MAX_PROSE_LENGTH"]
 
@@ -191,6 +191,7 @@ def _read_number(raw: Any, text: str) -> Parsed:
 
 
 def _read_vector(raw: Any, text: str, symbols: frozenset[str], shape: bool) -> Parsed:
+    from ._lists import raw_vector, read_vector
     if isinstance(raw, bool):
         raise ReadError(f"{text} is not a list")
     if isinstance(raw, (list, tuple)):
@@ -212,6 +213,7 @@ def _read_vector(raw: Any, text: str, symbols: frozenset[str], shape: bool) -> P
 
 
 def _read_matrix(raw: Any, text: str, symbols: frozenset[str]) -> Parsed:
+    from ._lists import raw_matrix, read_matrix
     if isinstance(raw, bool) or isinstance(raw, (int, float)):
         raise ReadError(f"{text} is not a matrix")
     if isinstance(raw, (list, tuple)):
@@ -258,6 +260,7 @@ def _read_expr(raw: Any, text: str, symbols: frozenset[str]) -> Parsed:
 
 
 def _read_bool(raw: Any, text: str) -> Parsed:
+    from ._bool import read_bool
     if isinstance(raw, bool):
         return Parsed("bool", raw, text)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw in (0, 1):
@@ -297,6 +300,7 @@ def parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = (), quanti
     text = raw.strip()
     if len(text) > 2000 or re.search(r"more than|longer than|too large|too deep|larger than", first.message):
         return first
+    from ._salvage import candidates, piecewise, ratio_form
     if expected == "expr":                       # expressions: only the piecewise form in words
         rewritten = piecewise(text)
         if rewritten is None:

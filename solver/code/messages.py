@@ -244,3 +244,12 @@ register({
     "code.review": ("The tests pass, but the program tried forbidden operations: a teacher should look at it.",
                     "测试通过，但程序尝试了被禁止的操作：需要教师审阅。"),
 })
+
+# Words inside the reference formulas (\\text{…}), looked up by their English by the renderers.
+register({
+    "math.code_image": ("image", "图像"), "math.code_bilinear": ("bilinear", "双线性插值"),
+    "math.code_batch": ("batch", "批次"), "math.code_batches": ("number of batches", "批次数"),
+    "math.code_picture": ("picture", "整幅图"), "math.code_image_at": ("image", "图像"),
+    "math.code_at_row": ("at row", "的起始行"), "math.code_column": ("column", "起始列"),
+    "math.code_shape": ("shape", "形状"), "math.code_new": ("new", "新"), "math.code_lr": ("lr", "学习率"),
+})

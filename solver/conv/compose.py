@@ -3,7 +3,8 @@
 Two stacked convolutions with kernels A (m₁×n₁) and B (m₂×n₂) act as one with K = conv(A, B, mode=full)
 ((m₁+m₂−1)×(n₁+n₂−1)). In polynomial form K(x, y) = Σ k_ij xⁱ yʲ this is K = A(x, y)·B(x, y), so the converse
 asks whether K factors into two real polynomials of those degrees. sympy factors K over the rationals and
-solves the coefficient equations; when every solution is complex, no real pair exists: a counterexample.
+solves the coefficient equations (the scale fixed: B's first non-zero entry is 1); when every solution is complex,
+no real pair exists: a counterexample.
 
 Example:
     >>> composable([[1, 0, 0], [0, 0, 0], [0, 0, 1]], (2, 2))[0]
@@ -34,8 +35,19 @@ def composable(kernel: list[list[Any]], a_size: tuple[int, int]) -> tuple[bool, 
     pa = sum(a[i][j] * x ** i * y ** j for i in range(m1) for j in range(n1))
     pb = sum(b[i][j] * x ** i * y ** j for i in range(m2) for j in range(n2))
     equations = sympy.Poly(sympy.expand(pa * pb - pk), x, y).coeffs()
-    unknowns = [v for row in a for v in row] + [v for row in b for v in row]
-    solutions = sympy.solve(equations, unknowns, dict=True)
+    a_unknowns = [v for row in a for v in row]
+    b_unknowns = [v for row in b for v in row]
+    solutions = []
+    # (tA, B/t) composes to the same K for every t ≠ 0: each solution is a curve, which sympy.solve handles slowly
+    # (and returns repeatedly). Fixing the scale, one case per position of B's first non-zero entry (taken as 1,
+    # the entries before it 0), leaves finitely many solutions; a real pair exists exactly when one case has a
+    # real solution (divide B by its first non-zero entry, which is real, and multiply A by it).
+    for p, lead in enumerate(b_unknowns):
+        fixed = {v: sympy.Integer(0) for v in b_unknowns[:p]}
+        fixed[lead] = sympy.Integer(1)
+        case = [e for e in (eq.xreplace(fixed) for eq in equations) if e != 0]
+        for sol in sympy.solve(case, a_unknowns + b_unknowns[p + 1:], dict=True):
+            solutions.append({**fixed, **sol})
     real = [s for s in solutions if not any(v.has(sympy.I) for v in s.values())]
     return bool(real), {"polynomial": pk, "factors": sympy.factor_list(pk), "equations": len(equations),
                         "solutions": solutions, "real": real, "b_size": (m2, n2), "pa": pa, "pb": pb}

@@ -49,14 +49,55 @@ def _flatten_piecewise(expr: Any) -> Any:
     return sympy.Piecewise((expr, sympy.And(*conds)), (0, True))
 
 
+def _simplify_relation(r: Any) -> Any:
+    """``sympy.simplify(r)`` for a linear relation in two or more symbols, by the steps of sympy's own
+    ``Relational._eval_simplify`` for that case (the linear form divided by the gcd of its coefficients, the constant
+    on the right; with no constant, the first term alone on the left; then ``canonical``; kept only if simpler by
+    ``count_ops`` within sympy's ratio 1.7) — without its ``(lhs - rhs).equals(0)`` probe, which evaluates at random
+    points and imports ``sympy.physics.units`` (about 0.2 s) to learn that ``j - l`` is not identically zero. Any
+    other relation goes to ``sympy.simplify``."""
+    from sympy.solvers.solveset import linear_coeffs
+    dif = r.lhs - r.rhs
+    free = list(sympy.ordered(dif.free_symbols))
+    if len(free) < 2 or dif.is_comparable or sympy.expand(dif) == 0:
+        return sympy.simplify(r)
+    rel = r.canonical
+    dif = rel.lhs - rel.rhs
+    try:
+        m = linear_coeffs(dif, *free)
+    except ValueError:
+        return sympy.simplify(r)
+    constant = m.pop()
+    scale = sympy.gcd(m)
+    if scale.is_zero is not False:
+        return sympy.simplify(r)
+    terms = [(c / scale) * v for c, v in zip(m, free) if c != 0]
+    if constant != 0:
+        out = rel.func(sympy.Add(*terms), -constant / scale)
+    else:
+        out = rel.func(terms[0], -sympy.Add(*terms[1:]))
+    out = out.canonical
+    return out if sympy.count_ops(out) < 1.7 * sympy.count_ops(r) else r
+
+
+def _simplify_conditions(expr: Any) -> Any:
+    """``sympy.simplify`` of each relation in the conditions of ``expr`` (``j - l >= 0`` → ``j >= l``). On these
+    derivatives that is all ``sympy.simplify(expr)`` changes (the same expression: ``tests/test_verify_no_dynamo.py``)
+    at a fraction of its cost: the whole-expression simplify also tries piecewise folding, logic minimisation and
+    hypergeometric rewrites of the values, and each relation's simplify probes ``equals(0)``, about 0.3 s for
+    nothing here."""
+    from sympy.core.relational import Relational
+    return expr.xreplace({r: _simplify_relation(r) for r in expr.atoms(Relational)})
+
+
 def general_partials() -> dict[str, Any]:
     """∂y_kl/∂w_mn and ∂y_kl/∂x_ij derived from the definition (sympy)."""
     k, l, m, n, i, j, a, b = sympy.symbols("k l m n i j a b", integer=True, positive=True)
     M, N = sympy.symbols("M N", integer=True, positive=True)
     w, x = sympy.IndexedBase("w"), sympy.IndexedBase("x")
     y = sympy.Sum(w[a, b] * x[k + a - 1, l + b - 1], (a, 1, M), (b, 1, N))
-    dw = _flatten_piecewise(sympy.simplify(sympy.diff(y, w[m, n]).doit()))
-    dx = _flatten_piecewise(sympy.simplify(sympy.diff(y, x[i, j]).doit()))
+    dw = _flatten_piecewise(_simplify_conditions(sympy.diff(y, w[m, n]).doit()))
+    dx = _flatten_piecewise(_simplify_conditions(sympy.diff(y, x[i, j]).doit()))
     # inside the kernel's index range (1 ≤ m ≤ M, 1 ≤ n ≤ N) the condition on ∂y/∂w is always true
     if isinstance(dw, sympy.Piecewise):
         dw = dw.args[0].expr
@@ -95,6 +136,7 @@ def solve(ex: Exercise) -> Solution:
     K, L = ops.shape(Y)
     delta = symbolic("delta", K, L)
     loss = sum(d * e for drow, yrow in zip(delta, Y) for d, e in zip(drow, yrow))
+    loss_terms = sympy.Add.make_args(sympy.expand(loss))      # ∂L/∂v term by term: only the terms holding v
     general = general_partials()
     steps = [Step(Msg("grad.def.title"), text=Msg("grad.def.text", K=K, L=L),
                   math=[rf"X = {tex.matrix(X)}", rf"W = {tex.matrix(W)}",
@@ -128,7 +170,7 @@ def solve(ex: Exercise) -> Solution:
                                     rf"{sum_latex(general['y'])}", rf"{lhs} = {sympy.latex(expr)}"],
                               result=answers[part.id], rule="gradient.partial"))
         else:
-            grad = [[sympy.diff(loss, v) for v in row] for row in var]
+            grad = [[sympy.Add(*[t.diff(v) for t in loss_terms if t.has(v)]) for v in row] for row in var]
             form_text, form_tex = BACKPROP_FORMS[wrt]
             candidate = ops.corr2d(delta, X) if wrt == "W" else ops.conv2d(W, delta, mode="full")
             same = all(sympy.expand(g - c) == 0 for grow, crow in zip(grad, candidate) for g, c in zip(grow, crow))

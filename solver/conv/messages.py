@@ -62,19 +62,24 @@ register({
     "conv.op.im2col": ("im2col: each column is one window of X, read row by row.", "im2col：每一列是 X 的一个窗口（按行读取）。"),
     "conv.compose.title": ("Is K one {m1}×{n1} kernel followed by one {m2}×{n2} kernel?",
                            "K 能否写成一个 {m1}×{n1} 核与一个 {m2}×{n2} 核的复合？"),
-    "conv.compose.yes": ("Writing K as a polynomial, K = A·B gives {n} equations in the unknown entries; sympy finds "
+    "conv.compose.yes": ("Writing K as a polynomial, K = A·B gives {n} equations in the unknown entries; with the scale "
+                         "fixed (t·A and B/t give the same K: B's first non-zero entry is taken as 1) sympy finds "
                          "{s} solution(s), at least one real: K is such a composition.",
-                         "把 K 写成多项式，K = A·B 给出关于未知元素的 {n} 个方程；sympy 求得 {s} 组解，其中至少一组为实数：K 可以这样分解。"),
-    "conv.compose.no": ("Writing K as a polynomial, K = A·B gives {n} equations in the unknown entries; sympy finds "
+                         "把 K 写成多项式，K = A·B 给出关于未知元素的 {n} 个方程；固定比例（t·A 与 B/t 给出同一个 K：取 B 的第一个"
+                         "非零元素为 1）后，sympy 求得 {s} 组解，其中至少一组为实数：K 可以这样分解。"),
+    "conv.compose.no": ("Writing K as a polynomial, K = A·B gives {n} equations in the unknown entries; with the scale "
+                        "fixed (t·A and B/t give the same K: B's first non-zero entry is taken as 1) sympy finds "
                         "{s} solution(s), all complex: no real {m1}×{n1} and {m2}×{n2} kernels compose to K, so the "
                         "converse fails — K is a counterexample.",
-                        "把 K 写成多项式，K = A·B 给出关于未知元素的 {n} 个方程；sympy 求得 {s} 组解，全部为复数：不存在实的 "
+                        "把 K 写成多项式，K = A·B 给出关于未知元素的 {n} 个方程；固定比例（t·A 与 B/t 给出同一个 K：取 B 的第一个"
+                        "非零元素为 1）后，sympy 求得 {s} 组解，全部为复数：不存在实的 "
                         "{m1}×{n1} 与 {m2}×{n2} 核能复合成 K，因此逆命题不成立——K 就是反例。"),
-    "conv.check.compose": ("fitting two kernels by L-BFGS from 8 starts leaves a squared error of {err}",
-                           "用 L-BFGS 从 8 个起点拟合两个卷积核，最小平方误差为 {err}"),
+    "conv.check.compose": ("fitting two kernels by Levenberg–Marquardt from up to 8 starts leaves a squared error of {err}",
+                           "用 Levenberg–Marquardt 从至多 8 个起点拟合两个卷积核，最小平方误差为 {err}"),
     "conv.out_channel": (" — output channel {o}", "——输出通道 {o}"),
-    "conv.result.title": ("Result {part}", "结果 {part}"),
-    "conv.result.text": ("The value of {expr}.", "{expr} 的值。"),
+    "conv.result.title": ("The value of {part}", "{part} 的值"),
+    "conv.result.title.label": ("Asked for: {part}", "所求：{part}"),      # a part the exercise names in words
+    "conv.result.text": ("{expr}, as computed above, is the answer to this part.", "上面算出的 {expr} 就是本问所求。"),
     "conv.equal.title": ("Compare {expr}", "比较 {expr}"),
     "conv.equal.yes": ("The two sides are equal entry by entry.", "两边逐元素相等。"),
     "conv.equal.no": ("The two sides differ: {where}.", "两边不相等：{where}。"),

@@ -21,7 +21,7 @@ from math import prod
 from typing import Any
 
 from .. import latex as tex
-from ..i18n import Join, Msg, Plain
+from ..i18n import Items, Join, Msg, Plain, label_ok, part_label
 from ..model import Exercise, Part
 from ..steps import Solution, Step
 from . import messages  # noqa: F401
@@ -93,8 +93,11 @@ def read_expr_part(ex: Exercise, part: Part, kind: str, quantities: tuple[str, .
         raise ex.error(f"unknown quantity '{part.quantity}' for kind {kind}; known: {', '.join(quantities)}",
                        ("ask", part.index, "quantity"))
     for key in part.options:
-        if key not in ("expr", "factor"):
-            raise ex.error(f"unknown option '{key}'; a {kind} part has expr", ("ask", part.index, key))
+        if key == "label" and not label_ok(part.options[key]):
+            raise ex.error("label is the part in the question's words: a text, or {en: …, zh: …}",
+                           ("ask", part.index, key))
+        if key not in ("expr", "factor", "label"):
+            raise ex.error(f"unknown option '{key}'; a {kind} part has expr (and a label)", ("ask", part.index, key))
     text = part.options.get("expr")
     if not isinstance(text, str):
         raise ex.error(f"expr is required, e.g. expr: \"{example}\"", ("ask", part.index))
@@ -341,13 +344,17 @@ def solve(ex: Exercise) -> Solution:
                                    math=math, result=answers[part.id], rule="convolution.equal"))
         else:
             answers[part.id] = to_json(values[0].data)
-            part_steps.append(Step(Msg("conv.result.title", part=Plain(part.id)),
+            part_steps.append(Step(Msg("conv.result.title.label" if "label" in part.options else "conv.result.title",
+                                       part=part_label(part, Plain(node_text(node)))),
                                    text=Msg("conv.result.text", expr=Plain(node_text(node))),
-                                   math=[rf"{tex.text(part.id)} = {tex.matrix(values[0].data) if values[0].rank else tex.entry(values[0].data)}"],
+                                   math=[rf"{tex.text(node_text(node))} = {tex.matrix(values[0].data) if values[0].rank else tex.entry(values[0].data)}"],
                                    result=answers[part.id], rule="convolution.result"))
         steps += part_steps
+    from .expr import Name
+    sides = [side for n in nodes.values() for side in ([n.left, n.right] if isinstance(n, Eq) else [n])]
+    computed = [side for side in sides if not isinstance(side, Name)] or sides   # a given matrix is not computed
     plan = [Msg("conv.plan.read"),
-            Msg("conv.plan.compute", expr=Plain("; ".join(node_text(n) for n in nodes.values())))]
+            Msg("conv.plan.compute", expr=Items(tuple(Plain(t) for t in dict.fromkeys(map(node_text, computed)))))]
     if any(isinstance(n, Eq) for n in nodes.values()):
         plan.append(Msg("conv.plan.compare"))
     plan.append(Msg("conv.plan.verify"))

@@ -11,7 +11,8 @@ register({
     "explain.plan.rubric": ("Grading: an answer is marked by which key points it covers (weighted); a teacher "
                             "confirms the mark.",
                             "评分：按答案覆盖了哪些要点（加权）给分，最终由教师确认。"),
-    "explain.part.title": ("Part {part}", "小问 {part}"),
+    "explain.part.title": ("{part}", "{part}"),
+    "explain.part.number": ("Part ({n})", "第 ({n}) 问"),
     "explain.points.title": ("Key points of the answer", "答案要点"),
     "explain.points.text": ("The reference answer, point by point:", "参考答案，逐条列出："),
     "explain.point.title": ("Point {n}", "要点 {n}"),

@@ -33,10 +33,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import Msg, Plain, Sep, Text
+from ..i18n import Msg, Plain, Sep, Text, label_ok, part_label
 from ..model import ID_PATTERN, Exercise
 from ..steps import Check, Solution, Step, Table
-from . import messages  # noqa: F401
 
 QUANTITY = "explanation"
 POINT_KEYS = ("id", "weight", "part", "en", "zh")
@@ -125,7 +124,9 @@ def _read_parts(ex: Exercise) -> None:
             raise ex.error(f"unknown quantity '{part.quantity}' for kind explain; known: {QUANTITY}",
                            ("ask", part.index, "quantity"))
         for key in part.options:
-            raise ex.error(f"unknown option '{key}'; an explanation part has id, quantity, points",
+            if key == "label" and label_ok(part.options[key]):
+                continue        # the part in the question's words ({en, zh}), shown instead of "(1)"
+            raise ex.error(f"unknown option '{key}'; an explanation part has id, quantity, points (and a label)",
                            ("ask", part.index, key))
 
 
@@ -229,7 +230,8 @@ def solve(ex: Exercise, *, run: bool = True) -> Solution:
                                        rule=f"explain.experiment.{spec['name']}"))
         part_steps.append(_rubric_step(pts))
         if several:
-            steps.append(Step(Msg("explain.part.title", part=Plain(part.id)), children=part_steps,
+            steps.append(Step(Msg("explain.part.title", part=part_label(
+                part, None if "label" in part.options else Msg("explain.part.number", n=part.index + 1))), children=part_steps,
                               rule="explain.part"))
         else:
             steps += part_steps

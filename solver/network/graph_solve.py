@@ -27,10 +27,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import latex as tex
-from ..i18n import Join, Msg, Plain, Sep
+from ..i18n import Count, Join, Msg, Plain, Sep
 from ..model import Exercise, Part
 from ..steps import Solution, Step, Table
-from . import graph_messages, messages  # noqa: F401  (register the wording)
 from .graph import Graph, Group, Node, is_graph, read_graphs
 from .graph_answers import total_of, member_nodes, node_at, answer, target
 
@@ -52,7 +51,7 @@ def _pair(v: tuple[int, ...] | None) -> str:
 
 
 def _layer_text(n: Node) -> Any:
-    from .solve import _layer_text as core
+    from .layer_steps import layer_text as core
     la, a, fam = n.la, n.layer.args, n.layer.family  # type: ignore[union-attr]
     if fam not in EXTRA_TEXT:
         return core(la)
@@ -103,7 +102,7 @@ def _rf_math(n: Node, prev: Node) -> list[str]:
 
 
 def _node_step(g: Graph, n: Node, want: set[str]) -> Step:
-    from .solve import _macs_math, _params_math, _size_math
+    from .layer_steps import macs_math as _macs_math, params_math as _params_math, size_math as _size_math
     ins = [g.nodes[i] for i in n.inputs]
     if n.op == "layer":
         assert n.la is not None and n.layer is not None
@@ -140,7 +139,7 @@ def _node_step(g: Graph, n: Node, want: set[str]) -> Step:
 
 
 def _sum_lines(label: str, values: list[int], want: set[str], macs: list[int]) -> list[str]:
-    from .solve import _sum_math
+    from .part_steps import sum_math as _sum_math
     lines = []
     name = tex.text(label)
     if want & {"params", "ratio"}:
@@ -265,15 +264,15 @@ def _table(g: Graph, want: set[str]) -> Step:
         what: Any = _what(g, items[0]) if len(items) == 1 else Msg("graph.table.nodes", n=len(items))
         row: list[Any] = [name, what, _fmt(out.out_shape)]
         if sp:
-            row.append(f"{total_of(_stage_nodes(g, items), 'params'):,}")
+            row.append(Count(total_of(_stage_nodes(g, items), 'params')))
         if sm:
-            row.append(f"{total_of(_stage_nodes(g, items), 'macs'):,}")
+            row.append(Count(total_of(_stage_nodes(g, items), 'macs')))
         if sr:
             row += [_pair(out.rf), _pair(out.jump)]
         rows.append(row)
     if sp or sm:
-        rows.append([Msg("net.table.total"), "", ""] + ([f"{total_of(g.nodes, 'params'):,}"] if sp else [])
-                    + ([f"{total_of(g.nodes, 'macs'):,}"] if sm else []) + (["", ""] if sr else []))
+        rows.append([Msg("net.table.total"), "", ""] + ([Count(total_of(g.nodes, 'params'))] if sp else [])
+                    + ([Count(total_of(g.nodes, 'macs'))] if sm else []) + (["", ""] if sr else []))
     return Step(Msg("graph.table.title"), table=Table(cols, rows), rule="network.table")
 
 
@@ -290,7 +289,8 @@ def rf_path(g: Graph, node: Node) -> list[Node]:
 
 
 def _part_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any) -> Step:
-    from .solve import network_of, _part_step as core, _sum_math, _closed_form_math
+    from .part_steps import closed_form_math as _closed_form_math, part_step as core, sum_math as _sum_math
+    from .reading import network_of
     q = part.quantity
     if q == "ratio":
         return core(ex, part, graphs, {k: _Totals(g) for k, g in graphs.items()}, value)   # type: ignore[arg-type]
@@ -342,7 +342,8 @@ class _Totals:
 
 def solve(ex: Exercise) -> Solution:
     """Solve a ``kind: network`` exercise; a plain stack of core layers goes to :func:`.solve.solve`."""
-    from .solve import _check_part, network_of, solve as solve_stack
+    from .reading import check_part as _check_part, network_of
+    from .solve import solve as solve_stack
     if not isinstance(ex.given, dict) or not is_graph(ex.given):
         return solve_stack(ex)
     for part in ex.ask:
@@ -382,7 +383,7 @@ def solve(ex: Exercise) -> Solution:
         body += [_part_step(ex, p, graphs, answers[p.id]) for p in ex.ask
                  if p.quantity != "ratio" and network_of(ex, p, graphs).name == name]
         if len(graphs) > 1:
-            from .solve import _label
+            from .part_steps import label as _label
             steps.append(Step(Msg("net.network.title", name=_label(g)), children=body, rule="network"))  # type: ignore
         else:
             steps += body

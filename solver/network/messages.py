@@ -5,7 +5,7 @@ register({
     # plan
     "net.plan.walk": ("Walk through the network layer by layer from the input shape {shape}, applying each layer's "
                       "output-size formula.",
-                      "从输入形状 {shape} 出发，逐层应用每一层的输出尺寸公式，得到各层输出形状。"),
+                      "从输入形状 {shape} 出发，依次用各层的输出尺寸公式求出每一层的输出形状。"),
     "net.plan.params": ("Count each layer's trainable parameters (weights, plus the bias where the layer has one) "
                         "and add them up.",
                         "逐层计算可训练参数（权重，以及有偏置时的偏置），再求和。"),
@@ -16,30 +16,32 @@ register({
                     "confirm R with the closed form (Li Hang, formula (24.19)).",
                     "用递推式逐层求感受野 R 与跳步 J（等效步幅），再用闭式公式（李航《机器学习方法》式 (24.19)）验证。"),
     "net.plan.ratio": ("Compare the networks by the ratio of the asked counts.",
-                       "用所求数量之比比较各网络。"),
+                       "用所求数量之比比较这几个网络。"),
     "net.plan.verify": ("Check every answer independently with PyTorch: {methods}.",
                         "用 PyTorch 独立验证每个答案：{methods}。"),
-    "net.verify.shape": ("a forward pass for the shapes", "前向传播得形状"),
-    "net.verify.params": ("numel of the trainable tensors for the parameters", "可训练张量的 numel 计参数"),
+    "net.verify.shape": ("a forward pass for the shapes", "用一次前向传播得到形状"),
+    "net.verify.params": ("numel of the trainable tensors for the parameters", "对可训练张量的 numel 求和得到参数量"),
     "net.verify.macs": ("torch.utils.flop_counter's per-operation formulas on that pass for MACs and FLOPs",
-                        "对该前向传播用 torch.utils.flop_counter 的逐算子公式计乘加与 FLOPs"),
+                        "在同一次前向传播中用 torch.utils.flop_counter 的逐算子公式统计乘加次数与 FLOPs"),
     "net.verify.rf": ("back-propagation from one output unit for the receptive field and jump",
-                      "从一个输出单元反向传播测感受野与跳步"),
+                      "从一个输出单元反向传播，测出感受野与跳步"),
     # conventions
     "net.conv.title": ("Conventions and notation", "约定与记号"),
     "net.conv.shape": ("Output sizes use PyTorch's formula with ⌊·⌋ (floor); a pooling layer with ceil_mode "
-                       "uses ⌈·⌉ and drops a last window that would start in the right padding.",
+                       "uses ⌈·⌉ and drops a last window that would start in the right padding. The padding p is "
+                       "per side, as in the layers' arguments: the formulas add 2p.",
                        "输出尺寸采用 PyTorch 的公式，向下取整 ⌊·⌋；池化层若 ceil_mode 为真则向上取整 ⌈·⌉，"
-                       "且舍弃起点落在右侧填充中的最后一个窗口。"),
+                       "且舍弃起点落在右侧填充中的最后一个窗口。填充 p 指每一侧的填充，与层的参数一致，"
+                       "因此公式中加的是 2p。"),
     "net.conv.bias": ("Parameters are PyTorch's trainable tensors: the bias is counted where a layer has one "
                       "(bias: true, the default); BatchNorm counts γ and β, not its running statistics.",
                       "参数指 PyTorch 的可训练张量：层带偏置（bias: true，默认）时计入偏置；BatchNorm 计 γ 与 β，"
-                      "不计滑动统计量。"),
+                      "不计滑动平均得到的均值与方差。"),
     "net.conv.macs": ("MACs: one multiply–accumulate per kernel tap per output element, padded zeros included, "
                       "bias additions excluded (torch.utils.flop_counter, halved); FLOPs = 2 × MACs. "
                       "Only convolutions and linear layers are counted.",
-                      "MACs：每个输出元素与卷积核的每个权重相乘一次，计一次乘加，填充的零也计入，不计偏置加法"
-                      "（即 torch.utils.flop_counter 的一半）；FLOPs = 2 × MACs。只统计卷积层与全连接层。"),
+                      "MACs：每个输出元素对卷积核中的每个权重各做一次乘加，填充的零也参与计数，偏置的加法不计"
+                      "（即 torch.utils.flop_counter 所计 FLOPs 的一半）；FLOPs = 2 × MACs。只统计卷积层与全连接层。"),
     "net.conv.rf": ("Receptive field: R_0 = 1, J_0 = 1; R_l = R_{{l−1}} + (k_l − 1)·d_l·J_{{l−1}}, "
                     "J_l = J_{{l−1}}·s_l; activations, BatchNorm and dropout leave R and J unchanged. "
                     "Padding does not change R.",
@@ -48,21 +50,44 @@ register({
     "net.conv.indices": ("Layers are numbered from 1 in the order given; shapes are written without the batch "
                          "dimension, channels first.",
                          "层按给出的顺序从 1 编号；形状不含批量维，通道在前。"),
+    # the conventions of a plain stack: one sentence naming only those the asked quantities depend on
+    "net.cv.title": ("Conventions", "约定"),
+    "net.cv.sentence": ("Throughout, {items}.", "本解答中，{items}。"),
+    "net.cv.at": ("layers are numbered from 1", "层从 1 开始编号"),
+    "net.cv.shape": ("shapes leave out the batch dimension, channels first", "形状不含批量维、通道在前"),
+    "net.cv.floor": ("sizes are rounded down (⌊·⌋)", "尺寸向下取整 ⌊·⌋"),
+    "net.cv.ceil": ("sizes are rounded down (⌊·⌋), up (⌈·⌉) in pooling with ceil_mode",
+                    "尺寸向下取整 ⌊·⌋，ceil_mode 的池化层向上取整 ⌈·⌉"),
+    "net.cv.bias": ("parameters include the biases", "参数含偏置"),
+    "net.cv.bn": ("parameters include BatchNorm's γ and β, not its running statistics",
+                  "参数含 BatchNorm 的 γ、β，不含滑动统计量"),
+    "net.cv.bias_bn": ("parameters include the biases and BatchNorm's γ and β, not its running statistics",
+                       "参数含偏置及 BatchNorm 的 γ、β，不含滑动统计量"),
+    "net.cv.macs": ("a MAC is one multiply–accumulate of a convolution or linear layer",
+                    "MAC 指卷积层或全连接层的一次乘加"),
+    "net.cv.macs_bias": ("a MAC is one multiply–accumulate of a convolution or linear layer, bias additions "
+                         "not counted", "MAC 指卷积层或全连接层的一次乘加，不计偏置加法"),
+    "net.cv.flops": ("FLOPs = 2 × MACs", "FLOPs = 2 × MACs"),
+    "net.cv.pad": ("the padding p is per side, so the size formula adds 2p", "填充 p 指每一侧的填充，尺寸公式中加 2p"),
+    "net.cv.rf": ("R and J are in input pixels, from R_0 = J_0 = 1", "R 与 J 以输入像素计，R_0 = J_0 = 1"),
     # layers
     "net.network.title": ("Network “{name}”", "网络“{name}”"),
     "net.input.title": ("Input shape", "输入形状"),
     "net.layer.title": ("Layer {n}{name} — {label}", "第 {n} 层{name} {label}"),
     "net.layer.name": (" ({name})", "（{name}）"),
     "net.layer.conv": ("Each output size follows the convolution formula with kernel k, stride s, padding p on each "
-                       "side (2p in all) and dilation d.",
-                       "各维输出尺寸由卷积公式给出：卷积核 k，步幅 s，每侧填充 p（共 2p），膨胀 d。"),
-    "net.layer.same": ("padding='same' pads d(k−1) in total so that the size is kept (stride 1).",
-                       "padding='same' 共填充 d(k−1)，使尺寸保持不变（步幅为 1）。"),
-    "net.layer.transposed": ("A transposed convolution inverts the convolution's size formula.",
-                             "转置卷积的尺寸公式是卷积尺寸公式的逆。"),
-    "net.layer.pool": ("Pooling uses the convolution formula with the pool's own window, stride and padding; "
-                       "it has no parameters and keeps the channels.",
-                       "池化使用同一个卷积尺寸公式（代入池化自己的窗口、步幅与填充）；池化没有参数，通道数不变。"),
+                       "side and dilation d.",
+                       "各维输出尺寸由卷积公式给出：卷积核大小 k，步幅 s，每侧填充 p，膨胀 d。"),
+    "net.layer.same": ("padding='same' pads p_total = d(k−1) in all, the extra one on the right when it is odd, so "
+                       "that the size is kept (stride 1).",
+                       "padding='same' 两侧共填充 p_total = d(k−1)（为奇数时右侧多填一个），使尺寸保持不变（步幅为 1）。"),
+    "net.layer.transposed": ("A transposed convolution inverts the convolution's size formula: p is its padding on "
+                             "each side, p_out its output_padding.",
+                             "转置卷积的尺寸公式是卷积尺寸公式的逆：p 为每侧填充，p_out 为 output_padding。"),
+    "net.layer.pool": ("Pooling uses the convolution formula with the pool's own window k, stride s and padding p "
+                       "on each side; it has no parameters and keeps the channels.",
+                       "池化使用同一个卷积尺寸公式，代入池化自己的窗口 k、步幅 s 与每侧填充 p；池化没有参数，"
+                       "通道数不变。"),
     "net.layer.ceil_dropped": ("ceil mode: the last window would start in the right padding, so PyTorch drops it "
                                "(one output less).",
                                "ceil 模式：最后一个窗口的起点会落在右侧填充中，PyTorch 将其舍弃（输出少一个）。"),
@@ -96,16 +121,16 @@ register({
     "net.total.output_shape": ("Output shape", "输出形状"),
     "net.total.output_shape_at": ("Output shape after layer {n}{name}", "第 {n} 层{name}的输出形状"),
     "net.total.output_shape.text": ("The shape after the last asked layer, without the batch dimension.",
-                                    "所求层之后的形状（不含批量维）。"),
+                                    "所求层输出的形状（不含批量维）。"),
     "net.total.params": ("Total parameters", "参数总量"),
     "net.total.params_at": ("Parameters of layer {n}{name}", "第 {n} 层{name}的参数量"),
     "net.total.params.text": ("Add the parameters of the layers.", "把各层参数相加。"),
     "net.total.macs": ("Total MACs", "乘加总次数 MACs"),
     "net.total.macs_at": ("MACs of layer {n}{name}", "第 {n} 层{name}的乘加次数"),
     "net.total.params.one": ("The parameters of this layer alone, from its step above.",
-                             "只计这一层的参数，见上面该层的步骤。"),
+                             "只计这一层的参数，数值见上面该层的步骤。"),
     "net.total.macs.one": ("The multiply–accumulates of this layer alone, from its step above.",
-                           "只计这一层的乘加次数，见上面该层的步骤。"),
+                           "只计这一层的乘加次数，数值见上面该层的步骤。"),
     "net.total.macs.text": ("Add the multiply–accumulates of the convolution and linear layers.",
                             "把卷积层与全连接层的乘加次数相加。"),
     "net.total.flops": ("FLOPs", "浮点运算次数 FLOPs"),
@@ -114,24 +139,24 @@ register({
                              "每次乘加包含一次乘法和一次加法：FLOPs = 2 × MACs。"),
     "net.total.rf": ("Receptive field by the closed form", "用闭式公式求感受野"),
     "net.total.rf.text": ("The closed form (Li Hang, formula (24.19), with dilation d) sums each layer's growth k−1, "
-                          "scaled by its dilation and the product of the strides before it; it agrees with "
-                          "the recurrence: {agree}.",
-                          "闭式公式（李航《机器学习方法》式 (24.19)，含膨胀 d）把每层的增量 k−1 乘以膨胀和此前各层步幅之积后求和；"
-                          "结果与递推式{agree}。"),
+                          "scaled by its dilation and the product of the strides before it; the recurrence gives "
+                          "{agree}.",
+                          "闭式公式（李航《机器学习方法》式 (24.19)，此处计入膨胀 d）：把每层的增量 k−1 乘以该层的膨胀 d "
+                          "及其前面各层步幅之积，再对各层求和；结果与逐层递推所得{agree}。"),
     "net.total.jump": ("Jump (effective stride)", "跳步（等效步幅）"),
     "net.total.jump_at": ("Jump (effective stride) after layer {n}{name}", "第 {n} 层{name}的跳步（等效步幅）"),
     "net.total.rf_at": ("Receptive field after layer {n}{name} by the closed form", "用闭式公式求第 {n} 层{name}的感受野"),
     "net.total.jump.text": ("The jump is the product of the strides: neighbouring units of the layer are this "
                             "far apart on the input.",
-                            "跳步等于各层步幅之积，也就是该层相邻两个单元对应到输入上的间距。"),
+                            "跳步等于到该层为止各层步幅之积，也就是该层相邻两个单元在输入上的间距。"),
     "net.total.ratio": ("Ratio of {what}: {num} / {den}", "{what}之比：{num} / {den}"),
     "net.total.ratio.text": ("Divide the {what} of “{num}” by that of “{den}”.",
                              "用“{num}”的{what}除以“{den}”的{what}。"),
     "net.what.params": ("parameters", "参数量"),
     "net.what.macs": ("MACs", "乘加次数"),
     "net.what.flops": ("FLOPs", "FLOPs"),
-    "net.yes": ("yes", "一致"),
-    "net.no": ("no", "不一致"),
+    "net.yes": ("the same value", "相同"),
+    "net.no": ("a different value", "不同"),
     # undefined receptive fields
     "net.rf.undefined.linear": ("a Linear layer connects every unit to its whole input",
                                 "全连接层的每个单元都连接整个输入"),
@@ -140,7 +165,7 @@ register({
                                  "Flatten 合并了空间维，之后的单元没有空间感受野"),
     "net.rf.undefined.transposed": ("a transposed convolution has a fractional stride, so the receptive field "
                                     "is not a fixed window",
-                                    "转置卷积的步幅为分数，感受野不是固定窗口"),
+                                    "转置卷积相当于分数步幅，感受野不是固定大小的窗口"),
     "net.rf.undefined.adaptive": ("adaptive pooling with an output size that does not divide the input uses "
                                   "windows of varying size",
                                   "自适应池化的输出尺寸不能整除输入时，各窗口大小不一"),
@@ -152,11 +177,11 @@ register({
                        "torch.utils.flop_counter 统计 {flops} FLOPs = 2 × {got} MACs"),
     "net.check.flops": ("torch.utils.flop_counter counts {got} FLOPs", "torch.utils.flop_counter 统计 {got} FLOPs"),
     "net.check.rf": ("back-propagating from one output unit reaches an input window of {got}",
-                     "从一个输出单元反向传播，梯度覆盖输入中 {got} 的窗口"),
+                     "从一个输出单元反向传播，梯度非零的区域是输入上 {got} 的窗口"),
     "net.check.jump": ("the windows of two neighbouring output units are {got} apart",
                        "相邻两个输出单元的窗口相距 {got}"),
     "net.check.ratio": ("ratio of the PyTorch counts = {got}", "PyTorch 计数之比 = {got}"),
     "net.check.closed_form": ("closed form (24.19) gives {got}, the recurrence {want}",
-                              "闭式公式（24.19）得 {got}，递推得 {want}"),
+                              "由闭式公式 (24.19) 得 {got}，由递推得 {want}"),
     "net.check.probe_small": ("the probe input was too small to measure the window", "探测输入太小，无法测量窗口"),
 })

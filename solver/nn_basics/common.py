@@ -112,28 +112,6 @@ def check_parts(ex: Any, quantities: dict[str, tuple[str, ...]]) -> None:
                                + (", ".join(quantities[part.quantity]) or "none"), ("ask", part.index, key))
 
 
-def errata_steps(ex: Any) -> list:
-    """``given.errata``: what the source printed and what is in fact true, each ``{printed: {en, zh}, fact: {en, zh}}``;
-    shown as a last step (the evidence is the solution's own computation or the reference it names)."""
-    from ..i18n import Msg, Text
-    from ..steps import Step
-    raw = ex.given.get("errata")
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or not raw or len(raw) > 8:
-        raise ex.error("errata is a list of {printed: {en, zh}, fact: {en, zh}}", ("given", "errata"))
-    children = []
-    for i, item in enumerate(raw):
-        path = ("given", "errata", i)
-        if not isinstance(item, dict) or set(item) != {"printed", "fact"} or not all(
-                isinstance(item[k], dict) and isinstance(item[k].get("en"), str) and isinstance(item[k].get("zh"), str)
-                for k in ("printed", "fact")):
-            raise ex.error("each erratum is {printed: {en, zh}, fact: {en, zh}}", path)
-        children.append(Step(Msg("nnb.erratum.item", n=i + 1), text=Msg(
-            "nnb.erratum.text", printed=Text(**item["printed"]), fact=Text(**item["fact"])), rule="source.erratum"))
-    return [Step(Msg("nnb.erratum.title"), text=Msg("nnb.erratum.intro"), children=children, rule="source.errata")]
-
-
 def all_finite(value: Any) -> bool:
     """No inf/nan anywhere in an answer (nested lists of numbers).
 

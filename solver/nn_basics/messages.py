@@ -330,13 +330,6 @@ register({
                           "对 {n} 个样本（固定随机种子）求 F.dropout 的均值：{value}；每个输出都是 0 或 h_i/(1 − p)"),
 })
 
-register({
-    "nnb.erratum.title": ("What the source gets wrong", "原书（笔记）中的错误"),
-    "nnb.erratum.intro": ("Read against the computation above, the source has these errors.",
-                          "对照上面的计算，原书（笔记）有以下错误。"),
-    "nnb.erratum.item": ("Erratum {n}", "错误 {n}"),
-    "nnb.erratum.text": ("The source says: {printed} In fact: {fact}", "原书写道：{printed}实际上：{fact}"),
-})
 
 register({
     "rnn.plan.path": ("Follow the gradient along the LSTM's cell state: with gates that read only x_t, C_t depends on "

@@ -39,7 +39,7 @@ from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..steps import Solution, Step
 from . import messages  # noqa: F401
-from .common import errata_steps, finite_answers, add, check_given, check_parts, col, f, fp, mat, matrix, matvec, number, sigmoid, vec, vector
+from .common import finite_answers, add, check_given, check_parts, col, f, fp, mat, matrix, matvec, number, sigmoid, vec, vector
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
@@ -166,7 +166,7 @@ def solve(ex: Exercise) -> Solution:
         answers[part.id] = {"forward": fwd, "loss": loss, "grad": grad}[part.quantity][part.options["name"]]
     plan = [Msg("mlp.plan.forward"), Msg("mlp.plan.backward"), Msg("mlp.plan.verify")]
     ctx = {"family": "mlp", "x": x, "y": y, "W1": W1, "b1": b1, "W2": W2, "b2": b2, "activation": act, "lambda": lam}
-    return Solution(ex, plan, steps + errata_steps(ex), finite_answers(ex, answers), context=ctx)
+    return Solution(ex, plan, steps, finite_answers(ex, answers), context=ctx)
 
 
 def _solve_dropout(ex: Exercise) -> Solution:
@@ -190,4 +190,4 @@ def _solve_dropout(ex: Exercise) -> Solution:
                   result=h, rule="dropout.scaled")]
     answers = {part.id: (list(h) if part.options.get("scaled", True) else unscaled) for part in ex.ask}
     plan = [Msg("mlp.plan.dropout"), Msg("mlp.plan.verify_dropout")]
-    return Solution(ex, plan, steps + errata_steps(ex), finite_answers(ex, answers), context={"family": "dropout", "h": h, "p": p})
+    return Solution(ex, plan, steps, finite_answers(ex, answers), context={"family": "dropout", "h": h, "p": p})

@@ -32,7 +32,7 @@ from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..steps import Solution, Step, Table
 from . import messages  # noqa: F401
-from .common import errata_steps, finite_answers, check_given, check_parts, f, fp, number, vec
+from .common import finite_answers, check_given, check_parts, f, fp, number, vec
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 STATE_NAMES = {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v", "m_hat", "v_hat")}
@@ -98,7 +98,7 @@ def safe_function(text: str, names: list[str]) -> bool:
     return set(re.findall(r"[A-Za-z_]\w*", text)) <= set(names) | set(FUNCTIONS)
 
 
-def _function(ex: Exercise, text: Any, n: int):
+def objective(ex: Exercise, text: Any, n: int):
     """The function to minimise (sympy), its variables and its gradient as a Python function."""
     import sympy
     if not isinstance(text, str) or len(text) > 200:
@@ -175,7 +175,7 @@ def solve(ex: Exercise) -> Solution:
         steps_n = number(ex, g.get("steps"), ("given", "steps"), positive=True, integer=True)
         if steps_n > 50:
             raise ex.error("at most 50 steps", ("given", "steps"))
-        function = _function(ex, g["function"], n)
+        function = objective(ex, g["function"], n)
         try:
             rec = run(opt, w0, None, lr=lr, momentum=mu, weight_decay=wd, betas=tuple(betas), eps=eps,
                       grad_fn=function[3], steps=steps_n)
@@ -208,7 +208,7 @@ def solve(ex: Exercise) -> Solution:
     ctx = {"optimizer": opt, "lr": lr, "momentum": mu, "weight_decay": wd, "betas": list(betas), "eps": eps,
            "w0": w0, "scalar": scalar, "record": rec, "function": g.get("function"), "steps": T,
            "gradients": rec["g"] if function is None else None}
-    return Solution(ex, [p for p in plan if p is not None], steps + errata_steps(ex), finite_answers(ex, answers), context=ctx)
+    return Solution(ex, [p for p in plan if p is not None], steps, finite_answers(ex, answers), context=ctx)
 
 
 def _steps(opt: str, rec: dict, lr: float, mu: float, wd: float, betas: tuple, eps: float, function: Any) -> list[Step]:

@@ -41,7 +41,7 @@ from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..steps import Solution, Step, Table
 from . import messages  # noqa: F401
-from .common import errata_steps, finite_answers, add, check_given, check_parts, col, f, fp, mat, matrix, matvec, number, sigmoid, vec, vector
+from .common import finite_answers, add, check_given, check_parts, col, f, fp, mat, matrix, matvec, number, sigmoid, vec, vector
 
 GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}
 CELL_GATES = {"LSTM": ("f", "i", "c", "o"), "GRU": ("r", "z", "h")}
@@ -222,7 +222,7 @@ def _solve_counts(ex: Exercise, cell: str) -> Solution:
     plan = [Msg("rnn.plan.count"), Msg("rnn.plan.two_biases"), Msg("rnn.plan.verify_count")]
     ctx = {"family": "counts", "cell": cell, "x": x, "h": h, "layers": L, "bidirectional": bidir, "head": head,
            "book": book, "pytorch": torch_count}
-    return Solution(ex, plan, steps + errata_steps(ex), finite_answers(ex, answers), context=ctx)
+    return Solution(ex, plan, steps, finite_answers(ex, answers), context=ctx)
 
 
 def _gates(ex: Exercise, cell: str, n: int, m: int) -> dict[str, tuple]:
@@ -324,7 +324,7 @@ def _solve_step(ex: Exercise, cell: str) -> Solution:
                 answers[part.id] = s[name][form]
         ctx = {"family": "gru", "x": x, "h": h, "gates": gates, "values": s}
         plan = [Msg("rnn.plan.gru"), Msg("rnn.plan.gru_forms"), Msg("rnn.plan.verify_gru")]
-    return Solution(ex, plan, steps + errata_steps(ex), finite_answers(ex, answers), context=ctx)
+    return Solution(ex, plan, steps, finite_answers(ex, answers), context=ctx)
 
 
 def cell_path(w: float, b: float, xs: list[float]) -> dict[str, Any]:
@@ -361,7 +361,7 @@ def _solve_cell_path(ex: Exercise) -> Solution:
     answers = {p.id: d["grad"] if p.quantity == "bptt_gradient" else d["factors"] for p in ex.ask}
     plan = [Msg("rnn.plan.path"), Msg("rnn.plan.verify_path")]
     ctx = {"family": "cell_path", "w": w, "b": b, "x": xs, "values": d}
-    return Solution(ex, plan, steps + errata_steps(ex), finite_answers(ex, answers), context=ctx)
+    return Solution(ex, plan, steps, finite_answers(ex, answers), context=ctx)
 
 
 def _solve_bptt(ex: Exercise) -> Solution:
@@ -404,4 +404,4 @@ def _solve_bptt(ex: Exercise) -> Solution:
         answers[part.id] = {"bptt_gradient": d["grad"], "bptt_factors": d["factors"], "bptt_bound": d["bound"]}[part.quantity]
     plan = [Msg("rnn.plan.bptt"), Msg("rnn.plan.bptt_bound"), Msg("rnn.plan.verify_bptt")]
     ctx = {"family": "bptt", "activation": name, "w": w, "u": u, "b": b, "h0": h0, "x": xs, "values": d}
-    return Solution(ex, plan, steps + errata_steps(ex), finite_answers(ex, answers), context=ctx)
+    return Solution(ex, plan, steps, finite_answers(ex, answers), context=ctx)

@@ -39,7 +39,7 @@ from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..steps import Solution, Step, Table
 from . import messages  # noqa: F401
-from .common import errata_steps, finite_answers, check_given, check_parts, f, number
+from .common import finite_answers, check_given, check_parts, f, number
 
 SCHEMES = ("xavier", "he", "pytorch_default")
 
@@ -162,7 +162,7 @@ def solve(ex: Exercise) -> Solution:
     plan = [Msg("init.plan.fans"), Msg("init.plan.formulas"), Msg("init.plan.verify")]
     ctx = {"family": "fans", "fan_in": fi, "fan_out": fo, "shape": shape,
            "layer": layer.get("type") if isinstance(layer, dict) else "Linear"}
-    return Solution(ex, plan, steps + errata_steps(ex), finite_answers(ex, answers), context=ctx)
+    return Solution(ex, plan, steps, finite_answers(ex, answers), context=ctx)
 
 
 def _solve_depth(ex: Exercise) -> Solution:
@@ -205,4 +205,4 @@ def _solve_depth(ex: Exercise) -> Solution:
     answers = {p.id: qs[p.options["scheme"]][p.options.get("at", L) - 1] for p in ex.ask}
     plan = [Msg("init.plan.depth"), Msg(f"init.plan.depth_{act}"), Msg("init.plan.verify_depth")]
     ctx = {"family": "depth", "activation": act, "width": n, "depth": L, "q0": q0, "variances": qs}
-    return Solution(ex, plan, steps + errata_steps(ex), finite_answers(ex, answers), context=ctx)
+    return Solution(ex, plan, steps, finite_answers(ex, answers), context=ctx)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..i18n import Msg, register
+from ..i18n import Msg, Plain, math_words, part_label, register
 from ..record import record
 
 register({
@@ -61,7 +61,98 @@ register({
     "sum.what.params": ("parameters", "参数量"),
     "sum.what.macs": ("MACs", "乘加次数"),
     "sum.what.flops": ("FLOPs", "浮点运算次数"),
+    "sum.part": ("part {n}", "第 {n} 问"),
+    # the quantities of solver/nn_basics, in the words of their questions
+    "sum.scheme.xavier": ("Xavier initialisation", "Xavier 初始化"),
+    "sum.scheme.he": ("He initialisation", "He 初始化"),
+    "sum.scheme.pytorch_default": ("PyTorch's default initialisation", "PyTorch 默认初始化"),
+    "sum.q.init_variance": ("variance of the weights, {scheme}", "{scheme}下权重的方差"),
+    "sum.q.init_std": ("standard deviation of the weights, {scheme}", "{scheme}下权重的标准差"),
+    "sum.q.init_bound": ("bound a of the uniform distribution U(−a, a), {scheme}", "{scheme}下均匀分布 U(−a, a) 的界 a"),
+    "sum.q.activation_variance": ("variance of the last layer's pre-activations, {scheme}",
+                                  "{scheme}下最后一层预激活值的方差"),
+    "sum.q.activation_variance.at": ("variance of the pre-activations of layer {at}, {scheme}",
+                                     "{scheme}下第 {at} 层预激活值的方差"),
+    "sum.q.params.textbook": ("number of parameters, counted as the textbook writes it (one bias per gate)",
+                              "按教材写法（每个门一个偏置）计算的参数量"),
+    "sum.q.params.pytorch": ("number of parameters as PyTorch stores them", "按 PyTorch 实际存储计算的参数量"),
+    "sum.q.params_difference": ("difference between the two counts", "两种计法之差"),
+    "sum.gate.f": ("forget gate f_t", "遗忘门 f_t"),
+    "sum.gate.i": ("input gate i_t", "输入门 i_t"),
+    "sum.gate.c_tilde": ("candidate memory C̃_t", "候选记忆 C̃_t"),
+    "sum.gate.c": ("cell state C_t", "记忆单元 C_t"),
+    "sum.gate.o": ("output gate o_t", "输出门 o_t"),
+    "sum.gate.h": ("hidden state h_t", "隐状态 h_t"),
+    "sum.gate.r": ("reset gate R_t", "重置门 R_t"),
+    "sum.gate.z": ("update gate Z_t", "更新门 Z_t"),
+    "sum.gate.h_tilde": ("candidate hidden state H̃_t", "候选隐状态 H̃_t"),
+    "sum.form.d2l": ("{gate}, as D2L writes it", "{gate}（D2L 的写法）"),
+    "sum.form.pytorch": ("{gate}, as torch.nn.GRU computes it", "{gate}（torch.nn.GRU 的算法）"),
+    "sum.form.difference": ("{gate}: difference between the two forms", "两种写法所得{gate}之差"),
+    "sum.q.bptt_factors": ("factor of each time step", "每个时间步的因子"),
+    "sum.q.bptt_gradient": ("gradient through all the steps (the product of the factors)",
+                            "跨越全部时间步的梯度（各因子之积）"),
+    "sum.q.bptt_bound": ("upper bound of that gradient", "该梯度的上界"),
+    "sum.q.iterates": ("parameters after each step", "每一步之后的参数"),
+    "sum.q.final": ("parameters after the last step", "最后一步之后的参数"),
+    "sum.state.m": ("first moment after step {step}", "第 {step} 步后的一阶矩"),
+    "sum.state.v": ("second moment after step {step}", "第 {step} 步后的二阶矩"),
+    "sum.state.m_hat": ("bias-corrected first moment after step {step}", "第 {step} 步后偏差修正的一阶矩"),
+    "sum.state.v_hat": ("bias-corrected second moment after step {step}", "第 {step} 步后偏差修正的二阶矩"),
+    "sum.state.velocity": ("momentum after step {step}", "第 {step} 步后的动量"),
+    "sum.state.m.last": ("first moment after the last step", "最后一步后的一阶矩"),
+    "sum.state.v.last": ("second moment after the last step", "最后一步后的二阶矩"),
+    "sum.state.m_hat.last": ("bias-corrected first moment after the last step", "最后一步后偏差修正的一阶矩"),
+    "sum.state.v_hat.last": ("bias-corrected second moment after the last step", "最后一步后偏差修正的二阶矩"),
+    "sum.state.velocity.last": ("momentum after the last step", "最后一步后的动量"),
+    "sum.q.update": ("update of step {step}", "第 {step} 步的更新量"),
+    "sum.fwd.z": ("hidden pre-activation z", "隐藏层的预激活 z"),
+    "sum.fwd.h": ("hidden activation h", "隐藏层的激活 h"),
+    "sum.fwd.o": ("output o", "输出 o"),
+    "sum.fwd.p": ("softmax probabilities p", "softmax 概率 p"),
+    "sum.loss.L": ("cross-entropy loss L", "交叉熵损失 L"),
+    "sum.loss.s": ("penalty s", "惩罚项 s"),
+    "sum.loss.J": ("objective J (loss with the penalty)", "目标函数 J（损失加惩罚项）"),
+    "sum.q.grad": ("gradient ∂J/∂{name}", "梯度 ∂J/∂{name}"),
+    "sum.dropout.unscaled": ("expectation after dropout, the kept units unchanged",
+                             "保留的单元保持不变时 dropout 输出的期望"),
+    "sum.dropout.scaled": ("expectation after dropout, the kept units divided by 1 − p",
+                           "保留的单元除以 1 − p 时 dropout 输出的期望"),
 })
+
+_SUPERSCRIPT = {"W1": "W¹", "W2": "W²", "b1": "b¹", "b2": "b²"}
+
+
+def _quantity_label(part: Any) -> Any:
+    """The words of a question for a quantity of solver/nn_basics (None: not one of those)."""
+    q, opt = part.quantity, part.options
+    if q in ("init_variance", "init_std", "init_bound"):
+        return Msg(f"sum.q.{q}", scheme=Msg(f"sum.scheme.{opt.get('scheme')}"))
+    if q == "activation_variance":
+        scheme = Msg(f"sum.scheme.{opt.get('scheme')}")
+        return Msg("sum.q.activation_variance.at", at=str(opt["at"]), scheme=scheme) if "at" in opt \
+            else Msg("sum.q.activation_variance", scheme=scheme)
+    if q == "params" and opt.get("convention") in ("textbook", "pytorch"):
+        return Msg(f"sum.q.params.{opt['convention']}")
+    if q == "gate":
+        gate = Msg(f"sum.gate.{opt.get('name')}")
+        form = opt.get("form")
+        return Msg(f"sum.form.{form}", gate=gate) if form in ("d2l", "pytorch", "difference") else gate
+    if q == "state":
+        name = opt.get("name")
+        return Msg(f"sum.state.{name}", step=str(opt["step"])) if "step" in opt else Msg(f"sum.state.{name}.last")
+    if q == "update":
+        return Msg("sum.q.update", step=str(opt.get("step", 1)))
+    if q in ("forward", "loss"):
+        return Msg(f"sum.{'fwd' if q == 'forward' else 'loss'}.{opt.get('name')}")
+    if q == "grad":
+        name = str(opt.get("name", ""))
+        return Msg("sum.q.grad", name=_SUPERSCRIPT.get(name, name))
+    if q == "dropout_mean":
+        return Msg("sum.dropout.scaled" if opt.get("scaled") else "sum.dropout.unscaled")
+    if q in ("params_difference", "bptt_factors", "bptt_gradient", "bptt_bound", "iterates", "final"):
+        return Msg(f"sum.q.{q}")
+    return None
 
 
 @record(frozen=True)
@@ -78,41 +169,56 @@ class Item:
         return f"{self.code}{'，' if lang == 'zh' else ', '}{self.text}" if self.code else self.text
 
 
-# Words the rules write inside formulas (\text{…}), in Chinese. Symbols (x_out, shape(Y), bias=False) stay.
-TEXT_ZH = {
-    "or": "或", "for": "若", "otherwise": "否则", "per layer": "每层", "factor": "因子", "plain": "普通网络",
-    "plain:": "普通网络：", "(plain)": "（普通网络）", "residual:": "残差网络：", "(residual)": "（残差网络）",
-    "additions": "次加法", "multiplications": "次乘法", "comparisons": "次比较", "divisions": "次除法",
-    "uniform": "均匀分布", "normal": "正态分布", "locally connected:": "局部连接：", "dense:": "全连接：",
-    "average:": "平均：", "with the same window:": "窗口相同：", "bytes": "字节", "transposed conv": "转置卷积",
-    "factors over ℚ": "在 ℚ 上可分解", "(ReLU keeps half of the signal)": "（ReLU 保留一半的信号）",
-    "for every pixel, i.e.": "对每个像素，即", "(scaled)": "（缩放）", "(unscaled)": "（不缩放）",
-    "if": "若",
-}
-TEXT_ZH_EXACT = {"output ": "输出 ", " params": " 个参数"}     # spaced: a word, not a name such as \text{output}
+# Words the rules write inside formulas (\\text{…}), in both languages, by key (rules write them with
+# solver.i18n.math_word(key), or in English; the renderers look them up by their English). Symbols (x_out, shape(Y),
+# bias=False) stay. An English text with spaces around it is matched as it is: " params" is a word, \\text{params}
+# (a name) is not.
+register({
+    "math.or": ("or", "或"), "math.if": ("if", "若"), "math.otherwise": ("otherwise", "否则"),
+    "math.per_layer": ("per layer", "每层"), "math.factor": ("factor", "因子"), "math.plain": ("plain", "普通网络"),
+    "math.plain_colon": ("plain:", "普通网络："), "math.plain_paren": ("(plain)", "（普通网络）"),
+    "math.residual_colon": ("residual:", "残差网络："), "math.residual_paren": ("(residual)", "（残差网络）"),
+    "math.additions": ("additions", "次加法"), "math.multiplications": ("multiplications", "次乘法"),
+    "math.comparisons": ("comparisons", "次比较"), "math.divisions": ("divisions", "次除法"),
+    "math.uniform": ("uniform", "均匀分布"), "math.normal": ("normal", "正态分布"),
+    "math.locally_connected": ("locally connected:", "局部连接："), "math.dense": ("dense:", "全连接："),
+    "math.average": ("average:", "平均："), "math.same_window": ("with the same window:", "窗口相同："),
+    "math.bytes": ("bytes", "字节"), "math.transposed_conv": ("transposed conv", "转置卷积"),
+    "math.factors_q": ("factors over ℚ", "在 ℚ 上可分解"),
+    "math.relu_half": ("(ReLU keeps half of the signal)", "（ReLU 保留一半的信号）"),
+    "math.every_pixel": ("for every pixel, i.e.", "对每个像素，即"),
+    "math.scaled": ("(scaled)", "（缩放）"), "math.unscaled": ("(unscaled)", "（不缩放）"),
+    "math.output_sp": ("output ", "输出 "), "math.params_sp": (" params", " 个参数"),
+    "math.rows": ("rows", "行数"), "math.output_size": ("output\\_size", "输出尺寸"),
+    "math.and": ("and", "且"),
+})
 
 
 def localise_latex(latex: str, lang: str) -> str:
-    """The words sympy writes into LaTeX (``\\text{for}``, ``\\text{otherwise}``) in the reader's language;
-    in Chinese the words of :data:`TEXT_ZH` inside ``\\text{…}`` too.
+    """The words sympy writes into LaTeX (``\\text{for}``, ``\\text{otherwise}``) and the catalogue's words for
+    formulas (:func:`solver.i18n.math_words`) inside ``\\text{…}`` in the reader's language. A condition's
+    ``\\wedge`` (sympy's ``&``) is written as a textbook writes it, ``若 … 且 …`` / ``if … and …``.
 
     >>> localise_latex(r"\\begin{cases} a & \\text{for}\\: i \\geq k \\\\0 & \\text{otherwise} \\end{cases}", "zh")
-    '\\\\begin{cases} a & \\\\text{若 } i \\\\geq k \\\\\\\\0 & \\\\text{否则} \\\\end{cases}'
+    '\\\\begin{cases} a & \\\\text{若 }i \\\\geq k \\\\\\\\0 & \\\\text{否则} \\\\end{cases}'
+    >>> localise_latex(r"w \\text{for}\\: i \\geq k \\wedge j \\geq l", "zh"), localise_latex(r"i \\wedge j", "en")
+    ('w \\\\text{若 }i \\\\geq k\\\\text{ 且 }j \\\\geq l', 'i\\\\text{ and }j')
     """
     zh = lang == "zh"
-    latex = re.sub(r"\\text\{for\}\\[:;,]?\s*", r"\\text{若 } " if zh else r"\\text{if } ", latex)
+    words = math_words(lang)
+    latex = re.sub(r"\\text\{for\}\\[:;,]?\s*", lambda m: r"\text{" + words["if"] + " }", latex)
+    latex = re.sub(r"\s*\\wedge\s*", lambda m: r"\text{ " + words["and"] + " }", latex)
     if not zh:
         return latex
 
     def word(m: re.Match) -> str:
         inner = m.group(1)
-        if inner in TEXT_ZH_EXACT:
-            return r"\text{" + TEXT_ZH_EXACT[inner] + "}"
+        if inner in words:
+            return r"\text{" + words[inner] + "}"
         key = inner.strip()
-        if key not in TEXT_ZH:
+        if key not in words:
             return m.group(0)
-        return r"\text{" + inner[:len(inner) - len(inner.lstrip())] + TEXT_ZH[key] + \
-            inner[len(inner.rstrip()):] + "}"
+        return r"\text{" + inner[:len(inner) - len(inner.lstrip())] + words[key] + inner[len(inner.rstrip()):] + "}"
     return re.sub(r"\\text\{([^{}]*)\}", word, latex)
 
 
@@ -185,13 +291,14 @@ def _item(solution: Any, part: Any, lang: str) -> Item:
         if points:
             from ..explain.solve import reference_text
             value = reference_text(points, lang)
-        label = Msg("sum.explanation").render(lang) if len(ex.ask) == 1 else part.id
-        return Item(label, str(value))
+        label = Msg("sum.explanation") if len(ex.ask) == 1 else \
+            part_label(part, None if "label" in opt else Msg("sum.part", n=Plain(f"({part.index + 1})")))
+        return Item(label.render(lang), str(value))
     if q == "program" and isinstance(value, dict):
         return Item(Msg("sum.program").render(lang), Msg("sum.program.value", cases=value.get("cases", 0)).render(lang),
                     code=str(value.get("signature") or value.get("function", "")))
     if q in ("equal", "identity") and isinstance(value, bool):
-        expr = str(opt.get("expr", part.id))
+        expr = part_label(part, Plain(str(opt["expr"])) if "expr" in opt else None).render(lang)
         return Item(expr, Msg("sum.true" if value else "sum.false").render(lang))
     if q == "composable" and isinstance(value, bool):
         factor = opt.get("factor")
@@ -204,14 +311,18 @@ def _item(solution: Any, part: Any, lang: str) -> Item:
         if isinstance(value, list) and value and all(isinstance(r, list) for r in value) and \
                 all(not isinstance(c, list) for r in value for c in r):
             latex = r"\begin{bmatrix}" + r" \\ ".join(" & ".join(_num(c) for c in r) for r in value) + r"\end{bmatrix}"
-        return Item(str(opt.get("expr", part.id)), text, latex)
+        return Item(part_label(part, Plain(str(opt["expr"])) if "expr" in opt else None).render(lang), text, latex)
     if q in ("jacobian", "partial", "backprop"):
         wrt = str(opt.get("wrt", ""))
         label = {"jacobian": Msg("sum.jacobian", wrt=wrt), "backprop": Msg("sum.backprop", wrt=wrt)}.get(
             q, Msg(f"sum.partial.{wrt}") if wrt in ("W", "X") else Msg("sum.explanation")).render(lang)
         latex = localise_latex(str(value.get("latex", "")), lang) if isinstance(value, dict) else ""
         return Item(label, show_value(value, lang), latex if q != "jacobian" else "")
-    return Item(part.id, show_value(value, lang))
+    try:
+        label = part_label(part, _quantity_label(part)).render(lang)
+    except KeyError:            # an option the catalogue has no words for: the part's number, never its id
+        label = part_label(part).render(lang)
+    return Item(label, show_value(value, lang))
 
 
 def _num(value: Any) -> str:

@@ -28,8 +28,10 @@ SYMBOLS = {
     "epsilon": "epsilon", "varepsilon": "epsilon.alt", "eta": "eta", "theta": "theta", "mu": "mu", "nu": "nu",
     "rho": "rho", "phi": "phi", "psi": "psi", "omega": "omega", "top": "top",
     "nabla": "nabla", "sim": "tilde.op", "propto": "prop", "equiv": "equiv", "ll": "<<", "gg": ">>",
-    "lVert": "‖", "rVert": "‖", "Vert": "‖", "|": "‖", "prime": "prime", "exp": "exp", "log": "log", "tanh": "tanh",
+    "bmod": "mod", "lVert": "‖", "rVert": "‖", "Vert": "‖", "|": "‖", "prime": "prime", "exp": "exp", "log": "log", "tanh": "tanh",
 }
+ACCENTS = {"tilde": "tilde", "hat": "hat", "bar": "overline", "overline": "overline", "vec": "arrow",
+           "dot": "dot", "ddot": "dot.double"}
 SPACES = {",": "thin", ";": "med", ":": "med", " ": " ", "!": ""}
 
 
@@ -115,6 +117,8 @@ def to_typst(latex: str) -> str:
                 a = r.group()
                 b = r.group()
                 out.append(f"frac({a}, {b})")
+            elif name in ACCENTS:
+                out.append(f" {ACCENTS[name]}({r.group()}) ")
             elif name in ("text", "mathrm", "operatorname"):
                 out.append(f" {typst_string(r.raw_group())} " if name == "text" else f' op("{r.raw_group()}") ')
             elif name == "begin":
@@ -161,6 +165,9 @@ def to_typst(latex: str) -> str:
                 out.append(r.group())
         elif c == '"':
             out.append('\\"')
+            r.i += 1
+        elif c == "/":                      # LaTeX's slash is a slash; Typst's starts a fraction (or a comment)
+            out.append("\\/")
             r.i += 1
         elif c.isalpha():
             m = re.match(r"[A-Za-z]+(\d*)", s[r.i:])

@@ -24,7 +24,7 @@ SYMBOLS = {
     r"\oplus": "⊕", r"\epsilon": "ε", r"\varepsilon": "ε", r"\eta": "η", r"\theta": "θ", r"\mu": "μ",
     r"\nu": "ν", r"\rho": "ρ", r"\phi": "φ", r"\psi": "ψ", r"\omega": "ω", r"\nabla": "∇",
     r"\ldots": "…", r"\cdots": "⋯", r"\dots": "…", r"\vdots": "⋮", r"\ddots": "⋱", r"\pm": "±",
-    r"\xi": "ξ",     # solver/nn_basics (dropout masks)
+    r"\bmod": "mod", r"\xi": "ξ",     # solver/nn_basics (dropout masks)
 }
 SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 SUP = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
@@ -77,7 +77,8 @@ def to_unicode(latex: str) -> str:
         elif s.startswith(r"\begin{cases}", i) and r"\end{cases}" in s[i:]:
             end = s.index(r"\end{cases}", i)
             rows = [r for r in re.split(r"\\\\", s[i + len(r"\begin{cases}"):end]) if r.strip()]
-            out.append("{ " + "; ".join("  ".join(to_unicode(c).strip() for c in row.split("&")) for row in rows)
+            sep = "；" if re.search(r"[\u3400-\u9fff]", s[i:end]) else "; "     # a Chinese case: Chinese punctuation
+            out.append("{ " + sep.join("  ".join(to_unicode(c).strip() for c in row.split("&")) for row in rows)
                        + " }")
             i = end + len(r"\end{cases}")
         elif c == "\\":
@@ -91,6 +92,15 @@ def to_unicode(latex: str) -> str:
                 name_len = 5 if s.startswith(r"\text", i) else 7 if s.startswith(r"\mathrm", i) else 13
                 content, j = _group(s, i + name_len)
                 out.append(content.replace(r"\_", "_"))
+                i = j
+                continue
+            accent = re.match(r"\\(tilde|hat|bar|overline|vec|dot)(?![A-Za-z])\s*", s[i:])
+            if accent:
+                content, j = _group(s, i + len(accent.group(0)))
+                mark = {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304", "overline": "\u0305", "vec": "\u20d7",
+                        "dot": "\u0307"}[accent.group(1)]
+                body = to_unicode(content)
+                out.append(body + mark if len(body) == 1 else f"{accent.group(1)}({body})")
                 i = j
                 continue
             if s.startswith(r"\begin{", i) or s.startswith(r"\end{", i):

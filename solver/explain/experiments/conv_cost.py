@@ -1,5 +1,5 @@
-"""``conv_cost``: MACs of a convolution by formula, by the network solver and by FlopCounterMode; ratios between
-configurations; backward = 2 × forward (D2L 6.3/6.4)."""
+"""``conv_cost``: MACs of a convolution by formula, by the network solver and by FlopCounterMode's per-op formulas;
+ratios between configurations; backward = 2 × forward (D2L 6.3/6.4)."""
 from __future__ import annotations
 
 from typing import Any
@@ -27,19 +27,33 @@ def _conv_cfg(c: dict[str, Any]) -> list[dict]:
 
 
 def _conv_flops(c: dict[str, Any], backward: bool) -> tuple[int, int]:
-    """(forward MACs, backward MACs) measured by FlopCounterMode on the meta device (no arithmetic done)."""
-    from torch.utils.flop_counter import FlopCounterMode
-    with torch.device("meta"):
-        conv = nn.Conv2d(c["c_i"], c["c_o"], c["k"], stride=c["s"], padding=c["p"])
-        x = torch.zeros((1, c["c_i"], c["h"], c["w"]), requires_grad=backward)
-    with FlopCounterMode(display=False) as fwd:
+    """(forward MACs, backward MACs) per sample, counted by PyTorch's own per-op formulas without
+    ``FlopCounterMode`` (which imports ``torch._dynamo``, about 0.8 s): ``nn.Conv2d`` built by ``torch.nn`` without
+    memory, run on a batch of zero samples under ``solver.network.torch_count.FlopCount`` (``conv_flop_count`` on
+    the shapes PyTorch passes); the backward is ``flop_counter.conv_backward_flop`` — the formula FlopCounterMode
+    applies to ``aten.convolution_backward`` — on the arguments autograd saved for that call (the
+    ``ConvolutionBackward0`` node: stride, padding, dilation, groups, the input and weight shapes) and the outputs
+    autograd asks of it (an input of ``next_functions`` that needs no gradient gets none)."""
+    from torch.utils import flop_counter
+    from ...network.torch_count import FlopCount, build, empty_input
+    conv = build(lambda: nn.Conv2d(c["c_i"], c["c_o"], c["k"], stride=c["s"], padding=c["p"]))
+    x = empty_input((c["c_i"], c["h"], c["w"]))
+    x.requires_grad_(backward)
+    with FlopCount() as fwd:
         y = conv(x)
     back = 0
     if backward:
-        with FlopCounterMode(display=False) as bwd:
-            y.sum().backward()
-        back = int(bwd.get_total_flops()) // 2
-    return int(fwd.get_total_flops()) // 2, back
+        node = y.grad_fn
+        if node is None or node.name() != "ConvolutionBackward0":
+            raise ExperimentError(f"unexpected backward node {node}", ("configs",))
+        one = lambda shape: [1] + list(shape[1:])  # noqa: E731  (per sample, as the forward count)
+        x_shape, w_shape = one(node._saved_input.shape), list(node._saved_weight.shape)
+        mask = [f is not None for f, _ in node.next_functions]
+        back = flop_counter.conv_backward_flop(
+            one(y.shape), x_shape, w_shape, None, node._saved_stride, node._saved_padding, node._saved_dilation,
+            node._saved_transposed, node._saved_output_padding, node._saved_groups, mask,
+            out_val=(x_shape, w_shape, [w_shape[0]])) // 2
+    return fwd.flops // 2, int(back)
 
 
 def _conv_cost_run(p: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,145 @@
+"""Reading a ``kind: network`` exercise: its networks (``given``) and what each part asks (``ask``), checked
+and located in the file; no answers, no steps.
+
+Example:
+    >>> from solver.bank import load_exercise
+    >>> ex = load_exercise("hw-q3")
+    >>> {name: (net.input_shape, len(net.layers)) for name, net in read_networks(ex).items()}
+    {'k3': ((16, 28, 28), 1), 'k1': ((16, 28, 28), 1)}
+"""
+from __future__ import annotations
+
+from math import prod
+from typing import Any
+
+from ..errors import InputError
+from ..model import Exercise, Part
+from ..record import record
+from .analysis import MAX_LAYERS, check_tensor
+from .layers import Layer, parse_layer
+
+QUANTITIES = ("output_shape", "params", "macs", "flops", "receptive_field", "jump", "ratio")
+PART_OPTIONS = {"at", "network", "of", "numerator", "denominator"}
+DEFAULT = "main"
+
+
+@record
+class Network:
+    """One network of an exercise: its name (``main`` when there is one), input shape without the batch, layers,
+    label (bilingual, optional) and where it is in the file."""
+
+    name: str
+    input_shape: tuple[int, ...]
+    layers: list[Layer]
+    label: Any = None
+    path: tuple = ("given",)
+
+
+def located(ex: Exercise, exc: InputError, fallback: tuple) -> InputError:
+    """``exc`` located in the exercise's file: at its own path when it has one, else at ``fallback``."""
+    path = getattr(exc, "path", None)
+    return ex.error(exc.message, path if path is not None else fallback)
+
+
+def read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:
+    """One network ``{input_shape, layers, label}`` read from ``raw`` (at ``path`` of the exercise)."""
+    if not isinstance(raw, dict):
+        raise ex.error("a network is a mapping {input_shape, layers}", path)
+    for key in raw:
+        if key not in ("input_shape", "layers", "label"):
+            raise ex.error(f"unknown field '{key}'; a network has input_shape, layers, label", path + (key,))
+    shape = raw.get("input_shape")
+    if not isinstance(shape, list) or not 1 <= len(shape) <= 3 or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in shape):
+        raise ex.error("input_shape must be [C, L] (1-D), [C, H, W] (2-D) or [F] (features), without the "
+                       f"batch dimension; got {shape!r}", path + ("input_shape",))
+    if any(v < 1 for v in shape):
+        raise ex.error(f"input_shape must be positive, got {shape}", path + ("input_shape",))
+    too_large = check_tensor("the input", tuple(shape), prod(shape))
+    if too_large:
+        raise ex.error(too_large, path + ("input_shape",))
+    raw_layers = raw.get("layers")
+    if not isinstance(raw_layers, list) or not raw_layers:
+        raise ex.error("layers must be a non-empty list", path + ("layers",))
+    if len(raw_layers) > MAX_LAYERS:
+        raise ex.error(f"{len(raw_layers):,} layers: an exercise is limited to {MAX_LAYERS:,}", path + ("layers",))
+    layers = []
+    for i, item in enumerate(raw_layers):
+        try:
+            layers.append(parse_layer(item, i, path + ("layers", i)))
+        except InputError as exc:
+            raise located(ex, exc, path + ("layers", i)) from None
+    label = None
+    if "label" in raw:
+        from ..model import text_field
+        assert ex.doc is not None
+        label = text_field(ex.doc, raw["label"], path + ("label",), False)
+    return Network(name, tuple(shape), layers, label, path)
+
+
+def read_networks(ex: Exercise) -> dict[str, Network]:
+    """The networks of ``given``: ``{input_shape, layers}`` or ``{networks: {name: {...}}}``."""
+    g = ex.given
+    if "networks" in g:
+        extra = set(g) - {"networks"}
+        if extra:
+            raise ex.error(f"unknown field '{sorted(extra)[0]}' next to networks", ("given", sorted(extra)[0]))
+        if not isinstance(g["networks"], dict) or not g["networks"]:
+            raise ex.error("networks must map names to {input_shape, layers}", ("given", "networks"))
+        total = sum(len(v["layers"]) for v in g["networks"].values() if isinstance(v, dict)
+                    and isinstance(v.get("layers"), list))
+        if total > MAX_LAYERS:
+            raise ex.error(f"{total:,} layers in all: an exercise is limited to {MAX_LAYERS:,}", ("given", "networks"))
+        return {str(k): read_network(ex, str(k), v, ("given", "networks", k)) for k, v in g["networks"].items()}
+    for key in g:
+        if key not in ("input_shape", "layers"):
+            raise ex.error(f"unknown field '{key}'; given has input_shape and layers (or networks)", ("given", key))
+    return {DEFAULT: read_network(ex, DEFAULT, g, ("given",))}
+
+
+def layer_index(ex: Exercise, part: Part, net: Network) -> int | None:
+    """``at`` as a count of layers (1-based position or a layer name)."""
+    at = part.options.get("at")
+    path = ("ask", part.index, "at")
+    if at is None:
+        return None
+    if isinstance(at, str):
+        for layer in net.layers:
+            if layer.name == at:
+                return layer.number
+        names = [l.name for l in net.layers if l.name]
+        raise ex.error(f"no layer is named '{at}'" + (f"; names: {', '.join(names)}" if names else ""), path)
+    if isinstance(at, bool) or not isinstance(at, int) or not 1 <= at <= len(net.layers):
+        raise ex.error(f"at must be a layer number from 1 to {len(net.layers)} (or a layer name), got {at!r}", path)
+    return at
+
+
+def network_of(ex: Exercise, part: Part, nets: dict[str, Network], key: str = "network") -> Network:
+    """The network a part asks about (its ``network:`` option, or ``key``: numerator/denominator; the only one when
+    there is one)."""
+    name = part.options.get(key)
+    if name is None:
+        if len(nets) == 1:
+            return next(iter(nets.values()))
+        raise ex.error(f"this exercise has several networks ({', '.join(nets)}): say which with {key}:",
+                       ("ask", part.index))
+    if str(name) not in nets:
+        raise ex.error(f"no network named '{name}'; networks: {', '.join(nets)}", ("ask", part.index, key))
+    return nets[str(name)]
+
+
+def check_part(ex: Exercise, part: Part) -> None:
+    """A part's quantity and options are ones a network exercise knows."""
+    if part.quantity not in QUANTITIES:
+        raise ex.error(f"unknown quantity '{part.quantity}' for kind network; known: {', '.join(QUANTITIES)}",
+                       ("ask", part.index, "quantity"))
+    for key in part.options:
+        if key not in PART_OPTIONS:
+            raise ex.error(f"unknown option '{key}'; a network part may have {', '.join(sorted(PART_OPTIONS))}",
+                           ("ask", part.index, key))
+    if part.quantity == "ratio":
+        if part.options.get("of") not in ("params", "macs", "flops"):
+            raise ex.error("a ratio needs of: params, macs or flops", ("ask", part.index, "of"))
+        for key in ("numerator", "denominator"):
+            if key not in part.options:
+                raise ex.error(f"a ratio needs {key}: a network name", ("ask", part.index))
