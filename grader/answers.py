@@ -160,9 +160,9 @@ _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 def _known_exercises() -> set[str]:
     try:
         from solver.bank import bank_dir, folder_index
-        from .gold import _EXTRA
+        from .gold import CACHE
         ids: set[str] = set()
-        for folder in [bank_dir()] + list(_EXTRA):
+        for folder in [bank_dir()] + list(CACHE.extra):
             index = folder_index(folder)
             ids |= set(index.by_name) | set(index.by_id)
         return ids
@@ -170,14 +170,37 @@ def _known_exercises() -> set[str]:
         return set()
 
 
-def _part_ids(ex_id: str) -> list[str] | None:
-    """The part ids of a known exercise (None for an unknown one)."""
+def _exercise(ex_id: str) -> Any:
+    """A known exercise (the bank and the extra banks), or None."""
     try:
         from solver.bank import load_exercise
-        from .gold import _EXTRA
-        return [p.id for p in load_exercise(ex_id, list(_EXTRA)).ask]
+        from .gold import CACHE
+        return load_exercise(ex_id, list(CACHE.extra))
     except Exception:          # noqa: BLE001
         return None
+
+
+def _part_ids(ex_id: str) -> list[str] | None:
+    """The part ids of a known exercise (None for an unknown one)."""
+    ex = _exercise(ex_id)
+    return None if ex is None else [p.id for p in ex.ask]
+
+
+def _part_context(ex_id: str) -> tuple[list[Any], dict[str, str], int | None]:
+    """What :func:`grader.part_words.resolve` needs of a known exercise: its ask list, its networks' labels
+    (both languages; students write 1×1 or 标准 either way) and the layer count of a flat network."""
+    ex = _exercise(ex_id)
+    if ex is None:
+        return [], {}, None
+    given = ex.given if isinstance(ex.given, dict) else {}
+    nets = given.get("networks") if isinstance(given.get("networks"), dict) else {}
+    labels = {}
+    for key, net in nets.items():
+        label = net.get("label") if isinstance(net, dict) else None
+        labels[key] = " ".join(str(v) for v in label.values()) if isinstance(label, dict) else str(label or "")
+    layers = given.get("layers")
+    flat = isinstance(layers, list) and all(isinstance(layer, dict) and "type" in layer for layer in layers)
+    return list(ex.ask), labels, len(layers) if flat else None
 
 
 def _squash(name: str) -> str:
@@ -244,12 +267,20 @@ def _label_and_rest(body: str) -> tuple[str, str | None, str] | None:
     return None
 
 
-def _split_label(line: str, parts: list[str] | None) -> tuple[str, str, bool] | None:
-    """(part id, value, near miss?) if the line starts with a part label."""
+def _split_label(line: str, parts: list[str] | None, context: tuple | None = None,
+                 answered: set[str] | None = None) -> tuple[str, str, bool] | None:
+    """(part id, value, near miss or read by order?) if the line starts with a part label: a part id (or a near
+    miss of one), else the question's words for a part (:mod:`grader.part_words`, given ``context``)."""
+    marker = _MARKER.match(line)
+    new_item = bool(marker and marker.group(0).strip())
     body = _MARKER.sub("", line, count=1).strip()
     if not body:
         return None
     found = _label_and_rest(body)
+    if found is None or (found[1] is None and not _IDENT.fullmatch(found[0])):
+        worded = _worded(body, context, answered, None, new_item)
+        if worded is not None:
+            return worded
     if found is None:
         return None
     label, sep, value = found
@@ -263,8 +294,47 @@ def _split_label(line: str, parts: list[str] | None) -> tuple[str, str, bool] | 
         if part is not None:
             if sep is None and not re.match(r"[-+−\d\[(（$\\]", value):
                 return None                   # "params are…" is prose, "macs 3612672" is an answer
+            if len(names) > 1 or not _IDENT.fullmatch(label):     # "1×1 卷积的 FLOPs": the other words decide
+                worded = _worded(body, context, answered, (label, value) if sep else None, new_item)
+                if worded is not None and worded[0] != part and not worded[2]:
+                    return worded
             return part, value, near
-    return None
+    return _worded(body, context, answered, (label, value) if sep else None, new_item)
+
+
+_COPULA = re.compile(r"^(.{1,30}?)\s*(?:为|是|等于|約|约为)\s*(?=[-+−\d\[(（$\\约])(.*)$", re.S)
+_FIRST_NUMBER = re.compile(r"^(.{1,30}?)\s*(?=[-+−]?\d)(.*)$", re.S)
+
+
+# a worded answer starts with its number, maybe after "约", "≈", "为" or "FLOPs ="
+_ANSWER_START = re.compile(r"^\s*(?:约为|约|大约|≈|~|about|approximately|approx\.?|共|为|是|=|[A-Za-z][\w ]{0,10}=)?\s*"
+                           r"[-+−(（\[]?\s*\d", re.I)
+
+
+def _worded(body: str, context: tuple | None, answered: set[str] | None,
+            split: tuple[str, str] | None = None, new_item: bool = True) -> tuple[str, str, bool] | None:
+    """A part named in the question's words: ``参数量：4640``, ``参数量为 4640 个``, ``参数量减少了约 8.5 倍``,
+    ``receptive field after layer 2: 5``. The value must hold a number near its start (a line of working that
+    merely mentions 参数 is not an answer)."""
+    if not context or not context[0]:
+        return None
+    if split is None:
+        m = _COPULA.match(body) or _FIRST_NUMBER.match(body)
+        if not m:
+            return None
+        split = (m.group(1).strip(), m.group(2).strip())
+        if m.re is _FIRST_NUMBER and re.search(r"[A-Za-z]\s*$", split[0]) and not re.search(r"[\u4e00-\u9fff]",
+                                                                                          split[0]):
+            return None                      # "layer 2 has 5…": English without a separator is prose
+    label, value = split
+    if not _ANSWER_START.match(value) or len(label) > 40:
+        return None
+    from .part_words import resolve
+    ask, network_labels, n_layers = context
+    found = resolve(label, ask, answered or set(), network_labels, n_layers, later_ok=new_item)
+    if found is None:
+        return None
+    return found[0], value, found[1]
 
 
 def _table_row(line: str) -> list[str] | None:
@@ -290,6 +360,7 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
     notes: list[str] = []
     known = _known_exercises()
     parts_of: dict[str, list[str] | None] = {}
+    contexts: dict[str, tuple | None] = {}
     current: str | None = None
     last_part: str | None = None
     fenced = False
@@ -306,6 +377,7 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
                     answers.setdefault(current, {})
                     if current not in parts_of:
                         parts_of[current] = _part_ids(current)
+                        contexts[current] = _part_context(current) if parts_of[current] is not None else None
                 else:
                     notes.append(f"line {number}: {line.strip()}")
                 continue
@@ -331,11 +403,12 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
             if cells is not None:
                 if _TABLE_SEP.match(line):
                     continue
-                found = _split_label(cells[0] + ": " + cells[1], parts)
+                found = _split_label(cells[0] + ": " + cells[1], parts, contexts.get(current),
+                                     set(answers[current]))
                 if found is None:
                     continue                     # a header row (part | answer)
             else:
-                found = _split_label(line, parts)
+                found = _split_label(line, parts, contexts.get(current), set(answers[current]))
         if found:
             last_part, value, near = found
             answers[current][last_part] = value

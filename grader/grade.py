@@ -347,6 +347,10 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
         answers = dict(answers)
         if "*" in answers and len(gold.parts) == 1:
             answers[next(iter(gold.parts))] = answers.pop("*")
+        elif "*" in answers:                      # text under the heading names no part: say so, never "*"
+            notes.append(_note(f"{shown_id(ex_id)}: {answers.pop('*')}"))
+            problems.append(Msg("g.no_part_named", ex=Plain(shown_id(ex_id)),
+                                parts=Plain(", ".join(shown_id(p) for p in gold.parts))))
         for part_id in answers:
             if part_id not in gold.parts:
                 problems.append(Msg("g.unknown_part", ex=Plain(shown_id(ex_id)), part=Plain(shown_id(part_id))))

@@ -28,6 +28,9 @@ register({
     "g.unknown_exercise": ("Unknown exercise id “{id}”: not graded.", "未知的题号“{id}”：未评分。"),
     "g.bad_exercise": ("Exercise {id} could not be solved, so it was not graded: {error}",
                        "习题 {id} 无法求解，因此未评分：{error}"),
+    "g.no_part_named": ("The text under {ex} names none of its parts, so it was not graded; write each answer as "
+                       "part: value (parts: {parts}).",
+                       "习题 {ex} 下的文字没有指明是哪一小问，因此未评分；请按“小问：答案”的格式逐行作答（小问：{parts}）。"),
     "g.unknown_part": ("Exercise {ex} has no part “{part}”: not graded.", "习题 {ex} 没有小问“{part}”：未评分。"),
     "g.mistake": ("This is what you get if {what}.", "这个结果说明你可能{what}。"),
     "g.book_variant": ("This is the answer for the book's numbers, not for your variant.",
@@ -64,4 +67,18 @@ register({
     "r.score": ("score", "得分"),
     "r.feedback": ("feedback", "反馈"),
     "r.total": ("total", "总分"),
+})
+
+# from grader/assignment.py
+register({
+    "a.not_answered": ("Exercise {id} is not answered: 0/{points}.", "未作答习题 {id}：{points} 分得 0 分。"),
+    "a.outside": ("Exercise {id} is not part of the assignment: not counted.", "习题 {id} 不在本次作业中：不计分。"),
+    "a.missing_file": ("No answer file: 0 points.", "未提交答卷：0 分。"),
+    "a.unreadable": ("The answer file could not be read: {error}", "答卷无法读取：{error}"),
+})
+
+# from grader/pdf.py
+register({
+    "gpdf.title": ("Feedback", "批改反馈"),
+    "gpdf.worked": ("Worked solutions of the parts to review", "需要复习的小问的详细解答"),
 })
