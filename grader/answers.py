@@ -36,6 +36,8 @@ from solver.errors import InputError
 
 from solver.yamlio import MAX_FILE_BYTES, parse_yaml
 
+from .lazy_re import lazy_re
+
 SUFFIXES = (".yaml", ".yml", ".json", ".md", ".markdown", ".txt")
 
 
@@ -145,16 +147,16 @@ def sheet_from_data(data: Any, file: str, lines: dict | None = None, texts: dict
     return AnswerSheet(str(student) if student is not None else Path(file).stem, file, out, seed, line_map)
 
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
-_HEADING_ID = re.compile(r"^\s*(?:exercise|problem|question|习题|题目|题)?\s*([A-Za-z0-9][A-Za-z0-9._\-]*)\s*[:：]?\s*(.*)$",
-                         re.IGNORECASE)
-_ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*[A-Za-z0-9]|[A-Za-z0-9]")
-_META = re.compile(r"^\s*(?:[-*+]\s+)?\**(student|seed|name|学号|姓名|学生)\**\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
-_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-*+•]\s+|\d{1,2}[.)、]\s*|[（(]\s*(?:\d{1,2}|[a-zA-Z]|[一二三四五六七八九十]+)\s*[)）]\s*"
-                     r"|[a-zA-Z][.)]\s+|[①②③④⑤⑥⑦⑧⑨⑩]\s*)*")
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HEADING = lazy_re(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
+_HEADING_ID = lazy_re(r"^\s*(?:exercise|problem|question|习题|题目|题)?\s*([A-Za-z0-9][A-Za-z0-9._\-]*)\s*[:：]?\s*(.*)$",
+                      re.IGNORECASE)
+_ID_TOKEN = lazy_re(r"[A-Za-z0-9][A-Za-z0-9._\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_META = lazy_re(r"^\s*(?:[-*+]\s+)?\**(student|seed|name|学号|姓名|学生)\**\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
+_MARKER = lazy_re(r"^\s*(?:>\s*)*(?:[-*+•]\s+|\d{1,2}[.)、]\s*|[（(]\s*(?:\d{1,2}|[a-zA-Z]|[一二三四五六七八九十]+)\s*[)）]\s*"
+                  r"|[a-zA-Z][.)]\s+|[①②③④⑤⑥⑦⑧⑨⑩]\s*)*")
+_IDENT = lazy_re(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_FENCE = lazy_re(r"^\s*(```|~~~)")
+_TABLE_SEP = lazy_re(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _known_exercises() -> set[str]:
@@ -244,6 +246,10 @@ def _heading_exercise(text: str, known: set[str]) -> str | None:
     return m.group(1).rstrip(".") if m else None
 
 
+# a label with a short qualifier: "parameters (1×1)", "参数量（标准卷积）"
+_QUALIFIED = re.compile(r"[^()（）\[\]{}]*[A-Za-z\u4e00-\u9fff][^()（）\[\]{}]*[（(][^()（）]{1,16}[)）]")
+
+
 def _label_and_rest(body: str) -> tuple[str, str | None, str] | None:
     """(label, separator or None, value) of ``**params**: 4640``, ``*Params* = 4640``, ``params：4640``, ``macs 36``."""
     for mark in ("**", "__", "*", "`"):
@@ -259,7 +265,8 @@ def _label_and_rest(body: str) -> tuple[str, str | None, str] | None:
                 sep, rest = rest[0], rest[1:].strip()
             return label, sep, rest
     m = re.match(r"([^:：=]{1,40}?)\s*([:：=])\s*(.*)$", body, re.S)
-    if m and not re.search(r"[\[\](){}]", m.group(1)) or (m and re.search(r"[（(][A-Za-z_][\w\-]*[)）]", m.group(1))):
+    if m and (not re.search(r"[\[\](){}]", m.group(1)) or re.search(r"[（(][A-Za-z_][\w\-]*[)）]", m.group(1))
+              or _QUALIFIED.fullmatch(m.group(1).strip())):
         return m.group(1).strip(), m.group(2), m.group(3).strip()
     m = re.match(r"([A-Za-z_][A-Za-z0-9_\-]*)\s+(.*)$", body, re.S)
     if m:
@@ -302,13 +309,13 @@ def _split_label(line: str, parts: list[str] | None, context: tuple | None = Non
     return _worded(body, context, answered, (label, value) if sep else None, new_item)
 
 
-_COPULA = re.compile(r"^(.{1,30}?)\s*(?:为|是|等于|約|约为)\s*(?=[-+−\d\[(（$\\约])(.*)$", re.S)
-_FIRST_NUMBER = re.compile(r"^(.{1,30}?)\s*(?=[-+−]?\d)(.*)$", re.S)
+_COPULA = lazy_re(r"^(.{1,30}?)\s*(?:为|是|等于|約|约为)\s*(?=[-+−\d\[(（$\\约])(.*)$", re.S)
+_FIRST_NUMBER = lazy_re(r"^(.{1,30}?)\s*(?=[-+−]?\d)(.*)$", re.S)
 
 
 # a worded answer starts with its number, maybe after "约", "≈", "为" or "FLOPs ="
-_ANSWER_START = re.compile(r"^\s*(?:约为|约|大约|≈|~|about|approximately|approx\.?|共|为|是|=|[A-Za-z][\w ]{0,10}=)?\s*"
-                           r"[-+−(（\[]?\s*\d", re.I)
+_ANSWER_START = lazy_re(r"^\s*(?:约为|约|大约|≈|~|about|approximately|approx\.?|共|为|是|=|[A-Za-z][\w ]{0,10}=)?\s*"
+                        r"[-+−(（\[]?\s*\d", re.I)
 
 
 def _worded(body: str, context: tuple | None, answered: set[str] | None,
@@ -319,11 +326,14 @@ def _worded(body: str, context: tuple | None, answered: set[str] | None,
     if not context or not context[0]:
         return None
     if split is None:
-        m = _COPULA.match(body) or _FIRST_NUMBER.match(body)
+        m = _COPULA.match(body)
+        first_number = m is None
+        if first_number:
+            m = _FIRST_NUMBER.match(body)
         if not m:
             return None
         split = (m.group(1).strip(), m.group(2).strip())
-        if m.re is _FIRST_NUMBER and re.search(r"[A-Za-z]\s*$", split[0]) and not re.search(r"[\u4e00-\u9fff]",
+        if first_number and re.search(r"[A-Za-z]\s*$", split[0]) and not re.search(r"[\u4e00-\u9fff]",
                                                                                           split[0]):
             return None                      # "layer 2 has 5…": English without a separator is prose
     label, value = split

@@ -50,7 +50,25 @@ WORDS: dict[str, tuple[str, ...]] = {
     "receptive_field": ("感受野", "receptive field", "rf"),
     "jump": ("跳步", "等效步幅", "有效步幅", "累积步幅", "总步幅", "effective stride", "jump"),
     "ratio": ("之比", "比值", "倍数", "减少了", "ratio", "times fewer", "fold"),
+    "params_difference": ("之差", "相差", "差值", "多出", "difference"),
+    "init_variance": ("方差", "variance", "var"),
+    "init_std": ("标准差", "standard deviation", "std"),
+    "init_bound": ("均匀分布的边界", "边界", "上界", "区间", "bound", "limit"),
+    "activation_variance": ("激活值的方差", "激活方差", "activation variance"),
+    "dropout_mean": ("期望", "均值", "expectation", "expected value", "mean"),
+    "loss": ("损失", "交叉熵", "loss", "cross-entropy", "cross entropy"),
 }
+# a named value (an LSTM/GRU gate, an MLP's forward value or gradient, an optimiser's state) by its symbol or words:
+# f_t, C̃, 遗忘门, ∂J/∂W1 …  (option ``name`` of the part; the symbol's subscript t or step is dropped)
+NAMES: dict[str, tuple[str, ...]] = {
+    "f": ("遗忘门", "forget gate"), "i": ("输入门", "input gate"), "o": ("输出门", "output gate"),
+    "c_tilde": ("候选记忆", "候选细胞状态", "候选状态", "候选值", "candidate cell", "candidate"),
+    "c": ("细胞状态", "记忆细胞", "记忆单元", "cell state"), "h": ("隐状态", "隐藏状态", "hidden state"),
+    "r": ("重置门", "reset gate"), "z": ("更新门", "update gate"),
+    "h_tilde": ("候选隐状态", "候选隐藏状态", "candidate hidden state"),
+}
+_SYMBOL = re.compile(r"^\\?(?P<base>[a-z])(?P<tilde>\u0303|~|_?tilde|\s+tilde)?(?:_?\{?(?:t|1|\(t\))\}?)?"
+                     r"(?P<tilde2>\u0303|~)?(?![a-z0-9_])", re.I)
 # a bare letter with a layer number: R_3 / R3 is a receptive field, J_3 a jump
 LETTERS = {"r": "receptive_field", "j": "jump"}
 TOTAL = ("总", "全部", "整个网络", "total", "whole network", "overall")
@@ -112,7 +130,34 @@ def _words_of(part: Any, network_labels: dict[str, str]) -> list[str]:
 
 
 _SYNONYMS = {"standard": ("标准", "普通"), "separable": ("可分离",), "depthwise": ("深度卷积", "逐通道"),
-             "pointwise": ("逐点", "1x1 卷积"), "k1": ("1x1",), "k3": ("3x3",)}
+             "pointwise": ("逐点", "1x1 卷积"), "k1": ("1x1",), "k3": ("3x3",),
+             "textbook": ("教材", "书中", "书上", "课本", "one bias"), "pytorch": ("torch",),
+             "xavier": ("glorot",), "he": ("kaiming", "何恺明"), "pytorch_default": ("默认", "default"),
+             "d2l": ("d2l",), "difference": ("差", "difference")}
+_OPTION_WORDS = ("at", "network", "scheme", "convention", "form")
+
+
+def _by_words(parts: list[Any], text: str) -> list[Any]:
+    """Of several parts, those the label's words single out by their options (scheme, convention, form); all of
+    them when it names none."""
+    hits = [p for p in parts if any(_option_named(v, text) for k, v in (p.options or {}).items()
+                                    if k in ("scheme", "convention", "form") and isinstance(v, str))]
+    if not hits and any(isinstance((p.options or {}).get("scaled"), bool) for p in parts):
+        unscaled = re.search(r"不缩放|未缩放|没有缩放|不除以|unscaled|without (the )?scaling|no scaling", text)
+        scaled = re.search(r"缩放|除以|scaled|inverted|with (the )?scaling", text)
+        if unscaled or scaled:
+            hits = [p for p in parts if (p.options or {}).get("scaled") is (not unscaled)]
+    if not hits:
+        plain = [p for p in parts if not any(k in (p.options or {}) for k in ("form",))]
+        return plain or parts
+    return hits
+
+
+def _option_named(value: str, text: str) -> bool:
+    word = _norm(value)
+    if re.fullmatch(r"[a-z_]+", word) and re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text):
+        return True
+    return any(s in text for s in _SYNONYMS.get(word, ()))
 
 
 def _named(part: Any, text: str, network_labels: dict[str, str]) -> bool:
@@ -129,12 +174,50 @@ def _layer_named(part: Any, text: str) -> bool:
     return _norm(at) in text or any(s in text for s in _SYNONYMS.get(_norm(at), ()))
 
 
+def _named_value(label: str, ask: list[Any]) -> list[Any]:
+    """Parts whose option ``name`` the label writes as a symbol (f_t, C̃_t, h) or in words (遗忘门, reset gate)."""
+    text = _norm(label)
+    named = [p for p in ask if isinstance((p.options or {}).get("name"), str)]
+    if not named:
+        return []
+    plain = text.replace("\\tilde{", "").replace("}", "") if "\\tilde{" in text else text
+    keys: list[str] = []
+    grad = re.search(r"[∂d]\s*[jl]\s*/\s*[∂d]\s*([a-z]\d?)", plain)
+    if grad:                                     # ∂J/∂W2, dJ/dz: the gradient with respect to that name
+        hits = [p for p in named if p.quantity == "grad" and p.options["name"].lower() == grad.group(1)]
+        if hits:
+            return hits
+    for token in [plain] + plain.split(" ")[1:] + plain.split(" ")[:1]:
+        symbol = _SYMBOL.match(token)
+        if symbol:
+            base = symbol.group("base")
+            tilde = symbol.group("tilde") or symbol.group("tilde2")
+            keys.append(f"{base}_tilde" if tilde else base)
+            break
+    words = sorted(((w, k) for k, ws in NAMES.items() for w in ws), key=lambda wk: -len(wk[0]))
+    for word, key in words:
+        if word in text:
+            keys.append(key)
+            break
+    for key in keys:
+        hits = [p for p in named if p.options["name"].lower() == key]
+        if hits:
+            return hits
+    return []
+
+
 def resolve(label: str, ask: Iterable[Any], answered: set[str], network_labels: dict[str, str],
             n_layers: int | None, later_ok: bool = True) -> tuple[str, bool] | None:
     """The part ``label`` names in the question's words, and whether the order decided it (see the module
     docstring); None when the label names no quantity of the exercise or every candidate is answered. With
     ``later_ok`` false (a line that does not start a new list item), the order never moves past an answered part:
     the line is working that belongs to the part above."""
+    ask = list(ask)
+    by_name = _named_value(label, ask)
+    if by_name:
+        parts = _by_words(by_name, _norm(label))
+        free = [p for p in parts if p.id not in answered]
+        return (free[0].id, len(parts) > 1) if free and (free[0] is parts[0] or later_ok) else None
     quantity = quantity_of(label)
     if quantity is None:
         return None
@@ -156,6 +239,9 @@ def resolve(label: str, ask: Iterable[Any], answered: set[str], network_labels: 
     elif quantity in ("receptive_field", "jump"):
         whole = [p for p in parts if "at" not in (p.options or {})]
         parts = whole or parts
+    if len(parts) > 1 and any(k in (p.options or {}) for p in parts for k in ("scheme", "convention", "form",
+                                                                              "scaled")):
+        parts = _by_words(parts, text)
     named = [p for p in parts if _named(p, text, network_labels)]
     if named:
         # a part named by its layer beats one named only by its network (the depthwise layer of the separable
