@@ -19,7 +19,7 @@ from typing import Any
 
 from solver.bank import UnknownExercise
 from solver.errors import InputError
-from solver.i18n import Msg, Plain
+from solver.i18n import Items, Msg, Plain
 
 from .answers import AnswerSheet, shown_id
 from .compare import Verdict, compare, shape_policy
@@ -350,7 +350,7 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
         elif "*" in answers:                      # text under the heading names no part: say so, never "*"
             notes.append(_note(f"{shown_id(ex_id)}: {answers.pop('*')}"))
             problems.append(Msg("g.no_part_named", ex=Plain(shown_id(ex_id)),
-                                parts=Plain(", ".join(shown_id(p) for p in gold.parts))))
+                                parts=Items(tuple(Plain(shown_id(p)) for p in gold.parts))))
         for part_id in answers:
             if part_id not in gold.parts:
                 problems.append(Msg("g.unknown_part", ex=Plain(shown_id(ex_id)), part=Plain(shown_id(part_id))))

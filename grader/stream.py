@@ -66,7 +66,8 @@ class Options:
 
 def scan_one(path: Path, given: bool, roster: Any, variants: bool, keep: bool = False) -> tuple:
     """``("sheet", seed, lang, exercise ids, pickled sheet or None)``, ``("skip", note)`` or ``("error", message)``
-    for one file (the sheet pickled with ``keep``, for the spill file); never raises."""
+    for one file (the sheet pickled with ``keep``, for the spill file; the sheet itself with ``keep="sheet"``: one
+    file is graded, so nothing waits); never raises."""
     from .answers import read_sheet
     from .grade import sheet_seed
     from .language import sheet_lang
@@ -76,8 +77,10 @@ def scan_one(path: Path, given: bool, roster: Any, variants: bool, keep: bool = 
         note = stray_sheet(sheet, roster) if not given else None          # a README with a heading
         if note:
             return ("skip", note)
-        blob = None
-        if keep:
+        blob: Any = None
+        if keep == "sheet":
+            blob = sheet
+        elif keep:
             import pickle
             blob = pickle.dumps(sheet, protocol=pickle.HIGHEST_PROTOCOL)
         return ("sheet", sheet_seed(sheet, variants), sheet_lang(sheet), tuple(sheet.answers), blob)
@@ -116,10 +119,6 @@ def _standins(langs: list[str | None]) -> list[SimpleNamespace]:
 def _outcomes(paths: list[Path], job: Any, opts: Options, pairs: set) -> Iterator[tuple]:
     if not paths:
         return iter(())
-    if opts.dask or opts.jobs > 1:           # this process renders what others graded: the wording registered
-        import grader.diagnose               # noqa: F401 - when these are imported (diagnoses, named mistakes,
-        import grader.mistakes               # noqa: F401 - explanations' key points), as grading does
-        import grader.rubric                 # noqa: F401
     if opts.dask:
         from .dask_grading import grade_on_dask
         return grade_on_dask(opts.dask, paths, job, pairs, opts.banks, opts.allow_weak)
@@ -197,7 +196,9 @@ def _graded(opts: Options, files: list[Path], given: set[Path], spill: Any, repo
     langs: list[str | None] = []
     pairs: set[tuple[str, Any]] = set()
     skipped = 0
-    keep = not opts.dask                     # a cluster's workers read the files themselves
+    keep: Any = not opts.dask                # a cluster's workers read the files themselves
+    if keep and len(files) == 1:
+        keep = "sheet"                       # one file: graded here and now, not pickled
     for path, found in zip(files, scan_files(files, given, opts.roster, opts.variants, opts.jobs, keep)):
         if found[0] == "skip":
             skipped += 1
@@ -207,7 +208,7 @@ def _graded(opts: Options, files: list[Path], given: set[Path], spill: Any, repo
         else:
             _, seed, lang, exercises, blob = found
             paths.append(path)
-            items.append(spill.put(blob, str(path)) if blob is not None else path)
+            items.append(blob if keep == "sheet" else spill.put(blob, str(path)) if blob is not None else path)
             langs.append(lang)
             if seed is not None:
                 seeds.add(seed)
@@ -224,9 +225,9 @@ def _graded(opts: Options, files: list[Path], given: set[Path], spill: Any, repo
     stats = ClassStats()
     results: list[Any] = []
     console = None
-    if opts.fmt != "json":
-        from rich.console import Console
-        console = Console(highlight=False)
+    if opts.fmt != "json":                   # rich's console only when styles are drawn (a terminal)
+        from solver.render.plain_console import console_for_stdout
+        console = console_for_stdout()
     spill.ready()
     outcomes = _outcomes(items, job, opts, pairs)              # forks now (before a progress bar's thread)
     try:
@@ -270,7 +271,7 @@ def _emit(opts: Options, path: Path, result: Any, line: str | None, console: Any
     if result.problems:          # unknown exercise or part ids: graded without them, reported, exit 2
         state["bad"] = True
         for problem in result.problems:
-            _error(f"{path}: {problem.render('en')}")
+            _error(f"{path}: {problem.render(result.lang or 'en')}")
     if opts.fmt == "json":
         import click
         click.echo(line)
