@@ -50,6 +50,7 @@ class AnswerSheet:
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     lang: str | None = None      # the language the file is written in (headings, labels, working), when it tells
+    name: str | None = None      # the student's name, when the file gives one beside (or instead of) an id
 
 
 def _read_text(path: Path) -> str:
@@ -144,7 +145,10 @@ def sheet_from_data(data: Any, file: str, lines: dict | None = None, texts: dict
     for path, line in (lines or {}).items():
         if len(path) == 3 and path[0] == "answers":
             line_map[(str(path[1]), str(path[2]))] = line
-    return AnswerSheet(str(student) if student is not None else Path(file).stem, file, out, seed, line_map)
+    name = data.get("name")
+    name = str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) else None
+    student = str(student) if student is not None else name or Path(file).stem
+    return AnswerSheet(student, file, out, seed, line_map, name=name)
 
 
 _HEADING = lazy_re(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
@@ -363,6 +367,7 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
     matrix over several lines, a fenced code block, working, an explanation) belong to it. Text attributed to no
     part is kept in ``notes``; a file where no exercise is recognised is an error."""
     student: str | None = None
+    name: str | None = None
     seed: int | None = None
     answers: dict[str, dict[str, Any]] = {}
     lines: dict[tuple[str, str], int] = {}
@@ -399,6 +404,8 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
                         raise InputError(f"seed must be a whole number of at most {MAX_SEED_DIGITS} digits",
                                          file=file, line=number, field="seed")
                     seed = int(value)
+                elif key in ("name", "姓名"):
+                    name = value
                 else:
                     student = value
                 continue
@@ -441,7 +448,8 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
         raise InputError("no exercise recognised: expected a heading with an exercise id (# hw-q3) and "
                          "part: value lines", file=file)
     from .language import detect_lang           # headings (## 第1题) and full-width colons tell too
-    return AnswerSheet(student or Path(file).stem, file, answers, seed, lines, notes, detect_lang([text]))
+    return AnswerSheet(student or name or Path(file).stem, file, answers, seed, lines, notes, detect_lang([text]),
+                       name)
 
 
 def read_sheet(path: str | Path) -> AnswerSheet:

@@ -199,6 +199,7 @@ def class_report_html(book: ClassBook, lang: str = "en") -> str:
 
     # most common wrong answers (tallied while streaming, or here from full rows)
     from .compact import ClassStats
+    from .mistakes import mistake_text
     stats = getattr(book, "stats", None) or ClassStats.from_rows(graded)
     body.append(f"<h2>{e(_w('wrong', lang))}</h2>")
     any_wrong = False
@@ -210,7 +211,9 @@ def class_report_html(book: ClassBook, lang: str = "en") -> str:
         any_wrong = True
         body.append(f"<h3>{e(ex)} / {e(part)}</h3>")
         body.append(_table([e(_w("answer", lang)), e(_w("times", lang)), e(_w("mistake", lang))],
-                           [[f"<code>{e(a[:120])}</code>", str(c), e(", ".join(sorted(named.get(a, ()))))]
+                           [[f"<code>{e(a[:120])}</code>", str(c),
+                             e(("；" if lang == "zh" else "; ").join(mistake_text(m, lang)
+                                                                    for m in sorted(named.get(a, ()))))]
                             for a, c in wrong.most_common(5)], "wrong"))
     if not any_wrong:
         body.append(f"<p>{e(_w('none', lang))}</p>")

@@ -202,7 +202,9 @@ def feedback_line(r: ClassSheet, book: ClassBook, lang: str) -> str:
     mistakes = sorted({p.mistake for p in r.parts if p.mistake})
     line = "; ".join(bits)
     if mistakes:
-        line += (" — 典型错误：" if lang == "zh" else " — mistakes: ") + ", ".join(mistakes)
+        from .mistakes import mistake_text
+        line += (" — 典型错误：" if lang == "zh" else " — mistakes: ") + ("；" if lang == "zh" else "; ").join(
+            mistake_text(m, lang) for m in mistakes)
     notes = " ".join(n.render(lang) for n in r.notes)
     return f"{line} {notes}".strip()
 

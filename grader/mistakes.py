@@ -19,62 +19,7 @@ from dataclasses import dataclass
 from math import prod
 from typing import Any, Callable
 
-from solver.i18n import Text, register
-
-register({
-    "m.bias_forgotten": ("the bias is forgotten", "忘记计入偏置"),
-    "m.bias_added": ("a bias is counted where the layer has none", "在没有偏置的层计入了偏置"),
-    "m.flops_for_macs": ("FLOPs (2 per multiply–accumulate) are given instead of MACs", "把 FLOPs（每次乘加计 2 次）当成了 MACs"),
-    "m.macs_for_flops": ("MACs are given instead of FLOPs (= 2 × MACs)", "把 MACs 当成了 FLOPs（FLOPs = 2 × MACs）"),
-    "m.bias_ops": ("the bias additions are counted too", "把偏置加法也计入了"),
-    "m.concat_added": ("the concatenated branches are treated as added: their channels are stacked, so the "
-                       "channel counts add up",
-                       "把拼接的各分支当成了相加：拼接是把通道堆叠起来，通道数应为各分支通道数之和"),
-    "m.norm_forgotten": ("the parameters of the normalisation layers (BatchNorm's γ and β, 2 per channel) are "
-                         "left out",
-                         "漏掉了归一化层的参数（BatchNorm 每个通道有 γ 和 β 两个参数）"),
-    "m.shortcut_forgotten": ("the projection shortcuts (1×1 convolution and BatchNorm) are left out",
-                             "漏掉了投影捷径（1×1 卷积及其 BatchNorm）"),
-    "m.channels_ignored": ("the input channels are ignored (each filter is k×k, not k×k×C_in)",
-                           "忽略了输入通道（每个滤波器是 k×k×C_in 而不是 k×k）"),
-    "m.groups_ignored": ("the groups are ignored (a grouped/depthwise convolution counted as a standard one)",
-                         "忽略了分组（把分组/深度卷积当作普通卷积计算）"),
-    "m.padding_ignored": ("the padding is ignored", "忽略了填充"),
-    "m.floor_ceil": ("the rounding is wrong (⌈·⌉ instead of ⌊·⌋ or the reverse; see ceil_mode)",
-                     "把取整方式弄反了（向上取整与向下取整；参见 ceil_mode）"),
-    "m.off_by_one": ("the “+ 1” of the output-size formula is missing or doubled", "漏掉或多加了输出尺寸公式中的“+ 1”"),
-    "m.rf_no_stride": ("the receptive field is grown by k−1 per layer without multiplying by the product of the "
-                       "earlier strides (the jump)", "每层只给感受野加了 k−1，没有乘以前面各层步幅之积（跳步）"),
-    "m.kernel_not_flipped": ("the kernel is not flipped (cross-correlation computed instead of the mathematical "
-                             "convolution)", "没有翻转卷积核（算成了互相关而不是数学卷积）"),
-    "m.kernel_flipped": ("the kernel is flipped although the ML convolution does not flip it",
-                         "把卷积核翻转了，而机器学习中的卷积并不翻转卷积核"),
-    "m.wrong_mode": ("the wrong padding mode is used (valid / full / same)", "使用了错误的填充方式（valid / full / same）"),
-    "m.rotation_direction": ("the rotation goes the other way (clockwise ↔ counter-clockwise)", "把旋转方向弄反了（顺时针 ↔ 逆时针）"),
-    "m.stride_ignored": ("the stride is ignored", "忽略了步幅"),
-    "m.ratio_inverted": ("the ratio is taken the other way round (denominator over numerator)",
-                         "把比值取反了（分子和分母颠倒）"),
-    "m.percent_missing": ("a percentage is given without its % sign", "给出了百分数却漏写了 % 号"),
-    "m.two_biases_textbook": ("two bias vectors per gate are counted, as PyTorch stores them (bias_ih and bias_hh); "
-                              "the textbook form has one bias per gate",
-                              "按 PyTorch 的存储方式给每个门算了两个偏置向量（输入一侧和隐状态一侧各一个）；教材的写法每个门只有一个偏置"),
-    "m.one_bias_pytorch": ("one bias per gate is counted, as the textbook writes it; torch.nn.RNN/LSTM/GRU store two "
-                           "bias vectors per gate (bias_ih and bias_hh)",
-                           "按教材的写法每个门只算了一个偏置；PyTorch 的 RNN、LSTM、GRU 层每个门存有两个偏置向量（输入一侧和隐状态一侧各一个）"),
-    "m.adam_no_bias_correction": ("Adam's bias correction is forgotten: m_t and v_t are used without dividing by "
-                                  "1 − β₁ᵗ and 1 − β₂ᵗ", "忘记了 Adam 的偏差修正：直接用了 m_t 和 v_t，没有除以 1 − β₁ᵗ 和 1 − β₂ᵗ"),
-    "m.xavier_for_he": ("Xavier's variance 2/(fan_in + fan_out) is used where He's 2/fan_in is asked",
-                        "把 Xavier 初始化的方差 2/(fan_in + fan_out) 用在了要求 He 初始化（2/fan_in）的地方"),
-    "m.he_for_xavier": ("He's variance 2/fan_in is used where Xavier's 2/(fan_in + fan_out) is asked",
-                        "把 He 初始化的方差 2/fan_in 用在了要求 Xavier 初始化（2/(fan_in + fan_out)）的地方"),
-    "m.dropout_unscaled": ("dropout's 1/(1 − p) scaling is forgotten: nn.Dropout divides the kept units by 1 − p, "
-                           "so the expectation stays h", "忘记了 Dropout 的 1/(1 − p) 缩放：PyTorch 的 Dropout 层把保留的单元除以 1 − p，所以期望仍为 h"),
-    "m.weight_decay_forgotten": ("the weight decay is forgotten: the gradient of the penalty λ/2·‖w‖², λw, is left out "
-                                 "(plain SGD/Adam steps; ∂J/∂W without λW)",
-                                 "忘记了权重衰减：漏掉了惩罚项 λ/2·‖w‖² 的梯度 λw（算成了普通的 SGD/Adam 更新；∂J/∂W 中缺少 λW）"),
-    "m.dropout_scaled": ("the kept units are divided by 1 − p, but plain dropout (without the scaling) is asked: "
-                         "the expectation is (1 − p)h", "把保留的单元除以了 1 − p，但题目问的是不缩放的 Dropout：期望为 (1 − p)h"),
-})
+from solver.i18n import Text
 
 
 @dataclass(frozen=True)
@@ -89,6 +34,16 @@ class Mistake:
     def message(self) -> Any:
         from solver.i18n import Msg
         return Msg(f"m.{self.id}")
+
+
+def mistake_text(name: str, lang: str) -> str:
+    """A named mistake in words, in ``lang`` (its catalogue message ``m.<name>``); an exercise's own mistake,
+    which has no catalogue entry, by its name."""
+    from solver.i18n import Msg
+    try:
+        return Msg(f"m.{name}").render(lang)
+    except KeyError:
+        return name
 
 
 # ------------------------------------------------------------------ network

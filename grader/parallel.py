@@ -89,8 +89,9 @@ def grade_item(item: Any, job: Job) -> tuple[str, Any, str | None]:
 def grade_one(sheet: Any, job: Job) -> tuple[str, Any, str | None]:
     """``("ok", class sheet, JSON record or None)`` or ``("error", message, None)``; never raises."""
     from .grade import grade_sheet
-    from .teacher import class_sheet, record
+    from .teacher import class_sheet, record, roster_identity
     try:
+        sheet = roster_identity(sheet, job.roster)
         result = class_sheet(grade_sheet(sheet, derive_seed=job.variants, other_seeds=job.class_seeds),
                              job.assignment, job.roster)
         result.lang = job.forced or result.lang or job.default   # the language the student wrote in

@@ -71,9 +71,9 @@ def scan_one(path: Path, given: bool, roster: Any, variants: bool, keep: bool = 
     from .answers import read_sheet
     from .grade import sheet_seed
     from .language import sheet_lang
-    from .teacher import not_an_answer_file, stray_sheet
+    from .teacher import not_an_answer_file, roster_identity, stray_sheet
     try:
-        sheet = read_sheet(path)
+        sheet = roster_identity(read_sheet(path), roster)
         note = stray_sheet(sheet, roster) if not given else None          # a README with a heading
         if note:
             return ("skip", note)
@@ -330,6 +330,7 @@ def _finish(opts: Options, results: list, failures: list, state: dict, jsonl: An
     if opts.roster is not None or opts.csv_path or opts.xlsx_path or opts.pdf_dir or opts.report_path:
         from .gradebook import build_class
         book = build_class(results, failures, opts.roster, opts.assignment, ids=clash_ids)
+        stats.in_roster_order(opts.roster)  # graded in file order; listed as the gradebooks list students
         book.stats = stats
         for warning in class_warnings(book):
             _error(warning, "warning")

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from solver.errors import InputError
 
+from .lazy_re import lazy_re
+
 if TYPE_CHECKING:                # imported where used: grading one file needs neither gradebooks nor rosters
     from .assignment import Assignment, ClassSheet
     from .gradebook import ClassBook
@@ -190,7 +192,7 @@ def split_clashes(results: list[ClassSheet]) -> tuple[list[ClassSheet], list[tup
     return kept, failed, ids, lines
 
 
-_SHEET_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\**(student|seed|name|学号|姓名|学生)\**\s*[:：]", re.IGNORECASE | re.MULTILINE)
+_SHEET_LINE = lazy_re(r"^\s*(?:[-*+]\s+)?\**(student|seed|name|学号|姓名|学生)\**\s*[:：]", re.IGNORECASE | re.MULTILINE)
 
 
 def not_an_answer_file(path: Path, roster: list[RosterEntry] | None = None) -> str | None:
@@ -258,14 +260,32 @@ def gradescope_target_problem(target: str, single: bool) -> str | None:
     return None
 
 
+def roster_identity(sheet: Any, roster: list[RosterEntry] | None) -> Any:
+    """The sheet under its roster id when it names the student by name only (``姓名: 张三`` and no 学号, or an id
+    not on the roster beside a name that is): the one roster entry with that name, compared as the roster reader
+    compares cells. The sheet itself otherwise (no roster, already on it, no name, or several students of that
+    name — then the file is flagged as not on the roster, never guessed)."""
+    if not roster:
+        return sheet
+    ids = {entry.student for entry in roster}
+    if sheet.student in ids:
+        return sheet
+    wanted = " ".join(str(sheet.name or sheet.student).split()).casefold()
+    same = [entry for entry in roster if entry.name and " ".join(entry.name.split()).casefold() == wanted]
+    if len(same) != 1:
+        return sheet
+    import dataclasses
+    return dataclasses.replace(sheet, student=same[0].student, name=same[0].name)
+
+
 def stray_sheet(sheet: Any, roster: list[RosterEntry] | None = None) -> str | None:
     """A Markdown or text file of a class folder that reads as a sheet only of unknown exercises (``# Homework 3``
     in a README) and names no student: the note it is skipped with (:func:`not_an_answer_file`), else None."""
-    from .gold import _EXTRA
+    from .gold import CACHE
     path = Path(sheet.file)
     if path.suffix.lower() not in (".md", ".markdown", ".txt"):
         return None
-    if any(_known_id(str(ex), tuple(_EXTRA)) for ex in sheet.answers):
+    if any(_known_id(str(ex), tuple(CACHE.extra)) for ex in sheet.answers):
         return None
     return not_an_answer_file(path, roster)
 
