@@ -13,14 +13,9 @@ Example:
 """
 from __future__ import annotations
 
-from .i18n import Msg, Plain, register
-from .render.typst import preamble, text_markup, exercise_section      # also registers pdf.sheet, pdf.key, pdf.sheet.how
+from .i18n import Msg, Plain
+from .render.typst import preamble, text_markup, exercise_section
 from .render.typst_math import typst_string as S
-
-register({                  # the titles and the hand-in text are the PDF catalogue's (pdf.sheet, pdf.key, pdf.sheet.how)
-    "cls.who": ("Student {student} · variant (seed) {seed}", "学号 {student} · 变式编号（种子）{seed}"),
-    "cls.parts": ("Parts to answer:", "需要作答的小问："),
-})
 
 
 def who(student: str, name: str = "") -> str:

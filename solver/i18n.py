@@ -28,7 +28,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {}
 CATALOGUES: list[str] = [
     "solver.messages", "solver.network.messages", "solver.network.graph_messages", "solver.conv.messages",
     "solver.conv.messages_identity", "solver.conv.messages_gradient", "solver.code.messages",
-    "solver.explain.messages", "solver.nn_basics.messages",
+    "solver.explain.messages", "solver.nn_basics.messages", "solver.network.messages_proof", "solver.render.messages",
 ]
 _LOADED: set[str] = set()
 

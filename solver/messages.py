@@ -11,6 +11,7 @@ register({
     "head.result": ("Result", "结果"),
     "head.rule": ("rule", "规则"),
     "head.part": ("part", "小问"),
+    "head.variant": (" (variant {seed})", "（变式 {seed}）"),
     "plan.cites": ("This follows {book}: {cites}.", "依据{book}：{cites}。"),
     "plan.cites.nobook": ("This follows {cites}.", "依据：{cites}。"),
     "check.skipped": ("independent verification skipped (--no-verify)", "已跳过独立验证（--no-verify）"),
@@ -39,4 +40,10 @@ register({
     "by.source.task": ("source", "原题答案"),
     "by.closed_form": ("closed form", "闭式公式"),
     "by.sympy": ("sympy", "sympy"),
+})
+
+# from solver/class_sheets.py
+register({                  # the titles and the hand-in text are the PDF catalogue's (pdf.sheet, pdf.key, pdf.sheet.how)
+    "cls.who": ("Student {student} · variant (seed) {seed}", "学号 {student} · 变式编号（种子）{seed}"),
+    "cls.parts": ("Parts to answer:", "需要作答的小问："),
 })

@@ -15,12 +15,15 @@ import re
 from .record import factory, record
 from typing import Any
 
-from .i18n import Text
+from .i18n import Text, label_ok
 from .yamlio import Document
 
 TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
                   "notes", "tags", "params", "derived", "constraints", "grading", "cites", "errata")
 PART_KEYS = ("id", "quantity", "points")
+# ask keys every kind accepts, checked here and kept in Part.options with the kind's own (solver.i18n.part_label
+# reads the label: the part in the question's words, one text or {en, zh}); a kind's option check skips them
+COMMON_OPTIONS = ("label",)
 GRADING_KEYS = ("tolerance", "partial", "mistakes", "follow_through")   # read by the grader, common to every kind
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
@@ -244,6 +247,8 @@ def _part(doc: Document, raw: Any, i: int, seen: set[str]) -> Part:
     points = raw.get("points", 1)
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
         raise doc.error("points must be a non-negative number", path + ("points",))
+    if "label" in raw and not label_ok(raw["label"]):
+        raise doc.error("label is the part in the question's words: a text, or {en: …, zh: …}", path + ("label",))
     options = {k: v for k, v in raw.items() if k not in PART_KEYS + GRADING_KEYS}
     grading = _grading(doc, {k: v for k, v in raw.items() if k in GRADING_KEYS}, path)
     return Part(pid, quantity, float(points), options, i, grading)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import GRADING_KEYS, ID_PATTERN, PART_KEYS, TOP_LEVEL_KEYS
+from .model import COMMON_OPTIONS, GRADING_KEYS, ID_PATTERN, PART_KEYS, TOP_LEVEL_KEYS
 
 TEXT = {"oneOf": [{"type": "string"},
                   {"type": "object", "properties": {"en": {"type": "string"}, "zh": {"type": "string"}},
@@ -183,7 +183,7 @@ def _ask_for_kind(kind: str, part: dict[str, Any]) -> dict[str, Any]:
     table = kind_quantities(kind)
     if any(opts is None for opts in table.values()):
         return {"items": {"properties": {"quantity": {"enum": list(table)}}}}
-    common = {k: v for k, v in part["properties"].items() if k in PART_KEYS + GRADING_KEYS}
+    common = {k: v for k, v in part["properties"].items() if k in PART_KEYS + GRADING_KEYS + COMMON_OPTIONS}
     return {"items": {"oneOf": [
         {"title": q, "type": "object", "additionalProperties": False,
          "properties": dict(common, quantity={"const": q}, **{o: part["properties"].get(o, {}) for o in opts})}
@@ -238,6 +238,7 @@ def exercise_schema() -> dict[str, Any]:
             "id": {"type": "string", "pattern": ID_PATTERN.pattern},
             "quantity": {"enum": quantities, "description": "what is asked; which ones depends on kind"},
             "points": {"type": "number", "minimum": 0},
+            "label": dict(TEXT, description="the part in the question's words (shown instead of its id)"),
             "at": {"type": ["integer", "string"], "description": "layer number from 1, or a layer name"},
             "network": {"type": "string"}, "of": {"enum": ["params", "macs", "flops"]},
             "numerator": {"type": "string"}, "denominator": {"type": "string"},

@@ -80,15 +80,35 @@ def test_catalogue_modules_hold_only_wording():
 
 def test_no_module_imports_a_catalogue_for_its_side_effect():
     """The catalogue modules are loaded by solver.i18n.catalogue(); importing one only to register it is the
-    hidden dependency this replaced. (Left to remove: conv/, nn_basics/, explain/, render/.)"""
+    hidden dependency this replaced. Every folder of every package is covered."""
     import re
-    side_effect = re.compile(r"^\s*from [\w.]+ import (\w+, )*(graph_)?messages(_\w+)?\b.*noqa: F401", re.M)
+    side_effect = re.compile(r"^\s*(from [\w.]+ import (\w+, )*(graph_)?messages(_\w+)?\b|import [\w.]+\.messages(_\w+)?\b)"
+                             r".*noqa: F401", re.M)
     offenders = []
-    for folder in ("grader", "practice", "solver/network", "solver/code"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
             offenders += [f"{path.relative_to(ROOT)}: {m.group(0).strip()}"
                           for m in side_effect.finditer(path.read_text(encoding="utf-8"))]
-    for path in sorted((ROOT / "solver").glob("*.py")):
-        offenders += [f"{path.relative_to(ROOT)}: {m.group(0).strip()}"
-                      for m in side_effect.finditer(path.read_text(encoding="utf-8"))]
     assert not offenders, offenders
+
+
+def test_only_catalogue_modules_register_wording():
+    """Wording is registered only by the modules named in the catalogue lists (solver.i18n.CATALOGUES and what the
+    grader and practice add): a ``register({...})`` anywhere else would exist only once its module is imported."""
+    import grader, practice  # noqa: F401,E401
+    from solver.i18n import CATALOGUES
+    registering = sorted(module for module, tree in _modules() if _registers(tree) and module != "solver.i18n")
+    assert registering and set(registering) <= set(CATALOGUES), sorted(set(registering) - set(CATALOGUES))
+    assert set(CATALOGUES) <= set(registering), sorted(set(CATALOGUES) - set(registering))
+
+
+def test_grading_in_a_fresh_process_finds_the_feedback_wording_without_importing_its_modules():
+    """The wording of diagnoses, named mistakes and key points is there in a process that never imported
+    grader.diagnose, grader.mistakes or grader.rubric (the parent of a parallel ``grade`` renders what its workers
+    graded)."""
+    code = ("import sys, grader; from solver.i18n import Msg; "
+            "print(Msg('d.scaled').render('en')[:10], Msg('m.bias_forgotten').render('zh'), "
+            "Msg('rubric.none').render('en')[:7]); "
+            "assert not {'grader.diagnose', 'grader.mistakes', 'grader.rubric'} & set(sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "Every entr 忘记计入偏置 None of"

@@ -82,3 +82,20 @@ def test_table_counts_are_numbers_formatted_by_the_renderer(ex_id):
         return [r for s in steps for r in s.get("table", {}).get("rows", []) + tables(s.get("steps", []))]
     rows = tables(to_dict(sol, "en")["steps"])
     assert ex_id == "hw-q2" or any("4,640" in r for r in rows)        # the JSON keeps the formatted text
+
+
+def test_a_network_with_branches_states_its_conventions_in_the_same_short_sentence():
+    """graph_solve uses the same conventions() as a plain stack: one sentence, only the clauses that matter."""
+    from solver.bank import load_exercise
+    from solver.network.graph_solve import solve as solve_graph
+    from solver.network.solve import Conventions
+    texts = {}
+    for ex_id in ("inception-block", "24.7-textcnn", "resnet-50"):
+        [step] = [s for s in solve_graph(load_exercise(ex_id)).steps if s.rule == "network.conventions"]
+        assert isinstance(step.text, Conventions), ex_id
+        texts[ex_id] = {lang: step.text.render(lang) for lang in ("en", "zh")}
+        en, zh = texts[ex_id]["en"], texts[ex_id]["zh"]
+        assert en.startswith("Throughout, ") and en.endswith(".") and ". " not in en and len(en) < 600, en
+        assert zh.startswith("本解答中，") and zh.count("。") == 1, zh
+    assert "union of the branches' windows" in texts["inception-block"]["en"]
+    assert "MAC" not in texts["24.7-textcnn"]["en"] and "num_embeddings × embedding_dim" in texts["24.7-textcnn"]["en"]

@@ -78,67 +78,33 @@ def test_other_exercises_keep_pytorchs_letters():
     assert not any(BOOK_SYMBOLS.search(line) for line in math)
 
 
-def test_the_generic_lines_are_the_network_solvers_own():
-    """receptive.size_lines/step_lines/closed_form_line/jump_line in GENERIC notation write exactly what the network
-    solver wrote, for every bank network exercise: the swap to the book's letters cannot miss a line silently."""
-    from solver.bank import load_bank
-    from solver.i18n import Msg
-    from solver.network.analysis import SPATIAL_NAMES
-    from solver.network.proof import _dims
-    from solver.network.receptive import closed_form_line, jump_line, size_lines, step_lines
-    from solver.pipeline import solve_exercise
-    checked = parts = 0
-    for ex in load_bank():
-        if ex.kind != "network":
-            continue
-        sol = solve_exercise(ex, verify=False)
-        analyses = sol.context.get("analyses")
-        if analyses is None:                              # a network with branches (graph_solve)
-            continue
-        blocks = [sol.steps] if len(analyses) == 1 else [s.children for s in sol.steps if s.rule == "network"]
-        for analysis, block in zip(analyses.values(), blocks):
-            layer_steps = [s for s in block if s.rule.startswith("network.layer.")]
-            prev_rf = prev_jump = (1,) * analysis.spatial_dims
-            for la, step in zip(analysis.layers, layer_steps):
-                names = SPATIAL_NAMES.get(len(la.sizes), tuple(f"n_{i + 1}" for i in range(len(la.sizes))))
-                for line in size_lines(la.sizes, names):
-                    assert line in step.math, (ex.id, line, step.math)
-                    checked += 1
-                if la.rf is not None and la.windows is not None and la.jump is not None:
-                    if any(line.startswith("R_") for line in step.math):
-                        for line in step_lines(la.layer.number, la.windows, prev_rf, prev_jump, la.rf, la.jump,
-                                               SPATIAL_NAMES.get(len(la.windows), ())):
-                            assert line in step.math, (ex.id, line, step.math)
-                            checked += 1
-                    prev_rf, prev_jump = la.rf, la.jump
-            for step in block:
-                if step.rule not in ("network.receptive_field.closed_form", "network.jump"):
-                    continue
-                at = step.title.params.get("n") if isinstance(step.title, Msg) else None
-                stacks, dims = _dims(analysis, at)
-                for i, names in dims:
-                    if step.rule == "network.jump":
-                        strides = [w.s for w in stacks[i] if not (w.k == 1 and w.s == 1)] or [1]
-                        line = jump_line(names, strides, step.result[i])
-                    else:
-                        line = closed_form_line(names, [w for w in stacks[i] if not (w.k == 1 and w.s == 1)])
-                    assert line in step.math, (ex.id, line, step.math)
-                    parts += 1
-    assert checked > 100 and parts >= 5, (checked, parts)
+def test_the_network_solver_writes_the_sources_letters_itself():
+    """No rewrite after the fact: the network solver (plain stacks and networks with branches) takes the notation
+    from notation_for(ex.source), so every Li Hang ch. 24 network exercise gets F, S, P (24.7-textcnn too)."""
+    from solver.network import proof
+    assert not hasattr(proof, "in_notation")
+    sol = _solution("24.7-textcnn")
+    math = _all_math(sol)
+    assert not [line for line in math if GENERIC_SYMBOLS.search(line)]
+    assert any(r"\frac{H_{in} + 2P - F}{S}" in line for line in math)
+    for lang in ("en", "zh"):
+        out = _rendered(sol, lang, "markdown")
+        assert "F=3×128, S=1, P=0" in out and "k=3×128" not in out
 
 
-def test_the_swap_can_fail():
-    """Without the rewrite, 24.6's numeric steps are in PyTorch's letters: the checks above would see them."""
+def test_the_check_can_fail():
+    """The same network from another source is in PyTorch's letters: the checks above would see them."""
     import copy
 
     from solver.bank import load_exercise
-    from solver.network import proof
-    ex = load_exercise("24.6")
-    network_ex = copy.copy(ex)
-    network_ex.ask = [p for p in ex.ask if p.quantity != "proof"]
-    from solver.network.solve import solve as solve_network
-    numeric = solve_network(network_ex)
-    assert any(GENERIC_SYMBOLS.search(line) for s in numeric.steps for line in s.math)
-    proof.in_notation(numeric, ex, LI_HANG)
-    assert not any(GENERIC_SYMBOLS.search(line) for s in numeric.steps for line in s.math)
+    from solver.model import Source
+    from solver.network.graph_solve import solve as solve_network      # a plain stack goes on to network.solve
+    for ex_id in ("24.6", "24.7-textcnn"):
+        ex = copy.copy(load_exercise(ex_id))
+        ex.ask = [p for p in ex.ask if p.quantity != "proof"]
+        book = _all_math(solve_network(ex))
+        ex.source = Source()
+        generic = _all_math(solve_network(ex))
+        assert not any(GENERIC_SYMBOLS.search(line) for line in book), ex_id
+        assert any(GENERIC_SYMBOLS.search(line) for line in generic), ex_id
     assert isinstance(LI_HANG, Notation) and LI_HANG.jump_after(3) == "I(4)" and GENERIC.jump_after(3) == "J_{3}"

@@ -212,3 +212,21 @@ def test_the_parent_renders_what_workers_graded(tmp_path):
     assert "internal error" not in done.stderr and done.returncode == 0, done.stderr
     assert len(list((tmp_path / "gs").iterdir())) == 2
     assert "Close to the answer" in (tmp_path / "gs" / "s09" / "results.json").read_text(encoding="utf-8")
+
+
+def test_the_review_list_follows_the_roster(tmp_path):
+    """Files are graded in file order; the report lists the parts waiting for review in the roster's order (as the
+    gradebooks list students), students not on the roster last, each student's parts in file order."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for student in ("a1", "b2", "c3", "z9"):
+        (klass / f"{student}.yaml").write_text(
+            f'student: {student}\nanswers:\n  "24.7": {{answer: "reviewed answer of {student}"}}\n', encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name\nc3,Cee\nz9,Zed\na1,Ay\n", encoding="utf-8")    # b2 is not on the roster
+    out = tmp_path / "report.html"
+    result = grade(klass, "--roster", roster, "--report", out, "--lang", "en", "--format", "json")
+    assert result.exit_code == 0, result.output
+    review = out.read_text(encoding="utf-8").split("Waiting for review")[1].split("<h2>")[0]
+    order = [review.index(f"reviewed answer of {s}") for s in ("c3", "z9", "a1", "b2")]
+    assert order == sorted(order)

@@ -37,7 +37,7 @@ from typing import Any
 
 from .. import latex as tex
 from ..i18n import Msg, Plain
-from ..model import Exercise
+from ..model import COMMON_OPTIONS, Exercise
 from ..steps import Check, Solution, Step
 from .messages import Code
 
@@ -179,7 +179,9 @@ def read_spec(ex: Exercise, run: bool = True) -> CodeSpec:
             raise ex.error(f"unknown quantity '{part.quantity}' for kind code; known: program",
                            ("ask", part.index, "quantity"))
         for key in part.options:
-            raise ex.error(f"unknown option '{key}'; a program part has none", ("ask", part.index, key))
+            if key not in COMMON_OPTIONS:          # a label (the part in the question's words) is every kind's
+                raise ex.error(f"unknown option '{key}'; a program part has none (but a label)",
+                               ("ask", part.index, key))
     function = g.get("function")
     if not isinstance(function, str) or not function.isidentifier():
         raise ex.error("function is required: the name of the function to write, e.g. corr2d", ("given", "function"))

@@ -108,14 +108,29 @@ def _sym_json(expr: Any) -> dict[str, str]:
     return {"expr": str(expr), "latex": sympy.latex(expr)}
 
 
+def _d(expr: Any, v: Any) -> Any:
+    """∂expr/∂v, the same expression ``sympy.diff`` gives: term by term, a factor ``v`` of power one in a product
+    whose other factors do not hold ``v`` is dropped (the terms here: entries times entries); anything else goes to
+    ``diff``. A fraction of the cost on 24.8's hundreds of bilinear terms."""
+    out = []
+    for term in sympy.Add.make_args(expr):
+        if not term.has(v):
+            continue
+        factors = sympy.Mul.make_args(term)
+        if factors.count(v) == 1 and not any(f.has(v) for f in factors if f != v):
+            out.append(sympy.Mul(*[f for f in factors if f != v]))
+        else:
+            out.append(term.diff(v))
+    return sympy.Add(*out)
+
+
 def _jacobian(y: list[list[Any]], wrt: list[list[Any]]) -> sympy.Matrix:
     ys = [e for row in y for e in row]
     vs = [e for row in wrt for e in row]
-    return sympy.Matrix([[sympy.diff(f, v) for v in vs] for f in ys])
+    return sympy.Matrix([[_d(f, v) for v in vs] for f in ys])
 
 
 def solve(ex: Exercise) -> Solution:
-    from . import messages_gradient  # noqa: F401
     for key in ex.given:
         if key != "sizes":
             raise ex.error(f"unknown field '{key}'; given has sizes: {{X: [I, J], W: [M, N]}}", ("given", key))
@@ -136,7 +151,7 @@ def solve(ex: Exercise) -> Solution:
     K, L = ops.shape(Y)
     delta = symbolic("delta", K, L)
     loss = sum(d * e for drow, yrow in zip(delta, Y) for d, e in zip(drow, yrow))
-    loss_terms = sympy.Add.make_args(sympy.expand(loss))      # ∂L/∂v term by term: only the terms holding v
+    loss_terms = sympy.expand(loss)                           # ∂L/∂v term by term (_d)
     general = general_partials()
     steps = [Step(Msg("grad.def.title"), text=Msg("grad.def.text", K=K, L=L),
                   math=[rf"X = {tex.matrix(X)}", rf"W = {tex.matrix(W)}",
@@ -170,7 +185,7 @@ def solve(ex: Exercise) -> Solution:
                                     rf"{sum_latex(general['y'])}", rf"{lhs} = {sympy.latex(expr)}"],
                               result=answers[part.id], rule="gradient.partial"))
         else:
-            grad = [[sympy.Add(*[t.diff(v) for t in loss_terms if t.has(v)]) for v in row] for row in var]
+            grad = [[_d(loss_terms, v) for v in row] for row in var]
             form_text, form_tex = BACKPROP_FORMS[wrt]
             candidate = ops.corr2d(delta, X) if wrt == "W" else ops.conv2d(W, delta, mode="full")
             same = all(sympy.expand(g - c) == 0 for grow, crow in zip(grad, candidate) for g, c in zip(grow, crow))

@@ -388,7 +388,6 @@ def _matrix_tex(v: Value, limit: int = 4, max_terms: int = 4) -> str:
 
 
 def solve(ex: Exercise) -> Solution:
-    from . import messages_identity  # noqa: F401
     for key in ex.given:
         if key not in ("sizes", "range", "continuous"):
             raise ex.error(f"unknown field '{key}'; given has sizes, range and continuous", ("given", key))

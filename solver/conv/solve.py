@@ -24,7 +24,6 @@ from .. import latex as tex
 from ..i18n import Items, Join, Msg, Plain, label_ok, part_label
 from ..model import Exercise, Part
 from ..steps import Solution, Step
-from . import messages  # noqa: F401
 from .evaluate import EvalError, Entry, TraceItem, Value, evaluate
 from .expr import Eq, ExprError, parse
 

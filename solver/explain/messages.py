@@ -174,15 +174,15 @@ register({
                              "multiply–accumulate (MAC) each; padding changes h_o and w_o, the stride divides them.",
                              "每个输出元素（共 c_o·h_o·w_o 个）是 c_i·k_h·k_w 个乘积之和，每个乘积一次乘加（MAC）；"
                              "填充改变 h_o 和 w_o，步幅使它们按比例缩小。"),
-    "xp.cost.table.title": ("Each configuration: formula, network solver and FlopCounterMode",
-                            "各配置：公式、网络求解器与 FlopCounterMode"),
+    "xp.cost.table.title": ("Each configuration: formula, network solver and torch.utils.flop_counter",
+                            "各配置：公式、网络求解器与 torch.utils.flop_counter"),
     "xp.cost.table.text": ("The formula is evaluated for each configuration and compared with the MACs that "
-                           "torch.utils.flop_counter.FlopCounterMode counts (its FLOPs halved); the ratio is to the "
-                           "first configuration.",
-                           "对每个配置代入公式，并与 torch.utils.flop_counter.FlopCounterMode 统计的乘加次数（其 FLOPs 的一半）比较；"
-                           "比值相对于第一个配置。"),
+                           "torch.utils.flop_counter's per-operation formulas (those FlopCounterMode applies) give for "
+                           "the convolution PyTorch runs (its FLOPs halved); the ratio is to the first configuration.",
+                           "对每个配置代入公式，并与 torch.utils.flop_counter 的逐算子公式（即 FlopCounterMode 所用的公式）对 PyTorch "
+                           "实际执行的卷积给出的乘加次数（其 FLOPs 的一半）比较；比值相对于第一个配置。"),
     "xp.cost.col.formula": ("MACs (formula)", "MACs（公式）"),
-    "xp.cost.col.counter": ("MACs (FlopCounterMode)", "MACs（FlopCounterMode）"),
+    "xp.cost.col.counter": ("MACs (flop_counter)", "MACs（flop_counter）"),
     "xp.cost.memory.title": ("Memory footprint of the forward pass", "前向传播的内存占用"),
     "xp.cost.memory.text": ("Input, output and parameters (weights and biases), in float32 (4 bytes each). The "
                             "backward pass also keeps the input (for ∂L/∂W) and needs gradients of the same sizes.",
@@ -197,8 +197,9 @@ register({
                               "反向传播要计算 ∂L/∂X（一次转置卷积）和 ∂L/∂W（输入与 ∂L/∂Y 的互相关），各自的乘加次数都与前向相同。"),
     "xp.cost.col.forward": ("forward MACs", "前向 MACs"),
     "xp.cost.col.backward": ("backward MACs", "反向 MACs"),
-    "xp.cost.check.macs": ("{label}: FlopCounterMode counts {got} MACs, as the formula and the network solver",
-                           "{label}：FlopCounterMode 统计 {got} 次乘加，与公式和网络求解器一致"),
+    "xp.cost.check.macs": ("{label}: torch.utils.flop_counter's formulas count {got} MACs, as the formula and the "
+                           "network solver",
+                           "{label}：torch.utils.flop_counter 的公式统计 {got} 次乘加，与公式和网络求解器一致"),
     "xp.cost.check.backward": ("{label}: the backward pass counts {got} MACs, twice the forward pass",
                                "{label}：反向传播统计 {got} 次乘加，是前向的两倍"),
 
@@ -230,9 +231,11 @@ register({
                                  "汇聚对每个通道单独进行且没有权重：每个输出需要 k_h·k_w − 1 次比较（最大汇聚）或加法"
                                  "（平均汇聚，另加一次除法）。窗口相同的卷积要把全部 c 个通道混合进每个输出：每个输出的工作量是汇聚的 c 倍。"),
     "xp.poolcost.table.title": ("Counts for each configuration", "各配置的运算次数"),
-    "xp.poolcost.table.text": ("FlopCounterMode counts {counter} FLOPs for the pooling calls: it counts only "
-                               "matrix products and convolutions, so pooling cost has to be counted by hand.",
-                               "FlopCounterMode 对汇聚运算统计到 {counter} 次浮点运算：它只统计矩阵乘法和卷积，所以汇聚的代价需要手工计算。"),
+    "xp.poolcost.table.text": ("FlopCounterMode's formulas (torch.utils.flop_counter) give {counter} FLOPs for the "
+                               "pooling calls: they cover only matrix products, convolutions and attention, so pooling "
+                               "cost has to be counted by hand.",
+                               "FlopCounterMode 的公式（torch.utils.flop_counter）对汇聚运算给出 {counter} 次浮点运算：它们只涵盖矩阵乘法、"
+                               "卷积和注意力，所以汇聚的代价需要手工计算。"),
     "xp.poolcost.col.max": ("max: comparisons", "最大汇聚：比较次数"),
     "xp.poolcost.col.avg": ("average: additions + divisions", "平均汇聚：加法 + 除法"),
     "xp.poolcost.col.conv": ("conv c→c: MACs", "卷积 c→c：MACs"),

@@ -8,18 +8,6 @@ register({
                         "从输入形状 {shape} 出发逐个节点计算：每层用其输出尺寸公式；每种块只详细计算一次，"
                         "完全相同的重复块直接引用；相加要求形状相同，拼接则把通道数相加。"),
     "graph.plan.sums": ("Add the counts up per block, per stage and in total.", "按块、按阶段求和，再求总和。"),
-    "graph.conv.graph": ("Nodes are named as print(model) names the modules (layer2.0.conv1); uses of a block with "
-                         "repeat are numbered from 0, unnamed items from 1. Through a sum or a concatenation the "
-                         "receptive field is the union of the windows of the branches (the largest when they are "
-                         "nested), and the jump is the branches' common jump.",
-                         "节点按 print(model) 的模块名称命名（如 layer2.0.conv1）；用 repeat 重复的块从 0 编号，"
-                         "未命名的项从 1 编号。经过相加或拼接时，感受野是各分支窗口的并集（窗口嵌套时即最大者），"
-                         "跳步是各分支共同的跳步。"),
-    "graph.conv.extra": ("Embedding counts num_embeddings × embedding_dim parameters, LayerNorm γ and β over "
-                         "normalized_shape, GroupNorm γ and β per channel; look-ups, normalisation, softmax, "
-                         "upsampling and padding count no MACs.",
-                         "Embedding 的参数为 num_embeddings × embedding_dim，LayerNorm 在 normalized_shape 上学习 "
-                         "γ 与 β，GroupNorm 每个通道学习 γ 与 β；查表、归一化、softmax、上采样和填充都不计乘加。"),
     "graph.block.title": ("Block {name}: {block}({args})", "块 {name}：{block}（{args}）"),
     "graph.block.text": ("Input {shape}. The block's layers one by one, then its sums.",
                          "输入 {shape}。逐层计算块内各层，再对块求和。"),

@@ -32,6 +32,7 @@ from ..model import Exercise, Part
 from ..steps import Solution, Step, Table
 from .graph import Graph, Group, Node, is_graph, read_graphs
 from .graph_answers import total_of, member_nodes, node_at, answer, target
+from .receptive import GENERIC, Notation, notation_for
 
 CDOT = r" \cdot "
 EXTRA_TEXT = {"embedding", "layer_norm", "group_norm", "softmax", "upsample", "zero_pad", "unflatten"}
@@ -50,11 +51,11 @@ def _pair(v: tuple[int, ...] | None) -> str:
 # ---------------------------------------------------------------- steps of nodes
 
 
-def _layer_text(n: Node) -> Any:
+def _layer_text(n: Node, nota: Notation = GENERIC) -> Any:
     from .layer_steps import layer_text as core
     la, a, fam = n.la, n.layer.args, n.layer.family  # type: ignore[union-attr]
     if fam not in EXTRA_TEXT:
-        return core(la)
+        return core(la, nota)
     if fam == "embedding":
         return Msg("graph.layer.embedding", n=a["num_embeddings"], d=a["embedding_dim"])
     if fam == "layer_norm":
@@ -82,7 +83,12 @@ def _extra_params_math(n: Node) -> list[str]:
     return []
 
 
-def _rf_math(n: Node, prev: Node) -> list[str]:
+def _jump_out(nota: Notation) -> str:
+    """The jump after a node: ``J`` (Li Hang: ``I_{out}``, his I being the jump *into* a layer)."""
+    return "J" if nota is GENERIC else f"{nota.jump}_{{out}}"
+
+
+def _rf_math(n: Node, prev: Node, nota: Notation = GENERIC) -> list[str]:
     la = n.la
     if n.rf is None or la is None or la.windows is None or prev.rf is None or prev.jump is None:
         return []
@@ -95,25 +101,27 @@ def _rf_math(n: Node, prev: Node) -> list[str]:
     for i in ([0] if same else dims):
         suffix = "" if same or len(w) == 1 else rf"\ (\text{{{'HW'[i]}}})"
         dil = rf" \cdot {w[i].d}" if w[i].d != 1 else ""
-        lines.append(rf"R = R_{{in}} + (k - 1){' d' if dil else ''} J_{{in}} = {prev.rf[i]} + ({w[i].k} - 1){dil}"
-                     rf" \cdot {prev.jump[i]} = {n.rf[i]}, \quad J = J_{{in}} s = {prev.jump[i]} \cdot {w[i].s}"
-                     rf" = {n.jump[i]}" + suffix)
+        k, s, j = nota.kernel, nota.stride, nota.jump
+        lines.append(rf"R = R_{{in}} + ({k} - 1){' d' if dil else ''} {j}_{{in}} = {prev.rf[i]} + ({w[i].k} - 1){dil}"
+                     rf" \cdot {prev.jump[i]} = {n.rf[i]}, \quad {_jump_out(nota)} = {j}_{{in}} {s} = {prev.jump[i]}"
+                     rf" \cdot {w[i].s} = {n.jump[i]}" + suffix)
     return lines
 
 
-def _node_step(g: Graph, n: Node, want: set[str]) -> Step:
+def _node_step(g: Graph, n: Node, want: set[str], nota: Notation = GENERIC) -> Step:
     from .layer_steps import macs_math as _macs_math, params_math as _params_math, size_math as _size_math
     ins = [g.nodes[i] for i in n.inputs]
     if n.op == "layer":
         assert n.la is not None and n.layer is not None
-        math = [rf"{tex.shape(n.in_shapes[0])} \to {tex.shape(n.out_shape)}"] + _size_math(n.la)
+        math = [rf"{tex.shape(n.in_shapes[0])} \to {tex.shape(n.out_shape)}"] + _size_math(n.la, nota)
         if want & {"params", "ratio"}:
             math += _params_math(n.la) + _extra_params_math(n)
         if want & {"macs", "flops", "ratio"}:
             math += _macs_math(n.la)
         if want & {"receptive_field", "jump"}:
-            math += _rf_math(n, ins[0])
-        return Step(Msg("graph.node.title", name=Plain(n.name), label=Plain(n.layer.label())), text=_layer_text(n),
+            math += _rf_math(n, ins[0], nota)
+        return Step(Msg("graph.node.title", name=Plain(n.name), label=Plain(nota.layer_label(n.layer))),
+                    text=_layer_text(n, nota),
                     math=math, result=list(n.out_shape), rule=f"network.layer.{n.layer.family}")
     names = Plain(" + ".join(i.name for i in ins) if n.op == "add" else ", ".join(i.name for i in ins))
     if n.op == "add":
@@ -130,7 +138,7 @@ def _node_step(g: Graph, n: Node, want: set[str]) -> Step:
     if want & {"receptive_field", "jump"} and n.rf is not None and n.via is not None:
         rfs = [i.rf[0] for i in ins]  # type: ignore[index]
         math.append(rf"R = \max({', '.join(map(str, rfs))})" + ("" if n.rf[0] == max(rfs) else r"\ (\text{union})")
-                    + f" = {_pair(n.rf)}, \\quad J = {_pair(n.jump)}")
+                    + f" = {_pair(n.rf)}, \\quad {_jump_out(nota)} = {_pair(n.jump)}")
         texts.append(Msg("graph.rf.via", via=Plain(ins[n.via].name)))
         if n.jumps_differ:
             texts.append(Msg("graph.rf.jumps_differ", jumps=Plain(", ".join(_pair(i.jump) for i in ins))))
@@ -153,7 +161,7 @@ def _args(grp: Group) -> Plain:
     return Plain(", ".join(f"{k}={v}" for k, v in grp.args.items()))
 
 
-def _block_step(g: Graph, grp: Group, want: set[str], seen: dict) -> Step:
+def _block_step(g: Graph, grp: Group, want: set[str], seen: dict, nota: Notation = GENERIC) -> Step:
     nodes = [g.nodes[i] for i in grp.nodes]
     inp = g.nodes[grp.input]
     key = (grp.block, tuple(sorted(grp.args.items())), inp.out_shape)
@@ -174,7 +182,7 @@ def _block_step(g: Graph, grp: Group, want: set[str], seen: dict) -> Step:
                     math=[rf"{tex.shape(inp.out_shape)} \to {tex.shape(out.out_shape)}"] + refs,
                     result=list(out.out_shape), rule="network.block.same")
     seen[key] = grp.name
-    children = [_node_step(g, n, want) for n in nodes]
+    children = [_node_step(g, n, want, nota) for n in nodes]
     children.append(Step(Msg("graph.sum.title", name=Plain(grp.name)), math=sums, result=list(out.out_shape),
                          rule="network.block.sum"))
     return Step(Msg("graph.block.title", name=Plain(grp.name), block=Plain(str(grp.block)), args=_args(grp)),
@@ -182,15 +190,15 @@ def _block_step(g: Graph, grp: Group, want: set[str], seen: dict) -> Step:
                 result=list(out.out_shape), rule="network.block")
 
 
-def _item_step(g: Graph, name: str, want: set[str], seen: dict) -> Step:
+def _item_step(g: Graph, name: str, want: set[str], seen: dict, nota: Notation = GENERIC) -> Step:
     if name not in g.groups:
-        return _node_step(g, g.nodes[g.names[name]], want)
+        return _node_step(g, g.nodes[g.names[name]], want, nota)
     grp = g.groups[name]
     if grp.kind == "block":
-        return _block_step(g, grp, want, seen)
+        return _block_step(g, grp, want, seen, nota)
     if grp.kind == "stage":
         blocks = [g.groups[b] for b in _stage_blocks(g, name)]
-        children = [_block_step(g, b, want, seen) for b in blocks]
+        children = [_block_step(g, b, want, seen, nota) for b in blocks]
         sums = _sum_lines(name, [total_of(member_nodes(g, b.name), "params") for b in blocks], want,
                           [total_of(member_nodes(g, b.name), "macs") for b in blocks])
         children.append(Step(Msg("graph.sum.title", name=Plain(name)), math=sums,
@@ -199,7 +207,7 @@ def _item_step(g: Graph, name: str, want: set[str], seen: dict) -> Step:
                     text=Msg("graph.stage.text", n=len(blocks), block=Plain(str(grp.block))), children=children,
                     result=list(g.nodes[grp.output].out_shape), rule="network.stage")
     nodes = member_nodes(g, name)
-    children = [_node_step(g, n, want) for n in nodes]
+    children = [_node_step(g, n, want, nota) for n in nodes]
     children.append(Step(Msg("graph.sum.title", name=Plain(name)), math=_sum_lines(
         name, [n.params for n in nodes], want, [n.macs for n in nodes]), rule="network.group.sum"))
     return Step(Msg("graph.group.title", kind=Msg(f"graph.kind.{grp.kind}"), name=Plain(name)), children=children,
@@ -212,11 +220,12 @@ def _stage_blocks(g: Graph, name: str) -> list[str]:
             and b.count(".") == name.count(".") + 1]
 
 
-def _stage_step(g: Graph, stage: str, items: list[str], want: set[str], seen: dict) -> Step:
+def _stage_step(g: Graph, stage: str, items: list[str], want: set[str], seen: dict,
+                nota: Notation = GENERIC) -> Step:
     if len(items) == 1:
-        return _item_step(g, items[0], want, seen)
+        return _item_step(g, items[0], want, seen, nota)
     nodes = _stage_nodes(g, items)
-    children = [_item_step(g, i, want, seen) for i in items]
+    children = [_item_step(g, i, want, seen, nota) for i in items]
     out = list(g.nodes[g.names[items[-1]]].out_shape)
     children.append(Step(Msg("graph.sum.title", name=Plain(stage)), math=_sum_lines(
         stage, [n.params for n in nodes], want, [n.macs for n in nodes]), result=out, rule="network.stage.sum"))
@@ -224,10 +233,10 @@ def _stage_step(g: Graph, stage: str, items: list[str], want: set[str], seen: di
                 result=out, rule="network.stage")
 
 
-def _what(g: Graph, name: str) -> str:
+def _what(g: Graph, name: str, nota: Notation = GENERIC) -> str:
     if name not in g.groups:
         layer = g.nodes[g.names[name]].layer
-        return layer.label() if layer else g.nodes[g.names[name]].op
+        return nota.layer_label(layer) if layer else g.nodes[g.names[name]].op
     grp = g.groups[name]
     if grp.kind == "stage":
         return f"{grp.block} × {len(_stage_blocks(g, name))}"
@@ -251,17 +260,17 @@ def _stage_nodes(g: Graph, items: list[str]) -> list[Node]:
     return [n for i in items for n in member_nodes(g, i)]
 
 
-def _table(g: Graph, want: set[str]) -> Step:
+def _table(g: Graph, want: set[str], nota: Notation = GENERIC) -> Step:
     cols: list[Any] = [Msg("graph.table.stage"), Msg("graph.table.what"), Msg("net.table.shape")]
     sp, sm, sr = bool(want & {"params", "ratio"}), bool(want & {"macs", "flops", "ratio"}), bool(
         want & {"receptive_field", "jump"})
     cols += ([Msg("net.table.params")] if sp else []) + ([Msg("net.table.macs")] if sm else []) + (
-        [Msg("net.table.rf"), Msg("net.table.jump")] if sr else [])
+        [Msg(nota.key("net.table.rf")), Msg(nota.key("net.table.jump"))] if sr else [])
     rows: list[list[Any]] = [[Msg("net.table.input"), "", _fmt(g.input_shape)] + [""] * (sp + sm)
                              + ([_pair(g.nodes[0].rf), _pair(g.nodes[0].jump)] if sr else [])]
     for name, items in stages(g):
         out = g.nodes[g.names[items[-1]]]
-        what: Any = _what(g, items[0]) if len(items) == 1 else Msg("graph.table.nodes", n=len(items))
+        what: Any = _what(g, items[0], nota) if len(items) == 1 else Msg("graph.table.nodes", n=len(items))
         row: list[Any] = [name, what, _fmt(out.out_shape)]
         if sp:
             row.append(Count(total_of(_stage_nodes(g, items), 'params')))
@@ -288,8 +297,14 @@ def rf_path(g: Graph, node: Node) -> list[Node]:
     return [n for n in reversed(path) if n.la and n.la.windows and any(w.k > 1 or w.s > 1 for w in n.la.windows)]
 
 
-def _part_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any) -> Step:
-    from .part_steps import closed_form_math as _closed_form_math, part_step as core, sum_math as _sum_math
+def _part_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any, nota: Notation = GENERIC) -> Step:
+    from .part_steps import asked
+    return asked(_answer_step(ex, part, graphs, value, nota), part)
+
+
+def _answer_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any, nota: Notation = GENERIC) -> Step:
+    from .part_steps import part_step as core, sum_math as _sum_math
+    from .receptive import closed_form_line
     from .reading import network_of
     q = part.quantity
     if q == "ratio":
@@ -321,14 +336,14 @@ def _part_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any) -
     node = node_at(ex, part, g)
     if q == "jump":
         return Step(Msg("graph.total.jump_at", name=shown) if name else Msg("net.total.jump"),
-                    text=Msg("graph.total.jump.text"), math=[f"J = {_pair(node.jump)}"], result=value,
+                    text=Msg("graph.total.jump.text"), math=[f"{_jump_out(nota)} = {_pair(node.jump)}"], result=value,
                     rule="network.jump")
     path = rf_path(g, node)
     names = {1: ("L",), 2: ("H", "W")}[g.spatial_dims]
     square = all(len(set(n.la.windows)) == 1 for n in path)  # type: ignore[union-attr]
-    math = [_closed_form_math(names if square else (names[i],), [n.la.windows[i] for n in path])  # type: ignore
+    math = [closed_form_line(names if square else (names[i],), [n.la.windows[i] for n in path], nota)  # type: ignore
             for i in ([0] if square else range(g.spatial_dims))]
-    return Step(Msg("graph.total.rf_at", name=shown) if name else Msg("net.total.rf"),
+    return Step(Msg("graph.total.rf_at", name=shown) if name else Msg(nota.key("net.total.rf")),
                 text=Msg("graph.total.rf.text", path=Plain(" → ".join(n.name for n in path) or "—")),
                 math=math, result=value, rule="network.receptive_field.path")
 
@@ -343,7 +358,7 @@ class _Totals:
 def solve(ex: Exercise) -> Solution:
     """Solve a ``kind: network`` exercise; a plain stack of core layers goes to :func:`.solve.solve`."""
     from .reading import check_part as _check_part, network_of
-    from .solve import solve as solve_stack
+    from .solve import conventions, solve as solve_stack
     if not isinstance(ex.given, dict) or not is_graph(ex.given):
         return solve_stack(ex)
     for part in ex.ask:
@@ -358,35 +373,34 @@ def solve(ex: Exercise) -> Solution:
         else:
             want[network_of(ex, p, graphs).name].add(p.quantity)
     wanted = set().union(*want.values())
+    nota = notation_for(ex.source)            # the letters of the exercise's source (Li Hang ch. 24: F, S, P, I)
     plan: list[Any] = [Msg("graph.plan.walk", shape=Plain(" / ".join(dict.fromkeys(_fmt(g.input_shape)
                                                                                    for g in graphs.values()))))]
     plan += [Msg("net.plan.params")] if "params" in wanted else []
     plan += [Msg("net.plan.macs")] if wanted & {"macs", "flops"} else []
-    plan += [Msg("net.plan.rf")] if wanted & {"receptive_field", "jump"} else []
+    plan += [Msg(nota.key("net.plan.rf"))] if wanted & {"receptive_field", "jump"} else []
     plan += [Msg("graph.plan.sums")] if wanted & {"params", "macs", "flops"} else []
     plan += [Msg("net.plan.ratio")] if "ratio" in wanted else []
     methods = [Msg("net.verify.shape")] + ([Msg("net.verify.params")] if wanted & {"params", "ratio"} else []) + (
         [Msg("net.verify.macs")] if wanted & {"macs", "flops", "ratio"} else []) + (
         [Msg("net.verify.rf")] if wanted & {"receptive_field", "jump"} else [])
     plan.append(Msg("net.plan.verify", methods=Sep(tuple(methods))))
-    conventions = [Msg("net.conv.shape"), Msg("graph.conv.graph")]
-    conventions += [Msg("net.conv.bias"), Msg("graph.conv.extra")] if "params" in wanted else []
-    conventions += [Msg("net.conv.macs")] if wanted & {"macs", "flops"} else []
-    conventions += [Msg("net.conv.rf")] if wanted & {"receptive_field", "jump"} else []
-    steps = [Step(Msg("net.conv.title"), text=Join(tuple(conventions)), rule="network.conventions")]
+    steps = conventions(ex, {k: [n.layer for n in g.nodes if n.layer is not None] for k, g in graphs.items()},
+                        [c for g in graphs.values() for n in g.nodes if n.la is not None for c in n.la.sizes], want,
+                        nota, graph=True, branches=any(n.op in ("add", "cat") for g in graphs.values() for n in g.nodes))
     for name, g in graphs.items():
         w = want[name] or {"output_shape"}
         seen: dict = {}
         body = [Step(Msg("net.input.title"), math=[tex.shape(g.input_shape)], result=list(g.input_shape),
                      rule="network.input")]
-        body += [_stage_step(g, stage, items, w, seen) for stage, items in stages(g)] + [_table(g, w)]
-        body += [_part_step(ex, p, graphs, answers[p.id]) for p in ex.ask
+        body += [_stage_step(g, stage, items, w, seen, nota) for stage, items in stages(g)] + [_table(g, w, nota)]
+        body += [_part_step(ex, p, graphs, answers[p.id], nota) for p in ex.ask
                  if p.quantity != "ratio" and network_of(ex, p, graphs).name == name]
         if len(graphs) > 1:
             from .part_steps import label as _label
             steps.append(Step(Msg("net.network.title", name=_label(g)), children=body, rule="network"))  # type: ignore
         else:
             steps += body
-    steps += [_part_step(ex, p, graphs, answers[p.id]) for p in ex.ask if p.quantity == "ratio"]
+    steps += [_part_step(ex, p, graphs, answers[p.id], nota) for p in ex.ask if p.quantity == "ratio"]
     return Solution(ex, plan, steps, answers, context={"graphs": graphs})
 

@@ -20,6 +20,7 @@ from ..i18n import Count, Join, Msg, Plain
 from ..steps import Step, Table
 from .analysis import SPATIAL_NAMES, LayerAnalysis, NetworkAnalysis
 from .layers import Layer
+from .receptive import GENERIC, Notation, size_lines, step_lines
 
 CDOT = r" \cdot "
 ROWS = r"\text{rows} \cdot "
@@ -27,47 +28,11 @@ ROWS = r"\text{rows} \cdot "
 # ---------------------------------------------------------------- output size
 
 
-def _transposed_size(out: str, inn: str, c: Any) -> str:
-    """n_out = (n_in − 1)s − 2p + d(k − 1) + p_out + 1."""
-    formula = rf"({inn} - 1)s - 2p + d(k - 1) + p_{{out}} + 1"
-    numbers = rf"({c.n_in} - 1) \cdot {c.s} - 2 \cdot {c.p} + {c.d} \cdot ({c.k} - 1) + {c.output_padding} + 1"
-    return f"{out} = {formula} = {numbers} = {c.n_out}"
-
-
-def _adaptive_size(out: str, c: Any) -> str:
-    """n_out = output_size."""
-    return f"{out} = {c.n_out}" + (rf" \quad (\text{{output\_size}})" if c.n_out != c.n_in else "")
-
-
-def _window_size(out: str, inn: str, c: Any) -> str:
-    """n_out = ⌊(n_in + 2p − d(k − 1) − 1)/s⌋ + 1 (⌈·⌉ with ceil_mode; a last window starting in the right
-    padding is dropped). ``p`` is the padding per side, as in the layer's header: 2p in the formula; an odd total
-    is written as it is."""
-    bracket = tex.ceil if c.ceil else tex.floor
-    pad, pads = ("2p", rf"2 \cdot {c.p // 2}") if c.p % 2 == 0 else ("p_{total}", str(c.p))
-    if c.d == 1:
-        formula = bracket(tex.frac(f"{inn} + {pad} - k", "s")) + " + 1"
-        numbers = bracket(tex.frac(f"{c.n_in} + {pads} - {c.k}", str(c.s))) + " + 1"
-    else:
-        formula = bracket(tex.frac(f"{inn} + {pad} - d(k-1) - 1", "s")) + " + 1"
-        numbers = bracket(tex.frac(f"{c.n_in} + {pads} - {c.d}({c.k}-1) - 1", str(c.s))) + " + 1"
-    line = f"{out} = {formula} = {numbers} = {c.n_out + (1 if c.ceil_dropped else 0)}"
-    return line + (rf" \to {c.n_out}" if c.ceil_dropped else "")
-
-
-def size_math(la: LayerAnalysis) -> list[str]:
-    """One line per spatial dimension: the output size by the layer's rule."""
+def size_math(la: LayerAnalysis, n: Notation = GENERIC) -> list[str]:
+    """One line per spatial dimension: the output size by the layer's rule, in notation ``n``
+    (:func:`.receptive.size_lines`: ⌊(n_in + 2p − d(k − 1) − 1)/s⌋ + 1, the transposed and adaptive rules)."""
     names = SPATIAL_NAMES.get(len(la.sizes), tuple(f"n_{i + 1}" for i in range(len(la.sizes))))
-    lines = []
-    for name, c in zip(names, la.sizes):
-        out, inn = f"{name}_{{out}}", f"{name}_{{in}}"
-        if c.rule == "transposed":
-            lines.append(_transposed_size(out, inn, c))
-        elif c.rule == "adaptive":
-            lines.append(_adaptive_size(out, c))
-        else:
-            lines.append(_window_size(out, inn, c))
-    return lines
+    return size_lines(la.sizes, names, n)
 
 # ---------------------------------------------------------------- parameters and MACs
 
@@ -136,43 +101,33 @@ def macs_math(la: LayerAnalysis) -> list[str]:
 # ---------------------------------------------------------------- receptive field
 
 
-def rf_math(la: LayerAnalysis, prev_rf: tuple[int, ...], prev_jump: tuple[int, ...]) -> list[str]:
-    """R_l = R_{l−1} + (k_l − 1) d_l J_{l−1}, J_l = J_{l−1} s_l: one line, or one per dimension when they
-    differ."""
+def rf_math(la: LayerAnalysis, prev_rf: tuple[int, ...], prev_jump: tuple[int, ...],
+            n: Notation = GENERIC) -> list[str]:
+    """R_l = R_{l−1} + (k_l − 1) d_l J_{l−1}, J_l = J_{l−1} s_l (Li Hang: R(l) = R(l−1) + (F(l) − 1) I(l),
+    I(l+1) = I(l) S(l)): one line, or one per dimension when they differ (:func:`.receptive.step_lines`)."""
     if la.rf is None or la.windows is None or la.jump is None:
         return []
-    w = la.windows
-    n = la.layer.number
-    dims = range(len(w))
-    same = len(set((w[i], prev_rf[i], prev_jump[i]) for i in dims)) == 1
-    lines = []
-    for i in ([0] if same else dims):
-        suffix = "" if same or len(w) == 1 else rf"\ (\text{{{SPATIAL_NAMES[len(w)][i]}}})"
-        if w[i].k == 1 and w[i].s == 1:
-            lines.append(rf"R_{{{n}}} = R_{{{n - 1}}} = {la.rf[i]}, \quad J_{{{n}}} = J_{{{n - 1}}} = {la.jump[i]}"
-                         + suffix)
-            continue
-        dil = rf" \cdot {w[i].d}" if w[i].d != 1 else ""
-        d_sym = f" d_{{{n}}}" if w[i].d != 1 else ""
-        lines.append(rf"R_{{{n}}} = R_{{{n - 1}}} + (k_{{{n}}} - 1){d_sym} J_{{{n - 1}}}"
-                     rf" = {prev_rf[i]} + ({w[i].k} - 1){dil} \cdot {prev_jump[i]} = {la.rf[i]}, \quad "
-                     rf"J_{{{n}}} = J_{{{n - 1}}} s_{{{n}}} = {prev_jump[i]} \cdot {w[i].s} = {la.jump[i]}" + suffix)
-    return lines
+    return step_lines(la.layer.number, la.windows, prev_rf, prev_jump, la.rf, la.jump,
+                      SPATIAL_NAMES.get(len(la.windows), ()), n)
 
 # ---------------------------------------------------------------- the layer steps and the table
 
 
-def layer_text(la: LayerAnalysis) -> Any:
-    """What the layer does, in words."""
+def layer_text(la: LayerAnalysis, n: Notation = GENERIC) -> Any:
+    """What the layer does, in words (in notation ``n`` where the sentence names the layer's letters)."""
     fam, a = la.layer.family, la.layer.args
     if fam == "conv":
-        return Msg("net.layer.same") if a["padding"] == "same" else Msg("net.layer.conv")
+        if a["padding"] == "same":
+            return Msg("net.layer.same")
+        if n.key("net.layer.conv") != "net.layer.conv" and any(d != 1 for d in a.get("dilation", (1,))):
+            return Msg("proof.layer.conv_d")             # the book's letters, and the dilation d
+        return Msg(n.key("net.layer.conv"))
     if fam == "conv_transpose":
         return Msg("net.layer.transposed")
     if fam in ("max_pool", "avg_pool"):
         if any(c.ceil_dropped for c in la.sizes):
-            return Join((Msg("net.layer.pool"), Msg("net.layer.ceil_dropped")))
-        return Msg("net.layer.pool")
+            return Join((Msg(n.key("net.layer.pool")), Msg("net.layer.ceil_dropped")))
+        return Msg(n.key("net.layer.pool"))
     if fam == "adaptive_pool":
         return Msg("net.layer.adaptive")
     if fam == "batch_norm":
@@ -204,37 +159,37 @@ def fmt_pair(values: tuple[int, ...] | None) -> str:
     return "×".join(map(str, values)) if len(set(values)) > 1 or len(values) == 1 else f"{values[0]}×{values[0]}"
 
 
-def layer_steps(analysis: NetworkAnalysis, want: set[str]) -> list[Step]:
-    """The input, then one step per layer with the formulas of the asked quantities."""
+def layer_steps(analysis: NetworkAnalysis, want: set[str], n: Notation = GENERIC) -> list[Step]:
+    """The input, then one step per layer with the formulas of the asked quantities, in notation ``n``."""
     steps = [Step(Msg("net.input.title"), math=[tex.shape(analysis.input_shape)],
                   result=list(analysis.input_shape), rule="network.input")]
     prev_rf = (1,) * analysis.spatial_dims
     prev_jump = prev_rf
     for la in analysis.layers:
         math = [rf"{tex.shape(la.in_shape)} \to {tex.shape(la.out_shape)}"]
-        math += size_math(la)
+        math += size_math(la, n)
         if want & {"params", "ratio"}:
             math += params_math(la)
         if want & {"macs", "flops", "ratio"}:
             math += macs_math(la)
         if want & {"receptive_field", "jump"}:
-            math += rf_math(la, prev_rf, prev_jump)
+            math += rf_math(la, prev_rf, prev_jump, n)
         if la.rf is not None and la.jump is not None:
             prev_rf, prev_jump = la.rf, la.jump
-        title = Msg("net.layer.title", n=la.layer.number, name=layer_name(la.layer), label=Plain(la.layer.label()))
-        steps.append(Step(title, text=layer_text(la), math=math, result=list(la.out_shape),
+        title = Msg("net.layer.title", n=la.layer.number, name=layer_name(la.layer), label=Plain(n.layer_label(la.layer)))
+        steps.append(Step(title, text=layer_text(la, n), math=math, result=list(la.out_shape),
                           rule=f"network.layer.{la.layer.family}"))
     return steps
 
 
-def table(analysis: NetworkAnalysis, want: set[str]) -> Step:
+def table(analysis: NetworkAnalysis, want: set[str], n: Notation = GENERIC) -> Step:
     """The layer-by-layer summary: shape, and parameters, MACs, R and J when asked; totals of the counts."""
     show_params = bool(want & {"params", "ratio"})
     show_macs = bool(want & {"macs", "flops", "ratio"})
     show_rf = bool(want & {"receptive_field", "jump"})
     cols: list[Any] = [Plain("#"), Msg("net.table.layer"), Msg("net.table.shape")]
     cols += [Msg("net.table.params")] * show_params + [Msg("net.table.macs")] * show_macs
-    cols += [Msg("net.table.rf"), Msg("net.table.jump")] if show_rf else []
+    cols += [Msg(n.key("net.table.rf")), Msg(n.key("net.table.jump"))] if show_rf else []
     first: list[Any] = ["0", Msg("net.table.input"), fmt_shape(analysis.input_shape)]
     first += [""] * (int(show_params) + int(show_macs))
     if show_rf:
@@ -242,7 +197,7 @@ def table(analysis: NetworkAnalysis, want: set[str]) -> Step:
         first += [fmt_pair(ones) if ones else "—", fmt_pair(ones) if ones else "—"]
     rows: list[list[Any]] = [first]
     for la in analysis.layers:
-        row: list[Any] = [str(la.layer.number), la.layer.label(), fmt_shape(la.out_shape)]
+        row: list[Any] = [str(la.layer.number), n.layer_label(la.layer), fmt_shape(la.out_shape)]
         row += [Count(la.params)] * show_params + [Count(la.macs)] * show_macs
         row += [fmt_pair(la.rf), fmt_pair(la.jump)] if show_rf else []
         rows.append(row)

@@ -25,32 +25,8 @@ register({
                         "在同一次前向传播中用 torch.utils.flop_counter 的逐算子公式统计乘加次数与 FLOPs"),
     "net.verify.rf": ("back-propagation from one output unit for the receptive field and jump",
                       "从一个输出单元反向传播，测出感受野与跳步"),
-    # conventions
-    "net.conv.title": ("Conventions and notation", "约定与记号"),
-    "net.conv.shape": ("Output sizes use PyTorch's formula with ⌊·⌋ (floor); a pooling layer with ceil_mode "
-                       "uses ⌈·⌉ and drops a last window that would start in the right padding. The padding p is "
-                       "per side, as in the layers' arguments: the formulas add 2p.",
-                       "输出尺寸采用 PyTorch 的公式，向下取整 ⌊·⌋；池化层若 ceil_mode 为真则向上取整 ⌈·⌉，"
-                       "且舍弃起点落在右侧填充中的最后一个窗口。填充 p 指每一侧的填充，与层的参数一致，"
-                       "因此公式中加的是 2p。"),
-    "net.conv.bias": ("Parameters are PyTorch's trainable tensors: the bias is counted where a layer has one "
-                      "(bias: true, the default); BatchNorm counts γ and β, not its running statistics.",
-                      "参数指 PyTorch 的可训练张量：层带偏置（bias: true，默认）时计入偏置；BatchNorm 计 γ 与 β，"
-                      "不计滑动平均得到的均值与方差。"),
-    "net.conv.macs": ("MACs: one multiply–accumulate per kernel tap per output element, padded zeros included, "
-                      "bias additions excluded (torch.utils.flop_counter, halved); FLOPs = 2 × MACs. "
-                      "Only convolutions and linear layers are counted.",
-                      "MACs：每个输出元素对卷积核中的每个权重各做一次乘加，填充的零也参与计数，偏置的加法不计"
-                      "（即 torch.utils.flop_counter 所计 FLOPs 的一半）；FLOPs = 2 × MACs。只统计卷积层与全连接层。"),
-    "net.conv.rf": ("Receptive field: R_0 = 1, J_0 = 1; R_l = R_{{l−1}} + (k_l − 1)·d_l·J_{{l−1}}, "
-                    "J_l = J_{{l−1}}·s_l; activations, BatchNorm and dropout leave R and J unchanged. "
-                    "Padding does not change R.",
-                    "感受野：R_0 = 1，J_0 = 1；R_l = R_{{l−1}} + (k_l − 1)·d_l·J_{{l−1}}，J_l = J_{{l−1}}·s_l；"
-                    "激活、BatchNorm、Dropout 不改变 R 与 J；填充不改变感受野大小。"),
-    "net.conv.indices": ("Layers are numbered from 1 in the order given; shapes are written without the batch "
-                         "dimension, channels first.",
-                         "层按给出的顺序从 1 编号；形状不含批量维，通道在前。"),
-    # the conventions of a plain stack: one sentence naming only those the asked quantities depend on
+    # the conventions (plain stacks and networks with branches): one sentence naming only those the asked
+    # quantities depend on
     "net.cv.title": ("Conventions", "约定"),
     "net.cv.sentence": ("Throughout, {items}.", "本解答中，{items}。"),
     "net.cv.at": ("layers are numbered from 1", "层从 1 开始编号"),
@@ -70,6 +46,13 @@ register({
     "net.cv.flops": ("FLOPs = 2 × MACs", "FLOPs = 2 × MACs"),
     "net.cv.pad": ("the padding p is per side, so the size formula adds 2p", "填充 p 指每一侧的填充，尺寸公式中加 2p"),
     "net.cv.rf": ("R and J are in input pixels, from R_0 = J_0 = 1", "R 与 J 以输入像素计，R_0 = J_0 = 1"),
+    "net.total.asked": ("Asked for: {part}", "所求：{part}"),      # a part the exercise names in words (label)
+    "net.cv.names": ("nodes are named as print(model) names the modules", "节点名与 print(model) 中的模块名一致"),
+    "net.cv.norm": ("LayerNorm and GroupNorm count their γ and β", "LayerNorm 与 GroupNorm 计其 γ、β"),
+    "net.cv.embedding": ("an embedding counts num_embeddings × embedding_dim parameters",
+                         "嵌入层的参数为 num_embeddings × embedding_dim"),
+    "net.cv.union": ("through a sum or a concatenation, R is the union of the branches' windows and J their common "
+                     "jump", "经过相加或拼接时，R 取各分支窗口的并集，J 为各分支共同的跳步"),
     # layers
     "net.network.title": ("Network “{name}”", "网络“{name}”"),
     "net.input.title": ("Input shape", "输入形状"),

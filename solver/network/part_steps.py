@@ -11,13 +11,13 @@ from fractions import Fraction
 from typing import Any
 
 from .. import latex as tex
-from ..i18n import Msg, Plain
+from ..i18n import Msg, Plain, part_label
 from ..model import Exercise, Part
 from ..steps import Step
 from .analysis import SPATIAL_NAMES, NetworkAnalysis
-from .layer_steps import CDOT, layer_name
+from .layer_steps import layer_name
 from .reading import Network, layer_index, network_of
-from .receptive import Window, closed_form, recurrence
+from .receptive import GENERIC, Notation, Window, closed_form, closed_form_line, jump_line, recurrence
 from .rules import count, selected
 
 SYMBOLS = {"params": r"\#\text{params}", "macs": r"\text{MACs}", "flops": r"\text{MACs}"}
@@ -36,10 +36,6 @@ def label(net: Network) -> Any:
     return net.label if net.label is not None else Plain(net.name)
 
 
-def _lhs(symbol: str, names: tuple[str, ...]) -> str:
-    return " = ".join(f"{symbol}_{{{n}}}" for n in names)
-
-
 def dim_names(dims: int, stacks: list[list[Window]]) -> list[tuple[int, tuple[str, ...]]]:
     """Dimensions to write out: one line ``R_H = R_W = …`` when every dimension has the same windows."""
     names = SPATIAL_NAMES[dims]
@@ -47,17 +43,6 @@ def dim_names(dims: int, stacks: list[list[Window]]) -> list[tuple[int, tuple[st
         return [(0, names)]
     return [(i, (n,)) for i, n in enumerate(names)]
 
-
-def closed_form_math(name: tuple[str, ...], stack: list[Window]) -> str:
-    """R = 1 + Σ_j (k_j − 1) d_j ∏_{i<j} s_i, with the stack's numbers."""
-    terms, strides = [], []
-    for w in stack:
-        factors = [f"({w.k}-1)"] + ([str(w.d)] if w.d != 1 else []) + [str(s) for s in strides if s != 1]
-        terms.append(r" \cdot ".join(factors))
-        strides.append(w.s)
-    total = closed_form(stack)
-    body = " + ".join(terms) if terms else "0"
-    return rf"{_lhs('R', name)} = 1 + \sum_j (k_j - 1)\, d_j \prod_{{i<j}} s_i = 1 + {body} = {total}"
 
 # ---------------------------------------------------------------- one step per kind of part
 
@@ -107,34 +92,55 @@ def _stacks(analysis: NetworkAnalysis, at: int | None) -> list[list[Window]]:
     return [[la.windows[i] for la in layers if la.windows is not None] for i in range(analysis.spatial_dims)]
 
 
-def jump_step(analysis: NetworkAnalysis, at: int | None, at_name: Any, value: list[int]) -> Step:
-    """J = ∏ s_i (layers with k = s = 1 left out)."""
+def jump_step(analysis: NetworkAnalysis, at: int | None, at_name: Any, value: list[int],
+              n: Notation = GENERIC) -> Step:
+    """J = ∏ s_i (layers with k = s = 1 left out); Li Hang: I(l+1) = ∏_{i=0}^{l} S(i), every factor written."""
     stacks = _stacks(analysis, at)
+    dims = dim_names(analysis.spatial_dims, stacks)
     math = []
-    for i, name in dim_names(analysis.spatial_dims, stacks):
-        strides = [w.s for w in stacks[i] if not (w.k == 1 and w.s == 1)] or [1]
-        product = f" = {tex.product(strides, CDOT)}" if len(strides) > 1 else ""
-        math.append(rf"{_lhs('J', name)} = \prod s_i{product} = {value[i]}")
+    for i, names in dims:
+        strides = [1] + [w.s for w in stacks[i]] if n.functional else \
+            [w.s for w in stacks[i] if not (w.k == 1 and w.s == 1)] or [1]
+        math.append(jump_line(names, strides, value[i], n, at or len(analysis.layers), len(dims) > 1))
     title = Msg("net.total.jump_at", n=at, name=at_name) if at else Msg("net.total.jump")
-    return Step(title, text=Msg("net.total.jump.text"), math=math, result=value, rule="network.jump")
+    return Step(title, text=Msg(n.key("net.total.jump.text")), math=math, result=value, rule="network.jump")
 
 
-def rf_step(analysis: NetworkAnalysis, at: int | None, at_name: Any, value: list[int]) -> Step:
-    """The receptive field in closed form, and whether it agrees with the layer-by-layer recurrence."""
+def rf_step(analysis: NetworkAnalysis, at: int | None, at_name: Any, value: list[int],
+            n: Notation = GENERIC) -> Step:
+    """The receptive field in closed form (relation (24.19)), and whether it agrees with the layer-by-layer
+    recurrence."""
     stacks = _stacks(analysis, at)
     agree = True
     for i, stack in enumerate(stacks):
         agree &= closed_form(stack) == (recurrence(stack)[-1][0] if stack else 1) == value[i]
-    math = [closed_form_math(name, [w for w in stacks[i] if not (w.k == 1 and w.s == 1)])
-            for i, name in dim_names(analysis.spatial_dims, stacks)]
-    title = Msg("net.total.rf_at", n=at, name=at_name) if at else Msg("net.total.rf")
-    return Step(title, text=Msg("net.total.rf.text", agree=Msg("net.yes" if agree else "net.no")), math=math,
-                result=value, rule="network.receptive_field.closed_form")
+    dims = dim_names(analysis.spatial_dims, stacks)
+    math = [closed_form_line(names, [w for w in stacks[i] if not (w.k == 1 and w.s == 1)], n,
+                             at or len(analysis.layers), len(dims) > 1) for i, names in dims]
+    title = Msg(n.key("net.total.rf_at"), n=at, name=at_name) if at else Msg(n.key("net.total.rf"))
+    if n is GENERIC:
+        text = Msg("net.total.rf.text", agree=Msg("net.yes" if agree else "net.no"))
+    else:                                  # the book's sentence names relation (24.19) and says whether they agree
+        text = Msg("proof.total.rf.same" if agree else "proof.total.rf.differs")
+    return Step(title, text=text, math=math, result=value, rule="network.receptive_field.closed_form")
+
+
+def asked(step: Step, part: Part) -> Step:
+    """``step`` titled with the part's own label when the exercise gives one (``label: {en, zh}`` on the ask
+    item: the part in the question's words, :func:`solver.i18n.part_label`); as it is otherwise."""
+    if "label" in part.options:
+        step.title = Msg("net.total.asked", part=part_label(part))
+    return step
 
 
 def part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dict[str, NetworkAnalysis],
-              value: Any) -> Step:
-    """The step that answers one part."""
+              value: Any, n: Notation = GENERIC) -> Step:
+    """The step that answers one part, in notation ``n`` (titled with the part's label if it has one)."""
+    return asked(_part_step(ex, part, nets, analyses, value, n), part)
+
+
+def _part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dict[str, NetworkAnalysis],
+               value: Any, n: Notation = GENERIC) -> Step:
     q = part.quantity
     if q == "ratio":
         return ratio_step(part, nets, analyses, value)
@@ -147,5 +153,5 @@ def part_step(ex: Exercise, part: Part, nets: dict[str, Network], analyses: dict
     if q in SYMBOLS:
         return count_step(q, analysis, at, at_name, value)
     if q == "jump":
-        return jump_step(analysis, at, at_name, value)
-    return rf_step(analysis, at, at_name, value)
+        return jump_step(analysis, at, at_name, value, n)
+    return rf_step(analysis, at, at_name, value, n)

@@ -13,7 +13,7 @@ from math import prod
 from typing import Any
 
 from ..errors import InputError
-from ..model import Exercise, Part
+from ..model import COMMON_OPTIONS, Exercise, Part
 from ..record import record
 from .analysis import MAX_LAYERS, check_tensor
 from .layers import Layer, parse_layer
@@ -134,7 +134,7 @@ def check_part(ex: Exercise, part: Part) -> None:
         raise ex.error(f"unknown quantity '{part.quantity}' for kind network; known: {', '.join(QUANTITIES)}",
                        ("ask", part.index, "quantity"))
     for key in part.options:
-        if key not in PART_OPTIONS:
+        if key not in PART_OPTIONS and key not in COMMON_OPTIONS:
             raise ex.error(f"unknown option '{key}'; a network part may have {', '.join(sorted(PART_OPTIONS))}",
                            ("ask", part.index, key))
     if part.quantity == "ratio":

@@ -72,6 +72,37 @@ class Notation:
     jump: str = "J"
     functional: bool = False      # R(l), F(l) (the book's) rather than R_l, k_l
     jump_shift: int = 0           # the jump after layer l is jump(l + jump_shift)
+    # the network solver's messages that name PyTorch's letters → the same sentence in these letters
+    messages: tuple[tuple[str, str], ...] = ()
+
+    def key(self, key: str) -> str:
+        """The message ``key`` of the network solver in this notation (itself when the sentence names no letter).
+
+        >>> LI_HANG.key("net.table.jump"), GENERIC.key("net.table.jump")
+        ('proof.table.jump', 'net.table.jump')
+        """
+        return dict(self.messages).get(key, key)
+
+    def layer_label(self, layer: Any) -> str:
+        """A layer's signature as the solution writes it: :meth:`Layer.label` (``Conv2d(16→32, k=3×3, s=2, p=1)``),
+        or in a book's letters for a convolution or pooling layer, ``Conv2d(16→32, F=3, S=2, P=1)`` (what the letters
+        do not say — groups, dilation, 'same', no bias, ceil_mode — keeps :meth:`Layer.label`)."""
+        if self is GENERIC or not self.functional:
+            return layer.label()
+        a, fam, t = layer.args, layer.family, layer.type.name
+
+        def one(values: Any) -> str:
+            values = tuple(values)
+            return str(values[0]) if len(set(values)) == 1 else "×".join(map(str, values))
+        if isinstance(a.get("padding"), str) or any(d != 1 for d in a.get("dilation", (1,))):
+            return layer.label()
+        geometry = f"{self.kernel}={one(a['kernel_size'])}, {self.stride}={one(a['stride'])}, " \
+            f"{self.padding}={one(a['padding'])}" if fam in ("conv", "max_pool", "avg_pool") else ""
+        if fam == "conv" and a["groups"] == 1 and a["bias"]:
+            return f"{t}({a.get('in_channels') or '?'}→{a['out_channels']}, {geometry})"
+        if fam in ("max_pool", "avg_pool") and not a["ceil_mode"]:
+            return f"{t}({geometry})"
+        return layer.label()
 
     def at(self, symbol: str, l: int | str) -> str:
         """``symbol`` of layer ``l``: ``R_{2}`` or ``R(2)``."""
@@ -86,7 +117,13 @@ class Notation:
 
 CDOT = r" \cdot "
 GENERIC = Notation("generic")
-LI_HANG = Notation("li_hang", kernel="F", stride="S", padding="P", jump="I", functional=True, jump_shift=1)
+# Li Hang ch. 24 (relation (24.19)): its sentences are in solver/network/messages_proof.py
+LI_HANG = Notation("li_hang", kernel="F", stride="S", padding="P", jump="I", functional=True, jump_shift=1, messages=(
+    ("net.plan.rf", "proof.plan.rf"), ("net.layer.conv", "proof.layer.conv"), ("net.layer.pool", "proof.layer.pool"),
+    ("net.table.rf", "proof.table.rf"), ("net.table.jump", "proof.table.jump"),
+    ("net.total.jump.text", "proof.total.jump.text"), ("net.total.rf", "proof.total.rf"),
+    ("net.total.rf_at", "proof.total.rf_at"), ("net.cv.rf", "proof.cv.rf"), ("net.cv.pad", "proof.cv.pad"),
+    ("net.cv.union", "proof.cv.union")))
 
 # Books whose notation a solution follows, by the exercise's ``source.book`` (its start) and chapter.
 BOOK_NOTATION: tuple[tuple[str, str, Notation], ...] = (("Li Hang", "24", LI_HANG),)

@@ -38,7 +38,6 @@ from typing import Any
 from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..steps import Solution, Step
-from . import messages  # noqa: F401
 from .common import finite_answers, add, check_given, check_parts, col, f, fp, mat, matrix, matvec, number, sigmoid, vec, vector
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")

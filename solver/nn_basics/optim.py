@@ -31,7 +31,6 @@ from typing import Any, Callable
 from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..steps import Solution, Step, Table
-from . import messages  # noqa: F401
 from .common import finite_answers, check_given, check_parts, f, fp, number, vec
 
 OPTIMIZERS = ("sgd", "momentum", "adam")

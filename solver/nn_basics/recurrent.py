@@ -40,7 +40,6 @@ from .. import latex as tex
 from ..i18n import Msg, Plain
 from ..model import Exercise
 from ..steps import Solution, Step, Table
-from . import messages  # noqa: F401
 from .common import finite_answers, add, check_given, check_parts, col, f, fp, mat, matrix, matvec, number, sigmoid, vec, vector
 
 GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}

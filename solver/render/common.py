@@ -154,7 +154,6 @@ def check_by(check: Any, exercise: Any, lang: str) -> str:
 def plan_items(solution: Any) -> list[Any]:
     """The approach as shown: where the exercise file cites its source (``cites:``), a first item naming the
     definitions and formulas the solution rests on (依据书中的定义 24.1…), then the solver's plan."""
-    from .. import messages  # noqa: F401
     from ..i18n import Msg
     ex = solution.exercise
     cites = list(getattr(ex, "cites", None) or [])
@@ -187,5 +186,6 @@ def heading(solution: Any, lang: str) -> str:
     title = ex.title.render(lang)
     ident = ex.id
     if getattr(ex, "seed", None) is not None:
-        ident += (f"（变式 {ex.seed}）" if lang == "zh" else f" (variant {ex.seed})")
+        from ..i18n import Msg, Plain
+        ident += Msg("head.variant", seed=Plain(str(ex.seed))).render(lang)     # Plain: 12345, not 12,345
     return f"{ident} · {title}" if title else ident

@@ -17,16 +17,8 @@ from __future__ import annotations
 from html import escape as _esc
 from typing import Any
 
-from ..i18n import Msg, register
+from ..i18n import Msg
 from ..record import record
-
-register({
-    "fig.window": ("The kernel {k} over the input {x}: the shaded window gives the output entry {y} = {sum} = {v}.",
-                   "卷积核 {k} 覆盖输入 {x} 的阴影窗口，得到输出元素 {y} = {sum} = {v}。"),
-    "fig.input": ("input {x}", "输入 {x}"),
-    "fig.kernel": ("kernel {k}", "卷积核 {k}"),
-    "fig.output": ("output", "输出"),
-})
 
 MAX_SIDE = 9      # larger inputs are not drawn
 
@@ -149,12 +141,6 @@ def typst(fig: ConvWindow, lang: str) -> str:
     return (f"#figure(kind: \"window\", supplement: none, caption: [#{S(caption(fig, lang))}], "
             f"grid(columns: 3, column-gutter: 1.5em, align: top, {body}))")
 
-
-register({
-    "fig.rf": ("The receptive field of one unit, layer by layer, on the input ({side}×{side} pixels shown): {sizes}.",
-               "一个单元在输入上的感受野逐层扩大（图中为输入的 {side}×{side} 个像素）：{sizes}。"),
-    "fig.rf.size": ("R{n} = {r}", "R{n} = {r}"),
-})
 
 _RF_COLOURS = ("#2a6fb0", "#5b93c9", "#8db6de", "#bcd5ee", "#dfeaf6", "#eef4fb")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -308,12 +294,6 @@ def diagram_typst(table: Any, lang: str) -> str | None:
               for label, shape in rows]
     return "#block(breakable: false)[#set par(leading: 1.2em)\n#" + " #sym.arrow.r #".join(blocks) + "]"
 
-
-register({
-    "fig.rot.rot90cw": ("{x} rotated by 90° clockwise", "{x} 顺时针旋转 90°"),
-    "fig.rot.rot90": ("{x} rotated by 90° counter-clockwise", "{x} 逆时针旋转 90°"),
-    "fig.rot.rot180": ("{x} rotated by 180°", "{x} 旋转 180°"),
-})
 
 _TURNS = {"rot90": 1, "rot90cw": -1, "rot180": 2}
 

@@ -14,8 +14,6 @@ Example:
 from __future__ import annotations
 
 import re
-
-from .. import messages  # noqa: F401
 from ..i18n import Msg
 from ..steps import Solution
 from .common import check_by, heading, plan_items, step_marker, walk

@@ -16,8 +16,6 @@ from rich.cells import cell_len
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-from .. import messages  # noqa: F401
 from ..i18n import Msg
 from ..steps import Solution, Step
 from .common import check_by, heading, plan_items, step_marker, walk

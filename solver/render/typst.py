@@ -18,33 +18,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Iterable
-
-from .. import messages  # noqa: F401
 from ..errors import InputError
-from ..i18n import Msg, Plain, register
+from ..i18n import Msg, Plain
 from ..steps import Solution, Step
 from .common import check_by, plan_items, source_group, step_marker, walk
 from .summary import conclusion, localise_latex, part_labels, show_value
 from .typst_math import to_typst, typst_string as S
-
-register({
-    "pdf.booklet": ("Worked solutions", "习题详解"),
-    "pdf.contents": ("Contents", "目录"),
-    "pdf.generated": ("Every answer computed from the givens and checked independently.",
-                      "每个答案都由已知条件计算得出，并经独立验证。"),
-    "pdf.no_cjk": ("Chinese PDFs (and English ones with Chinese text) need a CJK font: install one (Debian: apt-get install fonts-noto-cjk) or pass "
-                   "--font-path DIR", "中文 PDF（以及含中文的英文 PDF）需要中日韩字体：请安装（Debian：apt-get install fonts-noto-cjk），或用 "
-                   "--font-path 指定字体目录"),
-    "pdf.other": ("Other exercises", "其他习题"),
-    "pdf.conventions": ("Conventions used throughout", "全书约定"),
-    "pdf.conventions.text": ("The network solutions below follow these conventions; they are not repeated in each "
-                             "solution.", "下面各网络题的解答都遵循这些约定，各题不再重复。"),
-    "pdf.sheet": ("Exercise sheet — {student}", "练习题 —— {student}"),
-    "pdf.key": ("Answer key — {student}", "参考答案 —— {student}"),
-    "pdf.sheet.how": ("Your variant is {seed}. Write your answers in a file with “student: {student}” and “seed: {seed}”, "
-                      "one section per exercise, e.g.", "你的变式编号为 {seed}。答案文件中请写上“student: {student}”与"
-                      "“seed: {seed}”，每道题一节，例如："),
-})
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"),
              str(Path.home() / ".local/share/fonts"))

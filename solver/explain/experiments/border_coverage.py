@@ -12,7 +12,6 @@ F = lazy("torch.nn.functional")
 from ... import latex as tex
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 from .common import Experiment, ExperimentError, Param, _ok
 
 

@@ -13,7 +13,6 @@ nn = lazy("torch.nn")
 
 from ...i18n import Msg, Text
 from ...steps import Check
-from .. import messages  # noqa: F401  (registers the wording)
 
 
 BUDGET_ELEMENTS = 1 << 22       # tensors an experiment materialises (the cost ones count on the meta device)

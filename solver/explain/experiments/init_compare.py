@@ -11,7 +11,6 @@ nn = lazy("torch.nn")
 
 from ...i18n import Msg
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 from .common import Experiment, Param, _SEED, _ok, _same, fmt, seeded
 
 

@@ -9,7 +9,6 @@ torch = lazy("torch")
 
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 from .common import Experiment, ExperimentError, _count, _ok, _shape
 
 

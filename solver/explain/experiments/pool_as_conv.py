@@ -11,7 +11,6 @@ F = lazy("torch.nn.functional")
 from ... import latex as tex
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 from .common import Experiment, Param, _SEED, _latex_matrix, _need, _ok, _shape, _small, fmt, seeded
 
 

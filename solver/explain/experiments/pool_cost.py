@@ -10,7 +10,6 @@ F = lazy("torch.nn.functional")
 
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 from .common import Experiment, ExperimentError, Param, _analyse, _ok, _shape, ratio
 from .conv_cost import _cfg_label
 

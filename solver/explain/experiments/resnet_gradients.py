@@ -10,7 +10,6 @@ nn = lazy("torch.nn")
 
 from ...i18n import Join, Msg, Plain
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 from .common import Experiment, ExperimentError, Param, _SEED, _ok, _same, fmt, seeded
 
 

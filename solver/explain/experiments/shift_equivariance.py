@@ -10,7 +10,6 @@ F = lazy("torch.nn.functional")
 
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 from .common import Experiment, Param, _SEED, _need, _ok, fmt, seeded
 
 

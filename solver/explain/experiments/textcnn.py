@@ -13,7 +13,6 @@ nn = lazy("torch.nn")
 from ... import latex as tex
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 if TYPE_CHECKING:                                       # torch only at run time
     from .textcnn_models import TextCNN
 from .common import BUDGET_TRAIN, Experiment, ExperimentError, Param, _SEED, _analyse, _count, _ok, _pct, _shape, _torch_model, fmt, seeded

@@ -13,7 +13,6 @@ nn = lazy("torch.nn")
 from ... import latex as tex
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .. import messages  # noqa: F401  (registers the wording)
 from .common import Experiment, ExperimentError, Param, _SEED, _analyse, _count, _need, _ok, _shape, _small, fmt, ratio, seeded
 
 
