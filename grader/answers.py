@@ -433,12 +433,13 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
             if near:
                 notes.append(f"line {number}: read “{line.strip()}” as part {last_part}")
         elif line.strip():
+            kept = line.rstrip() if fenced else line.strip()      # code keeps its indentation
             if last_part is not None and not (parts is not None and not fenced and _MARKER.match(line).end() > 0
                                                and re.match(r"\s*(?:\d{1,2}[.)、]|[（(]\d{1,2}[)）])", line)):
-                answers[current][last_part] = (str(answers[current][last_part]) + "\n" + line.strip()).strip()
+                answers[current][last_part] = (str(answers[current][last_part]) + "\n" + kept).strip()
             else:                                 # a numbered line after a part starts something new
                 last_part = None if parts is not None else last_part
-                prose.setdefault(current, []).append(line.strip())
+                prose.setdefault(current, []).append(kept)
     for ex_id, paragraphs in prose.items():
         if not answers[ex_id]:
             answers[ex_id]["*"] = "\n".join(paragraphs)      # resolved to the single part by the grader

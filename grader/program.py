@@ -260,7 +260,36 @@ def program_source(raw: Any, base_dir: Any = None, owners: tuple[str, ...] = ())
             key = {"nul": "bad_name", "outside": "outside", "symlink": "symlink",
                    "not_regular": "not_regular"}.get(refused.reason, "not_found")
             return None, Msg(f"code.contain.{key}", file=shown)
-    return raw, None
+    return code_of(raw), None
+
+
+def code_of(text: str, tries: int = 10) -> str:
+    """The program in an inline answer that has words around it (``我的实现如下：`` before the code, ``以上`` after
+    it — the Markdown reader drops the fences): the text itself when it parses as Python, else the longest run of
+    its lines that does, found by dropping at most ``tries`` lines at the start and at the end. Parsed only
+    (``compile``), never run.
+
+    >>> code_of("我的实现如下：\\ndef f(x):\\n    return x\\n以上。")
+    'def f(x):\\n    return x'
+    >>> code_of("x = (")
+    'x = ('
+    """
+    def parses(source: str) -> bool:
+        try:
+            compile(source, "<answer>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return False
+        return True
+
+    if parses(text):
+        return text
+    lines = text.splitlines()
+    for start in range(min(tries, len(lines))):
+        for end in range(len(lines), max(start, len(lines) - tries), -1):
+            candidate = "\n".join(lines[start:end]).strip("\n")
+            if candidate.strip() and any(c.isalpha() for c in candidate) and parses(candidate):
+                return candidate
+    return text
 
 
 def _owned(name: str, owners: tuple[str, ...]) -> bool:

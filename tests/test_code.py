@@ -443,3 +443,19 @@ def test_program_source_inline_or_file_next_to_the_answers(tmp_path):
     assert source is None and "not found" in problem.render("en")
     v = grade_program("s1/corr2d.py", load_exercise("d2l-6.2-code-corr2d"), tmp_path)
     assert v.verdict == "correct"
+
+
+@pytest.mark.parametrize("before, after", [
+    ("我的实现如下：\n```python\n", "```\n"),
+    ("My solution:\n\n```python\n", "```\nThat's it — the loops slide the kernel.\n"),
+    ("```\n", "```\n以上就是我的代码，用两重循环实现。\n"),
+])
+def test_inline_code_among_words_in_a_markdown_sheet_keeps_its_indentation(tmp_path, before, after):
+    """As students hand it in: a sentence, a fenced block, maybe a closing sentence — the code is graded, its
+    indentation intact (the fences are dropped by the reader; the words around are not Python)."""
+    from grader.answers import read_sheet
+    from grader.grade import grade_sheet
+    sheet = tmp_path / "s1.md"
+    sheet.write_text("## d2l-6.2-code-corr2d\n" + before + CORR2D.rstrip("\n") + "\n" + after, encoding="utf-8")
+    result = grade_sheet(read_sheet(sheet))
+    assert [p.verdict for p in result.parts] == ["correct"], [p.feedback for p in result.parts]
