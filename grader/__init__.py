@@ -3,4 +3,5 @@ explains mistakes. Built in a later issue; the package exists so the layout is s
 
 from solver.i18n import add_catalogues as _add_catalogues
 
-_add_catalogues("grader.messages")          # the grader's wording, loaded on the first lookup that needs it
+# the grader's wording (grader/messages*.py: nothing but register calls), loaded on the first lookup that needs it
+_add_catalogues("grader.messages", "grader.messages_feedback")

@@ -35,16 +35,9 @@ from typing import Any, Iterable
 # The format (keys, JSON Schema) is the solver's, so that ``solve schema --assignment`` needs no grader import.
 from solver.assignment_schema import EXERCISE_KEYS, KEYS, assignment_schema  # noqa: F401
 from solver.errors import InputError
-from solver.i18n import Msg, Plain, register
+from solver.i18n import Msg, Plain
 
 from .grade import PartResult, SheetResult
-
-register({
-    "a.not_answered": ("Exercise {id} is not answered: 0/{points}.", "未作答习题 {id}：{points} 分得 0 分。"),
-    "a.outside": ("Exercise {id} is not part of the assignment: not counted.", "习题 {id} 不在本次作业中：不计分。"),
-    "a.missing_file": ("No answer file: 0 points.", "未提交答卷：0 分。"),
-    "a.unreadable": ("The answer file could not be read: {error}", "答卷无法读取：{error}"),
-})
 
 
 @dataclass(frozen=True)

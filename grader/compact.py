@@ -164,6 +164,16 @@ class ClassStats:
                     del counter[key]
         self.review = [r for r in self.review if r[0] != file]
 
+    def in_roster_order(self, roster: list[Any] | None) -> None:
+        """The review list (kept in the order files were graded) in the roster's order, as the gradebooks list the
+        students: roster students first, in its order, then students not on it; a student's parts in file order."""
+        if roster is None or not self.review:
+            return
+        index: dict[str, int] = {}
+        for n, entry in enumerate(roster):
+            index.setdefault(entry.student, n)
+        self.review.sort(key=lambda r: index.get(r[1], len(index)))        # stable: file order within
+
     @classmethod
     def from_rows(cls, rows: list[Any]) -> "ClassStats":
         """The tallies of full graded rows (a run that kept every sheet: ``grade merge``, tests)."""

@@ -14,14 +14,11 @@ Example:
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from solver.i18n import Msg, Plain, Text
-
-from .timeout import run_limited
 
 DEFAULT_MIN_SIG = 3
 SYMBOLIC_SECONDS = 2.0
@@ -504,6 +501,7 @@ def _random_points_equal(a: Any, b: Any, trials: int = 40) -> bool:
 def _points_verdict(a: Any, b: Any, trials: int = 40) -> str:
     """WeBWorK-style: evaluate both at random integer points; Indexed entries get pseudo-random values.
     'different' when a point tells them apart, 'equal' when enough points agree, else 'unknown'."""
+    import random
     import sympy
     rng = random.Random(1234)
     symbols = sorted((a.free_symbols | b.free_symbols) - _indexed_bases(a, b), key=str)
@@ -589,6 +587,7 @@ def _compare_expr(parsed: Any, gold: Any) -> Verdict:
     import sympy
     student = parsed.value if parsed.kind == "expr" else _sympy_number(parsed.value)
     golds = tuple(gold) if isinstance(gold, (tuple, list)) else (gold,)     # equivalent forms of the answer
+    from .timeout import run_limited       # multiprocessing only when a symbolic answer is compared
     ok, result = run_limited(_symbolic_equal_any, (student, golds), SYMBOLIC_SECONDS)
     if not ok:
         return Verdict("unparsable", 0.0, [Msg("g.timeout", s=SYMBOLIC_SECONDS)])

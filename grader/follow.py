@@ -40,13 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from solver.i18n import Msg, Plain, register
-
-register({
-    "f.right_from": ("Right from your {given}; {which} itself is wrong.", "按你的 {given} 计算是对的；但 {which} 本身有误。"),
-    "f.right_from_many": ("Right from your {given}; {which} are themselves wrong.",
-                          "按你的 {given} 计算是对的；但 {which} 本身有误。"),
-})
+from solver.i18n import Msg, Plain
 
 DEFAULT_SHARE = 0.5
 

@@ -24,7 +24,7 @@ from solver.i18n import Items, Msg, Plain
 from .answers import AnswerSheet, shown_id
 from .compare import Verdict, compare, shape_policy
 from .follow import carry_forward
-from .gold import Gold, gold_for
+from .gold import CACHE, Gold, gold_for
 from .parse import parse_answer
 
 
@@ -71,7 +71,7 @@ def _mistakes(ex_id: str, part_id: str, seed: int | None = None) -> tuple:
 
 def _gold_sympy(gold: Gold, part_id: str) -> Any:
     """The gold forms of a symbolic part, computed once per gold (kept on the cached :class:`Gold`)."""
-    cache = gold.__dict__.setdefault("_sympy_forms", {})
+    cache = gold.derived.setdefault("sympy_forms", {})
     if part_id not in cache:
         cache[part_id] = _gold_forms(gold, part_id)
     return cache[part_id]
@@ -180,6 +180,15 @@ def clear_memo() -> None:
 
 
 _memo_on = os.environ.get("CNN_GRADE_MEMO", "").lower() not in ("off", "0", "no", "false")
+
+
+def _forget_derived() -> None:
+    """What this module computed from gold answers, forgotten with them (:meth:`grader.gold.GoldCache.clear`)."""
+    _mistakes.cache_clear()
+    clear_memo()
+
+
+CACHE.on_clear(_forget_derived)
 
 
 def _answer_key(raw: Any) -> Any:

@@ -16,14 +16,16 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[：，。（）；、“”]")
+from .lazy_re import lazy_re
+
+_CJK = lazy_re(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[：，。（）；、“”]")
 _ENGLISH = frozenset("""the a an is are was not of and or to in on for with by from because since so it this that
 these those holds hold does do doesn't isn't equal equals true false yes no each every one two three per times
 fewer more than less smaller larger bigger output input channels channel filter filters weights weight bias biases
 layer layers kernel stride padding size shape answer total ratio same different parameters""".split())
-_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+_WORD = lazy_re(r"[A-Za-z][A-Za-z']+")
 _VERDICT_WORDS = frozenset("成立 不成立 是 否 对 错 相等 不相等 正确 错误 ✓ ✗".split())   # the exercise's own vocabulary
-_META = re.compile(r"^\s*(?:[-*+]\s+)?\**(student|seed|name|学号|姓名|学生)\**\s*[:：]", re.IGNORECASE)
+_META = lazy_re(r"^\s*(?:[-*+]\s+)?\**(student|seed|name|学号|姓名|学生)\**\s*[:：]", re.IGNORECASE)
 
 
 def detect_lang(texts: Iterable[Any]) -> str | None:
@@ -35,7 +37,8 @@ def detect_lang(texts: Iterable[Any]) -> str | None:
         for line in text.splitlines():
             if _META.match(line) or line.strip().strip("。.") in _VERDICT_WORDS:
                 continue
-            zh += len(_CJK.findall(line))
+            if not line.isascii():           # Chinese or full-width punctuation: never in an ASCII line
+                zh += len(_CJK.findall(line))
             en += sum(1 for w in _WORD.findall(line) if w.lower() in _ENGLISH)
     if zh and zh >= en:
         return "zh"

@@ -3,9 +3,9 @@ each exercise where a part was missed — from the same step objects as every ot
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
-from solver.i18n import Msg, register
+from solver.i18n import Msg
 from solver.render.typst import preamble, compile_pdf, exercise_section
 from solver.render.typst_math import typst_string as S
 
@@ -13,46 +13,126 @@ from .gold import gold_for
 from .grade import SheetResult
 from .report import STYLE
 
-register({
-    "gpdf.title": ("Feedback", "批改反馈"),
-    "gpdf.worked": ("Worked solutions of the parts to review", "需要复习的小问的详细解答"),
-})
-
 COLOURS = {"green": "#2a7a4b", "red": "#b00020", "yellow": "#b36b00", "magenta": "#8a2be2", "cyan": "#00708a",
            "dim": "#777777"}
 
 
-def feedback_document(results: list[SheetResult], lang: str) -> str:
+def feedback_section(result: SheetResult, lang: str) -> list[str]:
+    """The Typst lines of one student's feedback: the heading, the table of parts, the worked solutions of the
+    exercises where a part was missed."""
+    out: list[str] = []
+    who = result.student + (f" {result.name}" if getattr(result, "name", "") else "")    # roster name
+    out.append(f"= #{S(who)} — {result.score:g} / {result.max_score:g}")
+    cells = [f"[#strong[#{S(Msg(k).render(lang))}]]" for k in
+             ("r.exercise", "r.part", "r.answer", "r.verdict", "r.score", "r.feedback")]
+    for p in result.parts:
+        colour = COLOURS.get(STYLE.get(p.verdict, ""), "#000000")
+        feedback = " ".join(f.render(lang) for f in p.feedback)
+        cells += [f"[#{S(p.exercise)}]", f"[#{S(p.part)}]", f"[#{S(p.answer[:60])}]",
+                  f"[#text(fill: rgb(\"{colour}\"))[#{S(Msg('v.' + p.verdict).render(lang))}]]",
+                  f"[#{S(f'{p.score:g}/{p.max_score:g}')}]", f"[#{S(feedback)}]"]
+    out.append("#table(columns: (auto, auto, 1fr, auto, auto, 2fr), stroke: 0.4pt + luma(180), inset: 4pt, "
+               + ", ".join(cells) + ")")
+    missed = []
+    for p in result.parts:
+        if p.verdict != "correct" and p.exercise not in missed:
+            missed.append(p.exercise)
+    if missed:
+        out.append(f"== #{S(Msg('gpdf.worked').render(lang))}")
+        for ex_id in missed:
+            gold = gold_for(ex_id)
+            if gold.exercise.randomised and getattr(result, "seed", None) is not None:
+                gold = gold_for(ex_id, result.seed)                 # the student's own variant
+            out += exercise_section(gold.solution, lang, 3)
+    return out
+
+
+def feedback_document(results: Iterable[SheetResult], lang: str) -> str:
+    """Every student's feedback, one after another (a page break between them), as one Typst document."""
     out = preamble(lang, Msg("gpdf.title").render(lang))
     for n, result in enumerate(results):
         if n:
             out.append("#pagebreak()")
-        who = result.student + (f" {result.name}" if getattr(result, "name", "") else "")    # roster name
-        out.append(f"= #{S(who)} — {result.score:g} / {result.max_score:g}")
-        cells = [f"[#strong[#{S(Msg(k).render(lang))}]]" for k in
-                 ("r.exercise", "r.part", "r.answer", "r.verdict", "r.score", "r.feedback")]
-        for p in result.parts:
-            colour = COLOURS.get(STYLE.get(p.verdict, ""), "#000000")
-            feedback = " ".join(f.render(lang) for f in p.feedback)
-            cells += [f"[#{S(p.exercise)}]", f"[#{S(p.part)}]", f"[#{S(p.answer[:60])}]",
-                      f"[#text(fill: rgb(\"{colour}\"))[#{S(Msg('v.' + p.verdict).render(lang))}]]",
-                      f"[#{S(f'{p.score:g}/{p.max_score:g}')}]", f"[#{S(feedback)}]"]
-        out.append("#table(columns: (auto, auto, 1fr, auto, auto, 2fr), stroke: 0.4pt + luma(180), inset: 4pt, "
-                   + ", ".join(cells) + ")")
-        missed = []
-        for p in result.parts:
-            if p.verdict != "correct" and p.exercise not in missed:
-                missed.append(p.exercise)
-        if missed:
-            out.append(f"== #{S(Msg('gpdf.worked').render(lang))}")
-            for ex_id in missed:
-                gold = gold_for(ex_id)
-                if gold.exercise.randomised and getattr(result, "seed", None) is not None:
-                    gold = gold_for(ex_id, result.seed)                 # the student's own variant
-                out += exercise_section(gold.solution, lang, 3)
+        out += feedback_section(result, lang)
     return "\n".join(out) + "\n"
 
 
-def write_feedback_pdf(path: str, results: list[SheetResult], lang: str, font_paths: Iterable[str] = ()) -> None:
+def write_feedback_pdf(path: str, results: Iterable[SheetResult], lang: str, font_paths: Iterable[str] = ()) -> None:
+    """The combined feedback PDF; ``results`` may be a generator (``grade`` loads each graded sheet back from its
+    spill file as the document is written, so the class's graded sheets are never all in memory)."""
     from solver.render.atomic import atomic_write
     atomic_write(path, compile_pdf(feedback_document(results, lang), lang, font_paths))
+
+
+class FeedbackFolder:
+    """``grade DIR --pdf-dir FOLDER`` written one student at a time: each student's PDF (in the language the student
+    wrote in) is compiled as soon as the sheet is graded, into a temporary folder beside ``FOLDER`` that
+    :meth:`commit` puts in place whole (:meth:`discard`: nothing changes). Names are those of
+    :func:`grader.teacher.pdf_names`; a sheet whose id another file gives too is skipped and taken out again
+    (:meth:`drop`), as the gradebooks leave such files out. A PDF that cannot be made (a Chinese name and no CJK
+    font) is kept as :attr:`failed` (one error line at the end; no folder). Raises ``OSError`` naming ``FOLDER``."""
+
+    def __init__(self, target: str, font_paths: Iterable[str] = ()) -> None:
+        import errno
+        from pathlib import Path
+        from solver.render.atomic import atomic_folder
+        folder = Path(target)
+        if folder.is_dir() and not folder.is_symlink() and any(not p.name.endswith(".pdf") or p.is_dir()
+                                                              for p in folder.iterdir()):
+            raise OSError(errno.ENOTEMPTY, "the folder holds files other than feedback PDFs; name a new or empty "
+                          "folder", str(folder))
+        self.target = str(folder)
+        self.font_paths = tuple(font_paths)
+        self._cm = atomic_folder(folder)
+        self.tmp = self._cm.__enter__()
+        self.names: set[str] = set()
+        self.failed: str | None = None
+        self.done = False
+
+    @staticmethod
+    def name(result: SheetResult) -> str:
+        from solver.render.atomic import safe_filename
+        return safe_filename(result.student, unique=True) + ".pdf"
+
+    def add(self, result: SheetResult) -> None:
+        from solver.errors import InputError
+        name = self.name(result)
+        if self.failed is not None or name.casefold() in self.names:      # a duplicate id: dropped at the end
+            return
+        self.names.add(name.casefold())
+        own = getattr(result, "lang", None) or "en"          # the student's own language (grade sets it)
+        try:
+            data = compile_pdf(feedback_document([result], own), own, self.font_paths)
+        except InputError as exc:
+            self.failed = str(exc)
+            return
+        try:
+            (self.tmp / name).write_bytes(data)              # the umask's mode
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror or str(exc), self.target) from exc
+
+    def drop(self, result: SheetResult) -> None:
+        (self.tmp / self.name(result)).unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        self.done = True
+        self._cm.__exit__(None, None, None)
+
+    def land(self, error: Any) -> bool:
+        """:meth:`commit`, or say why not (one line through ``error``); returns whether the folder landed."""
+        from solver.render.atomic import cannot_write
+        if self.failed is not None:
+            self.discard()
+            error(self.failed)
+            return False
+        try:
+            self.commit()
+        except OSError as exc:
+            error(cannot_write(exc, self.target))
+            return False
+        return True
+
+    def discard(self) -> None:
+        if not self.done:
+            self.done = True
+            self._cm.__exit__(RuntimeError, RuntimeError("discarded"), None)

@@ -45,7 +45,15 @@ def to_dict(result: SheetResult, lang: str) -> dict[str, Any]:
 
 
 def print_text(result: SheetResult, lang: str, console: Any) -> None:
-    """One sheet as a rich table; every text from the sheet or its file name goes through ``terminal_safe``."""
+    """One sheet as a rich table; every text from the sheet or its file name goes through ``terminal_safe``.
+    On a :class:`~solver.render.plain_console.PlainConsole` (output not styled) the same characters are written
+    without rich's table machinery (:mod:`grader.plain_table`)."""
+    from solver.render.plain_console import PlainConsole
+    if isinstance(console, PlainConsole) and _print_plain(result, lang, console):
+        return
+    if isinstance(console, PlainConsole):              # what the plain writer does not draw: rich, unstyled
+        from rich.console import Console
+        console = Console(file=console.file, width=console.width, highlight=False)
     from rich.table import Table
     from rich.text import Text
 
@@ -66,6 +74,33 @@ def print_text(result: SheetResult, lang: str, console: Any) -> None:
         console.print(cell("  ! " + problem.render(lang), style="yellow"))
     for note in result.notes:        # short notes for the teacher; they change no score and no exit code
         console.print(cell("  · " + note.render(lang), style="dim"))
+
+
+def _print_plain(result: SheetResult, lang: str, console: Any) -> bool:
+    """:func:`print_text` on an unstyled console, written as plain lines; False (nothing written) where the plain
+    writer does not draw what rich would (then rich draws it)."""
+    from .plain_table import draw_table, utf8_output, wrap
+    if not utf8_output(console.file):
+        return False
+    title = (f"{terminal_safe(result.student, one_line=True)}  {result.score:g} / {result.max_score:g}  "
+             f"{terminal_safe(result.file, one_line=True)}")
+    header = [Msg(key).render(lang) for key in ("r.exercise", "r.part", "r.answer", "r.verdict", "r.score",
+                                                 "r.feedback")]
+    rows = [[terminal_safe(p.exercise), terminal_safe(p.part), terminal_safe(p.answer[:40]),
+             terminal_safe(Msg(f"v.{p.verdict}").render(lang)), terminal_safe(f"{p.score:g}/{p.max_score:g}"),
+             terminal_safe(_render(p.feedback, lang))] for p in result.parts]
+    lines = draw_table(title, header, rows, console.width)
+    if lines is None:
+        return False
+    for extra in [terminal_safe("  ! " + p.render(lang)) for p in result.problems] + [
+            terminal_safe("  · " + n.render(lang)) for n in result.notes]:
+        more = wrap(extra, console.width, pad=False)     # as console.print(Text(extra)) wraps it
+        if more is None:
+            return False
+        lines += more
+    console.file.write("\n".join(lines) + "\n")
+    console.file.flush()
+    return True
 
 
 def gradebook_csv(results: list[SheetResult]) -> str:

@@ -41,22 +41,9 @@ from typing import Any
 # re-exported so that ``from grader.rubric import match_points`` keeps working.
 from solver.explain.rubric import (MAX_CHARS, WINDOW_EXTRA, RubricMatch, compile_phrasing,  # noqa: F401
                                    detect_language, is_cjk, match_points, normalise, phrasing_matches, stem)
-from solver.i18n import Msg, Plain, Sep, Text, register
+from solver.i18n import Msg, Plain, Sep, Text
 
 from .compare import Verdict
-
-register({
-    "rubric.summary": ("Key points covered: {covered} of {total} (weighted score {pct}). Matched automatically "
-                       "by keywords — a teacher confirms the mark.",
-                       "已覆盖要点：{covered}/{total}（加权得分 {pct}）。按关键词自动匹配——最终分数由教师确认。"),
-    "rubric.matched": ("Covered: {points}.", "已覆盖：{points}。"),
-    "rubric.missing": ("Not found: {points}.", "未找到：{points}。"),
-    "rubric.none": ("None of the key points was found; the answer may be off topic or phrased very differently.",
-                    "没有找到任何要点；答案可能偏题，或表述方式与要点差别很大。"),
-    "rubric.truncated": ("Only the first {n} characters were read.", "只读取了前 {n} 个字符。"),
-    "rubric.point_found": ("{id} (“{phrase}”)", "{id}（“{phrase}”）"),
-    "rubric.point_missing": ("{id} — {text}", "{id}——{text}"),
-})
 
 
 @dataclass

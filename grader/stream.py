@@ -138,20 +138,27 @@ def run_class(opts: Options, files: list[Path], refused: list[Any]) -> bool:
     from .cli import _error
     fmt = opts.fmt
     failures: list[tuple[str, str]] = []
-    state = {"bad": False}
+    state: dict[str, Any] = {"bad": False, "pdf_dir": None, "pdf_items": []}
     jsonl = gs_stream = None
+    opening = opts.jsonl_path
     try:
         if opts.jsonl_path:
             from .sinks import JsonlStream
             jsonl = JsonlStream(opts.jsonl_path)
+        opening = opts.gs_path
         if opts.gs_path and not opts.single:
             from .report import GradescopeStream
             gs_stream = GradescopeStream(opts.gs_path)
+        opening = opts.pdf_dir
+        if opts.pdf_dir:                     # each student's PDF written as the sheet is graded
+            from .pdf import FeedbackFolder
+            state["pdf_dir"] = FeedbackFolder(opts.pdf_dir, opts.font_paths)
     except OSError as exc:
         from solver.render.atomic import cannot_write
-        if jsonl is not None:
-            jsonl.discard()
-        raise InputError(cannot_write(exc, opts.jsonl_path if jsonl is None else opts.gs_path)) from None
+        for sink in (jsonl, gs_stream):
+            if sink is not None:
+                sink.discard()
+        raise InputError(cannot_write(exc, opening)) from None
 
     def report(file: str, message: str) -> None:
         """One bad file: one line on stderr (and its record with --format json); the others go on; exit 2."""
@@ -166,7 +173,7 @@ def run_class(opts: Options, files: list[Path], refused: list[Any]) -> bool:
         from solver.render.atomic import cannot_write
         raise InputError(cannot_write(exc, "the temporary files of the run (TMPDIR)")) from None
     finally:
-        for sink in (jsonl, gs_stream):
+        for sink in (jsonl, gs_stream, state["pdf_dir"]):
             if sink is not None and not getattr(sink, "done", False):
                 sink.discard()
 
@@ -221,7 +228,7 @@ def _graded(opts: Options, files: list[Path], given: set[Path], spill: Any, repo
     default = class_lang(_standins(langs), fallback=opts.locale_lang) if not forced else forced
     job = Job(opts.variants, tuple(sorted(seeds)), opts.assignment, opts.roster, forced,
               "json" if (opts.fmt == "json" or jsonl is not None) else "text", default)
-    keep_full = bool(opts.pdf or opts.pdf_dir or opts.single)       # PDFs need the whole graded sheets
+    keep_full = opts.single              # one sheet: kept whole (a class: compact rows; PDFs streamed or spilled)
     stats = ClassStats()
     results: list[Any] = []
     console = None
@@ -252,11 +259,16 @@ def _graded(opts: Options, files: list[Path], given: set[Path], spill: Any, repo
                 row.wrong_keys = added               # taken back from the tallies should the id be a duplicate
                 if texts is not None:
                     row.texts = (spill, spill.put_texts(texts))
+                if opts.pdf:                         # the combined PDF is written at the end, from the spill
+                    import pickle
+                    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                    state["pdf_items"].append((row, spill.put(blob, str(path))))
                 results.append(row)
     finally:
         close = getattr(outcomes, "close", None)
         if close is not None:
             close()                              # the workers (a Dask client, a cluster) end here
+    spill.ready()
     return _finish(opts, results, failures, state, jsonl, gs_stream, stats, langs, class_lang, _error)
 
 
@@ -284,6 +296,8 @@ def _emit(opts: Options, path: Path, result: Any, line: str | None, console: Any
             raise OSError(exc.errno, exc.strerror or str(exc), opts.jsonl_path) from exc
     if gs_stream is not None:
         gs_stream.add(result, gs_text)
+    if state["pdf_dir"] is not None:
+        state["pdf_dir"].add(result)
 
 
 def _texts(result: Any) -> list[list[str]]:
@@ -325,6 +339,8 @@ def _finish(opts: Options, results: list, failures: list, state: dict, jsonl: An
                 stats.remove(r.file, getattr(r, "wrong_keys", None) or ())
                 if gs_stream is not None:
                     gs_stream.drop(r)
+                if state["pdf_dir"] is not None:
+                    state["pdf_dir"].drop(r)
     results = kept
     lang = opts.forced or class_lang(_standins(langs), undecided=opts.locale_lang, fallback=opts.locale_lang)
     if opts.roster is not None or opts.csv_path or opts.xlsx_path or opts.pdf_dir or opts.report_path:
@@ -335,7 +351,9 @@ def _finish(opts: Options, results: list, failures: list, state: dict, jsonl: An
         for warning in class_warnings(book):
             _error(warning, "warning")
         ok = write_outputs(book, lang, csv_path=opts.csv_path, csv_format=opts.csv_format, xlsx=opts.xlsx_path,
-                           pdf_dir=opts.pdf_dir, report=opts.report_path, font_paths=opts.font_paths, error=_error)
+                           pdf_dir=None, report=opts.report_path, font_paths=opts.font_paths, error=_error)
+        if ok and state["pdf_dir"] is not None:
+            ok = state["pdf_dir"].land(_error)
     else:
         ok = True                            # no gradebook asked for, no roster to check the class against
     if jsonl is not None:
@@ -366,8 +384,10 @@ def _finish(opts: Options, results: list, failures: list, state: dict, jsonl: An
         raise InputError(cannot_write(exc, gs)) from None
     if opts.pdf and results:
         from .pdf import write_feedback_pdf
+        kept = {id(r) for r in results}
         try:
-            write_feedback_pdf(opts.pdf, results, lang, opts.font_paths)
+            write_feedback_pdf(opts.pdf, (item.load() for row, item in state["pdf_items"] if id(row) in kept), lang,
+                               opts.font_paths)
         except InputError as exc:
             _error(str(exc))
             state["bad"] = True
@@ -375,3 +395,4 @@ def _finish(opts: Options, results: list, failures: list, state: dict, jsonl: An
             _error(cannot_write(exc, opts.pdf))
             state["bad"] = True
     return state["bad"]
+

@@ -11,7 +11,6 @@ Example:
 from __future__ import annotations
 
 import atexit
-import multiprocessing as mp
 import os
 from typing import Any, Callable
 
@@ -22,6 +21,7 @@ _OWNER: int | None = None       # the process that started the worker: a forked 
 def _pool() -> Any:
     global _POOL, _OWNER
     if _POOL is None or _OWNER != os.getpid():
+        import multiprocessing as mp           # only when a comparison needs a killable worker (start-up)
         _POOL = mp.get_context("fork").Pool(1)
         _OWNER = os.getpid()
         atexit.register(shutdown)
@@ -32,10 +32,11 @@ def run_limited(fn: Callable[..., Any], args: tuple, seconds: float = 1.0) -> tu
     """(True, result) or (False, None) when the call ran out of time or failed in the worker."""
     global _POOL
     pool = _pool()
+    from multiprocessing import TimeoutError as Timeout
     job = pool.apply_async(fn, args)
     try:
         return True, job.get(timeout=seconds)
-    except mp.TimeoutError:
+    except Timeout:
         pool.terminate()
         _POOL = None
         return False, None

@@ -261,18 +261,27 @@ def _guess_id(path: Path) -> str:
 def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify: bool, seed: int | None,
             banks: tuple[str, ...], font_paths: tuple[str, ...], roster: str | None) -> None:
     """Worked-solution PDF: the given exercises, or a booklet of the whole bank with --all."""
-    from .bank import load_bank, load_exercise
+    from .bank import load_exercise
     if not ids and not all_:
         raise InputError("name exercise ids or use --all")
     _fonts_first(lang, font_paths)
     if roster:
         _class_sheets(roster, ids, all_, lang, output, no_verify, [Path(b) for b in banks], font_paths)
         return
-    exercises = load_bank() if all_ else [load_exercise(i, [Path(b) for b in banks], seed=seed) for i in ids]
-    solutions = [_solve_one(ex, not no_verify) for ex in exercises]
-    _write_pdf(output, solutions, lang, booklet=all_ or len(solutions) > 1, font_paths=font_paths)
-    click.echo(f"wrote {output} ({len(solutions)} exercise{'s' if len(solutions) != 1 else ''})", err=True)
-    finish(failed=not all(s.ok for s in solutions))
+    if all_ or len(ids) > 1:        # a booklet: solved (verified: in a process of its own), typeset in parts
+        from .render.booklet import solve_and_write
+        try:
+            oks = solve_and_write(output, ids, all_, lang, not no_verify, seed, banks, font_paths)
+        except OSError as exc:
+            from .render.atomic import cannot_write
+            raise InputError(cannot_write(exc, output)) from None
+    else:
+        exercises = [load_exercise(i, [Path(b) for b in banks], seed=seed) for i in ids]
+        solutions = [_solve_one(ex, not no_verify) for ex in exercises]
+        _write_pdf(output, solutions, lang, booklet=False, font_paths=font_paths)
+        oks = [s.ok for s in solutions]
+    click.echo(f"wrote {output} ({len(oks)} exercise{'s' if len(oks) != 1 else ''})", err=True)
+    finish(failed=not all(oks))
 
 
 def _read_roster(path: str) -> list:

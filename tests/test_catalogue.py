@@ -112,3 +112,17 @@ def test_grading_in_a_fresh_process_finds_the_feedback_wording_without_importing
             "assert not {'grader.diagnose', 'grader.mistakes', 'grader.rubric'} & set(sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "Every entr 忘记计入偏置 None of"
+
+
+def test_a_variants_heading_comes_from_the_catalogue_and_keeps_its_seed_unformatted():
+    """head.variant: 12345 stays 12345 (a Plain parameter), not 12,345."""
+    from types import SimpleNamespace
+
+    from solver.i18n import Text, lookup
+    from solver.render.common import heading
+    ex = SimpleNamespace(id="24.5", title=Text("Rotations", "旋转"), seed=12345)
+    sol = SimpleNamespace(exercise=ex)
+    assert heading(sol, "en") == "24.5 (variant 12345) · Rotations"
+    assert heading(sol, "zh") == "24.5（变式 12345） · 旋转"
+    assert lookup("head.variant") == (" (variant {seed})", "（变式 {seed}）")
+    assert heading(SimpleNamespace(exercise=SimpleNamespace(id="24.5", title=Text(), seed=None)), "en") == "24.5"

@@ -230,3 +230,43 @@ def test_the_review_list_follows_the_roster(tmp_path):
     review = out.read_text(encoding="utf-8").split("Waiting for review")[1].split("<h2>")[0]
     order = [review.index(f"reviewed answer of {s}") for s in ("c3", "z9", "a1", "b2")]
     assert order == sorted(order)
+
+
+def test_feedback_pdfs_are_streamed_and_the_combined_one_is_built_from_the_spill(tmp_path, monkeypatch):
+    """--pdf-dir: each student's PDF is in the folder being built before the run finishes, and only compact rows
+    are kept; --pdf: the combined document is the one the whole graded sheets make, read back from the spill."""
+    import grader.pdf as P
+    import grader.stream as S
+    from grader.answers import read_sheet
+    from grader.compact import CompactSheet
+    from grader.grade import grade_sheet
+    from grader.teacher import class_sheet
+    sources: list[str] = []
+
+    def fake_compile(source: str, lang: str, font_paths=()) -> bytes:
+        sources.append(source)
+        return b"%PDF-" + str(len(sources)).encode()
+    monkeypatch.setattr(P, "compile_pdf", fake_compile)
+    seen: dict = {}
+    finish = S._finish
+
+    def spy(opts, results, failures, state, *rest):
+        seen["rows"] = {type(r) for r in results}
+        seen["written"] = sorted(p.name for p in state["pdf_dir"].tmp.iterdir())
+        return finish(opts, results, failures, state, *rest)
+    monkeypatch.setattr(S, "_finish", spy)
+    klass = tmp_path / "class"
+    write_class(klass, 6)
+    out = tmp_path / "out"
+    result = grade(klass, "--pdf-dir", out / "pdfs", "--pdf", out / "all.pdf", "--lang", "en", "--format", "json")
+    assert result.exit_code == 0, result.output
+    names = [f"s{i:02}.pdf" for i in range(6)]
+    assert seen == {"rows": {CompactSheet}, "written": names}              # written while grading
+    assert sorted(p.name for p in (out / "pdfs").iterdir()) == names
+    full = []
+    for f in sorted(klass.iterdir()):
+        r = class_sheet(grade_sheet(read_sheet(f)), None, None)
+        r.lang = "en"
+        full.append(r)
+    assert sources[-1] == P.feedback_document(full, "en")                   # the combined PDF's source
+    assert (out / "all.pdf").read_bytes() == f"%PDF-{len(sources)}".encode()

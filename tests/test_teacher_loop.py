@@ -264,7 +264,7 @@ def test_canvas_and_moodle_layouts(klass, tmp_path):
     rows = rows_of(tmp_path / "moodle.csv")
     assert rows[0] == ["identifier", "grade", "feedback"]
     by_id = {r[0]: r for r in rows[1:]}
-    assert by_id["s02"][1] == "1.5" and "hw-q3: 1.5/9" in by_id["s02"][2] and "bias_forgotten" in by_id["s02"][2]
+    assert by_id["s02"][1] == "1.5" and "hw-q3: 1.5/9" in by_id["s02"][2] and "the bias is forgotten" in by_id["s02"][2]
     assert by_id["s05"][1] == "0" and "No answer file" in by_id["s05"][2]
 
 
@@ -374,7 +374,7 @@ def test_class_report_is_self_contained_and_escaped(run):
     assert len([a for a in svgs if "stack" in a.get("class", "")]) == 11     # 9 + 1 + 1 parts
     text = " ".join(page.text)
     assert "Homework 3" in text and "s06.yaml" in text and "赵六" in text     # unreadable, missing
-    assert "4,608" in text and "bias_forgotten" in text                      # the common wrong answer, named
+    assert "4,608" in text and "the bias is forgotten" in text              # the common wrong answer, named
     review = html.split("Waiting for review")[1].split("<h2>")[0]
     assert "s01" in review and "24.7 / answer" in review and "n-grams" in review
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..lazy_re import lazy_re
 from ._text import MAX_DIGITS, MAX_RESULT_DIGITS, ReadError, Src, digits, short
 
 _APPROX = r"(?P<approx>≈|~|about\b|approx\.?|approximately\b|around\b|roughly\b|circa\b|约为|大约|大概|约)"
@@ -61,8 +62,8 @@ UNITS = {
     "bytes", "个", "次", "个参数", "参数", "次乘法", "乘法", "次运算", "运算", "次乘加", "乘加", "次浮点运算",
     "浮点运算", "个元素", "个神经元", "个权重", "个值", "个数", "flops (multiply-adds)",
 }
-_GENERIC_UNIT = re.compile(r"[A-Za-z][A-Za-z\- ]*[A-Za-z]\.?|[\u4e00-\u9fff]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_GENERIC_UNIT = lazy_re(r"[A-Za-z][A-Za-z\- ]*[A-Za-z]\.?|[\u4e00-\u9fff]+")
+_CJK = lazy_re(r"[\u4e00-\u9fff]")
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..model import COMMON_OPTIONS
 from ..render.common import show_value
 
 
@@ -107,7 +108,7 @@ def check_parts(ex: Any, quantities: dict[str, tuple[str, ...]]) -> None:
             raise ex.error(f"unknown quantity '{part.quantity}'; known: {', '.join(quantities)}",
                            ("ask", part.index, "quantity"))
         for key in part.options:
-            if key not in quantities[part.quantity]:
+            if key not in quantities[part.quantity] and key not in COMMON_OPTIONS:
                 raise ex.error(f"unknown option '{key}' for quantity {part.quantity}; allowed: "
                                + (", ".join(quantities[part.quantity]) or "none"), ("ask", part.index, key))
 

@@ -139,8 +139,8 @@ def _network(ex: Any, part: Any, value: Any, lang: str) -> Item:
     q, opt = part.quantity, part.options
     if q == "ratio":
         what = Msg(f"sum.what.{opt.get('of', 'params')}")
-        label = Msg("sum.ratio", what=what, num=_net_label(ex, str(opt.get("numerator")), lang),
-                    den=_net_label(ex, str(opt.get("denominator")), lang)).render(lang)
+        label = part_label(part, Msg("sum.ratio", what=what, num=_net_label(ex, str(opt.get("numerator")), lang),
+                                     den=_net_label(ex, str(opt.get("denominator")), lang))).render(lang)
         return Item(label, show_value(value, lang))
     what: Any = Msg(f"sum.{q}")
     if "at" in opt:             # counts are of that layer; shapes, fields and jumps after it
@@ -150,7 +150,7 @@ def _network(ex: Any, part: Any, value: Any, lang: str) -> Item:
         what = Msg(key, what=what, n=str(opt["at"]))
     if "network" in opt and len(ex.given.get("networks") or {}) > 1:
         what = Msg("sum.of_net", what=what, net=_net_label(ex, str(opt["network"]), lang))
-    label = what.render(lang)
+    label = part_label(part, what).render(lang)          # the part's own label (ask item ``label``) first
     if q in ("params", "macs", "flops") and isinstance(value, int):
         return Item(label, Msg(f"sum.unit.{q}", v=value).render(lang))
     if q in ("receptive_field", "jump") and isinstance(value, list):

@@ -158,25 +158,12 @@ def preamble(lang: str, title: str) -> list[str]:
 def document(solutions: list[Solution], lang: str, booklet: bool = False, title: str | None = None) -> str:
     """Typst source for one exercise or a booklet (title page, contents, sections by source)."""
     title = title or Msg("pdf.booklet").render(lang)
-    out = preamble(lang, title)
     if booklet:
-        out += ["#align(center + horizon)[", f"#text(size: 24pt, weight: \"bold\")[{text_markup(title)}] \\",
-                f"#v(1em) #text(size: 11pt)[{text_markup(Msg('pdf.generated').render(lang))}]", "]",
-                "#pagebreak()", f"#outline(title: {S(Msg('pdf.contents').render(lang))}, depth: 2)", "#pagebreak()"]
-        groups: dict[str, list[Solution]] = {}
-        for sol in solutions:
-            src = sol.exercise.source
-            key = source_group(src, lang) if src else Msg("pdf.other").render(lang)
-            groups.setdefault(key, []).append(sol)
-        skip = _conventions(solutions, lang, out)
-        for key, group in groups.items():
-            out.append(f"= {text_markup(key)}")
-            for sol in group:
-                out += exercise_section(sol, lang, 2, skip)
-                out.append("#v(1.5em)")
-    else:
-        for sol in solutions:
-            out += exercise_section(sol, lang, 1)
+        from .booklet import plan
+        return plan(solutions, lang, title).single()
+    out = preamble(lang, title)
+    for sol in solutions:
+        out += exercise_section(sol, lang, 1)
     return "\n".join(out) + "\n"
 
 
@@ -248,14 +235,21 @@ def needs_cjk(source: str) -> bool:
     return bool(_CJK_CHAR.search(source))
 
 
-def compile_pdf(source: str, lang: str, font_paths: Iterable[str] = ()) -> bytes:
-    """Compile Typst source to PDF bytes. Chinese — the language, or Chinese characters in an English document
-    (a student's name, an answer) — needs a CJK font (found on the system or given): without one, exit 2."""
-    import typst
+def fonts_for(source: str, lang: str, font_paths: Iterable[str] = ()) -> list[str]:
+    """The font paths to give Typst for ``source``: those given, and the CJK fonts' folders when the document is
+    Chinese or has a Chinese character (none found: exit 2)."""
     fonts = list(font_paths)
     if lang == "zh" or needs_cjk(source):
         cjk = require_fonts("zh", fonts)
         fonts += sorted({str(Path(f).parent) for f in cjk})
+    return fonts
+
+
+def compile_pdf(source: str, lang: str, font_paths: Iterable[str] = ()) -> bytes:
+    """Compile Typst source to PDF bytes. Chinese — the language, or Chinese characters in an English document
+    (a student's name, an answer) — needs a CJK font (found on the system or given): without one, exit 2."""
+    import typst
+    fonts = fonts_for(source, lang, font_paths)
     try:
         return typst.compile(source.encode("utf-8"), font_paths=fonts)
     except Exception as exc:  # a Typst error here is our bug, not the user's; say what it was
@@ -264,6 +258,10 @@ def compile_pdf(source: str, lang: str, font_paths: Iterable[str] = ()) -> bytes
 
 def write_pdf(path: str, solutions: list[Solution], lang: str, booklet: bool = False,
               font_paths: Iterable[str] = ()) -> None:
+    if booklet:                   # a large booklet is typeset in parts (render/booklet.py)
+        from .booklet import plan, write
+        write(path, plan(solutions, lang), lang, font_paths)
+        return
     data = compile_pdf(document(solutions, lang, booklet), lang, font_paths)
     from .atomic import atomic_write
     atomic_write(path, data)

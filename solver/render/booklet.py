@@ -1,0 +1,262 @@
+"""Booklets (``solve pdf --all``): the Typst source of a booklet, and a large one typeset in parts.
+
+Typst's memory grows with the document it lays out (the whole bank, about 1.3 MB of source, took 660 MB), and the
+``typst`` package never empties Typst's memoisation cache, so compiling parts one after the other in one process
+would grow just the same. A large booklet is therefore typeset part by part, each part in a fresh process that
+ends before the next begins, and the parts are joined with pypdf:
+
+- the front matter (title page, contents, conventions) is its own part; its contents list the page of every
+  heading of the other parts, found by a Typst query of each part (exact positions), and each entry links there;
+- each part starts its page counter where the previous one ended, so page numbers run on as in one document;
+- the PDF bookmarks are rebuilt for the whole booklet (sources, exercises, their sections), as Typst makes them.
+
+With ``verify``, the solving (PyTorch) also runs in a process of its own that ends before any typesetting
+(:func:`solve_and_write`): PyTorch's memory, which Python cannot give back, is never alive beside Typst's.
+A booklet small enough (:data:`PART_CHARS`) is typeset in one piece, exactly as before.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+PART_CHARS = 150_000          # Typst source per part (characters); one exercise is never split
+LINK = "https://booklet.invalid/goto/"    # contents links written by Typst, turned into page links by pypdf
+HEADINGS = "booklet-headings"
+_HEADING = re.compile(r'^(=+) #(".*")$')
+
+
+@dataclass
+class Booklet:
+    """A booklet's Typst source in pieces: the preamble, the title page, the conventions (front matter) and one
+    unit per exercise (a source's heading goes with the source's first exercise)."""
+    lang: str
+    head: list[str]
+    title_page: list[str]
+    conventions: list[str]
+    units: list[list[str]]
+    contents_title: str
+
+    def single(self) -> str:
+        """The whole booklet as one Typst document (Typst's own outline for the contents)."""
+        from .typst_math import typst_string as S
+        out = self.head + self.title_page + [f"#outline(title: {S(self.contents_title)}, depth: 2)", "#pagebreak()"]
+        out += self.conventions
+        for unit in self.units:
+            out += unit
+        return "\n".join(out) + "\n"
+
+    def size(self) -> int:
+        return sum(len(line) + 1 for unit in self.units for line in unit)
+
+
+def plan(solutions: list, lang: str, title: str | None = None) -> Booklet:
+    """The pieces of a booklet of ``solutions`` (sections by source, conventions stated once)."""
+    from ..i18n import Msg
+    from .common import source_group
+    from .typst import _conventions, exercise_section, preamble, text_markup
+    title = title or Msg("pdf.booklet").render(lang)
+    title_page = ["#align(center + horizon)[", f"#text(size: 24pt, weight: \"bold\")[{text_markup(title)}] \\",
+                  f"#v(1em) #text(size: 11pt)[{text_markup(Msg('pdf.generated').render(lang))}]", "]",
+                  "#pagebreak()"]
+    groups: dict[str, list] = {}
+    for sol in solutions:
+        src = sol.exercise.source
+        key = source_group(src, lang) if src else Msg("pdf.other").render(lang)
+        groups.setdefault(key, []).append(sol)
+    conventions: list[str] = []
+    skip = _conventions(solutions, lang, conventions)
+    units = []
+    for key, group in groups.items():
+        for i, sol in enumerate(group):
+            unit = [f"= {text_markup(key)}"] if i == 0 else []
+            units.append(unit + exercise_section(sol, lang, 2, skip) + ["#v(1.5em)"])
+    return Booklet(lang, preamble(lang, title), title_page, conventions, units, Msg("pdf.contents").render(lang))
+
+
+def headings(lines: Iterable[str]) -> list[tuple[int, str]]:
+    """(level, text) of the headings among Typst lines written by this renderer (``== #"text"``)."""
+    found = []
+    for line in lines:
+        m = _HEADING.match(line)
+        if m:
+            found.append((len(m.group(1)), json.loads(m.group(2), strict=False)))
+    return found
+
+
+def parts(booklet: Booklet, limit: int = PART_CHARS) -> list[list[list[str]]]:
+    """The exercise units grouped into parts of at most ``limit`` characters (a larger unit is a part alone)."""
+    out: list[list[list[str]]] = []
+    size = 0
+    for unit in booklet.units:
+        n = sum(len(line) + 1 for line in unit)
+        if not out or size + n > limit:
+            out.append([])
+            size = 0
+        out[-1].append(unit)
+        size += n
+    return out
+
+
+def _part_source(booklet: Booklet, units: list[list[str]], first_page: int) -> str:
+    out = booklet.head + [f"#counter(page).update({first_page})"]
+    for unit in units:
+        out += unit
+    out.append(f"#context [#metadata(query(heading).map(h => (h.level, h.location().position())))<{HEADINGS}>]")
+    return "\n".join(out) + "\n"
+
+
+def _front_source(booklet: Booklet, entries: list[tuple[int, str, int, float]]) -> str:
+    """Title page, contents (an entry per source and exercise: its page, a link to it) and conventions."""
+    from .typst_math import typst_string as S
+    from .typst import text_markup
+    out = booklet.head + booklet.title_page
+    out.append(f"#heading(outlined: false, bookmarked: false)[{text_markup(booklet.contents_title)}]")
+    fill = "#box(width: 1fr, repeat(gap: 0.15em)[.])"
+    if booklet.conventions:             # the front matter's own section, linked by Typst
+        title = headings(booklet.conventions[:1])[0][1]
+        booklet_conv = [booklet.conventions[0] + " <booklet-conventions>"] + booklet.conventions[1:]
+        out.append(f"#block(above: 0.9em, below: 0em)[#link(<booklet-conventions>)[{text_markup(title)} {fill} "
+                   f"#context counter(page).at(<booklet-conventions>).first()]]")
+    else:
+        booklet_conv = []
+    for level, text, page, y in entries:
+        if level > 2:
+            continue
+        indent = f"#h({1.2 * (level - 1):.1f}em)" if level > 1 else ""
+        out.append(f"#block(above: 0.9em, below: 0em)[{indent}#link({S(f'{LINK}{page}/{y:.2f}')})"
+                   f"[{text_markup(text)} {fill} #{S(str(page))}]]")
+    out.append("#pagebreak()")
+    out += booklet_conv
+    return "\n".join(out) + "\n"
+
+
+def _compile(typ: str, pdf: str, fonts: list[str], query: bool) -> tuple[int, str | None]:
+    """Compile one part (run in a fresh process): (pages, the part's headings as JSON when ``query``)."""
+    import typst
+    compiler = typst.Compiler(typ, root=str(Path(typ).parent), font_paths=fonts)
+    try:
+        compiler.compile(output=pdf, pdf_tags=False)
+    except Exception as exc:   # a Typst error here is our bug, not the user's; say what it was
+        raise RuntimeError(f"typst could not compile the document: {exc}") from None
+    from pypdf import PdfReader
+    pages = len(PdfReader(pdf).pages)
+    return pages, compiler.query(f"<{HEADINGS}>", field="value", one=True) if query else None
+
+
+def _in_own_process(function: Any, *args: Any) -> Any:
+    """``function(*args)`` in a fresh process that has ended when this returns (its memory given back)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def _pt(value: str) -> float:
+    return float(value.removesuffix("pt"))
+
+
+def write_parts(path: str, booklet: Booklet, fonts: list[str], limit: int = PART_CHARS) -> None:
+    """Typeset ``booklet`` part by part (one process each, one at a time) and join the parts into ``path``."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="booklet-") as tmp:
+        def run(name: str, source: str, query: bool) -> tuple[int, str | None]:
+            typ = Path(tmp) / f"{name}.typ"
+            typ.write_text(source, encoding="utf-8")
+            return _in_own_process(_compile, str(typ), str(Path(tmp) / f"{name}.pdf"), fonts, query)
+
+        groups = parts(booklet, limit)
+        body_heads = [headings(line for unit in units for line in unit) for units in groups]
+        placeholder = [(lvl, text, 888, 0.0) for heads in body_heads for lvl, text in heads]
+        front_pages, _ = run("front", _front_source(booklet, placeholder), False)
+        for _ in range(3):                 # the front matter's length fixes where the body starts
+            entries, page = [], front_pages + 1
+            for i, units in enumerate(groups):
+                pages, found = run(f"part-{i}", _part_source(booklet, units, page), True)
+                positions = json.loads(found or "[]")
+                if len(positions) != len(body_heads[i]):
+                    raise RuntimeError(f"booklet part {i}: {len(positions)} headings typeset, "
+                                       f"{len(body_heads[i])} written")
+                entries += [(lvl, text, page + pos["page"] - 1, _pt(pos["y"]))
+                            for (lvl, text), (_, pos) in zip(body_heads[i], positions)]
+                page += pages
+            pages, _ = run("front", _front_source(booklet, entries), False)
+            if pages == front_pages:
+                break
+            front_pages = pages            # longer or shorter contents: lay the body out again
+        _join(path, [Path(tmp) / "front.pdf"] + [Path(tmp) / f"part-{i}.pdf" for i in range(len(groups))],
+              entries, front_pages)
+
+
+def _join(path: str, pdfs: list[Path], entries: list[tuple[int, str, int, float]], front_pages: int) -> None:
+    """One PDF of ``pdfs``: contents links pointing at pages, bookmarks for every heading."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NullObject, TextStringObject
+    from pypdf.generic import Fit
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(pdf), import_outline=False)
+    # bookmarks: the front matter's own (its conventions), then every heading of the body, nested by level
+    front = PdfReader(pdfs[0])
+    marks = [(1, item.title, front.get_destination_page_number(item), float(item.top or 0))
+             for item in front.outline if not isinstance(item, list)]           # PDF coordinates already
+    marks += [(lvl, text, page - 1, float(writer.pages[page - 1].mediabox.height) - y)
+              for lvl, text, page, y in entries]
+    parents: dict[int, Any] = {}
+    for level, text, index, top in marks:
+        parents[level] = writer.add_outline_item(text, index, parent=parents.get(level - 1),
+                                                 fit=Fit.xyz(left=0, top=top))
+    for page in writer.pages[:front_pages]:        # contents links: to the heading's page and height
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if uri is None or not str(uri).startswith(LINK):
+                continue
+            number, y = str(uri)[len(LINK):].split("/")
+            target = writer.pages[int(number) - 1]
+            top = float(target.mediabox.height) - float(y)
+            annot[NameObject("/A")] = DictionaryObject({
+                NameObject("/S"): NameObject("/GoTo"),
+                NameObject("/D"): ArrayObject([target.indirect_reference, NameObject("/XYZ"), NullObject(),
+                                               FloatObject(top), NullObject()])})
+    if front.metadata and front.metadata.title:
+        writer.add_metadata({"/Title": TextStringObject(front.metadata.title)})
+    from .atomic import atomic_write
+    import io
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    atomic_write(path, buffer.getvalue())
+
+
+def write(path: str, booklet: Booklet, lang: str, font_paths: Iterable[str] = (), limit: int = PART_CHARS) -> None:
+    """The booklet's PDF: in one piece when small enough, else in parts (:func:`write_parts`)."""
+    from .typst import compile_pdf, fonts_for
+    if booklet.size() <= limit:
+        from .atomic import atomic_write
+        atomic_write(path, compile_pdf(booklet.single(), lang, font_paths))
+        return
+    write_parts(path, booklet, fonts_for("\n".join(line for unit in booklet.units for line in unit), lang,
+                                         font_paths), limit)
+
+
+def _solve_plan(ids: tuple[str, ...], all_: bool, lang: str, verify: bool, seed: int | None,
+                banks: tuple[str, ...]) -> tuple[Booklet, list[bool]]:
+    """Load and solve the exercises, and plan the booklet (run in a process of its own when verifying)."""
+    from ..bank import load_bank, load_exercise
+    from ..pipeline import solve_exercise
+    exercises = load_bank() if all_ else [load_exercise(i, [Path(b) for b in banks], seed=seed) for i in ids]
+    solutions = [solve_exercise(ex, verify=verify) for ex in exercises]
+    return plan(solutions, lang), [s.ok for s in solutions]
+
+
+def solve_and_write(path: str, ids: tuple[str, ...], all_: bool, lang: str, verify: bool, seed: int | None,
+                    banks: tuple[str, ...], font_paths: Iterable[str] = ()) -> list[bool]:
+    """``solve pdf`` for a booklet: solve (verified: in a process of its own, so that PyTorch's memory is given
+    back before typesetting), then write the PDF; returns each solution's ``ok``."""
+    args = (ids, all_, lang, verify, seed, banks)
+    booklet, oks = _in_own_process(_solve_plan, *args) if verify else _solve_plan(*args)
+    write(path, booklet, lang, font_paths)
+    return oks
