@@ -168,6 +168,6 @@ register({
     "math.every_pixel": ("for every pixel, i.e.", "对每个像素，即"),
     "math.scaled": ("(scaled)", "（缩放）"), "math.unscaled": ("(unscaled)", "（不缩放）"),
     "math.output_sp": ("output ", "输出 "), "math.params_sp": (" params", " 个参数"),
-    "math.rows": ("rows", "行数"), "math.output_size": ("output\\_size", "输出尺寸"),
+    "math.n_params": ("#params", "参数量"), "math.rows": ("rows", "行数"), "math.output_size": ("output\\_size", "输出尺寸"),
     "math.and": ("and", "且"),
 })

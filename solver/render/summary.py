@@ -89,6 +89,7 @@ def localise_latex(latex: str, lang: str) -> str:
     latex = re.sub(r"\s*\\wedge\s*", lambda m: r"\text{ " + words["and"] + " }", latex)
     if not zh:
         return latex
+    latex = latex.replace(r"\#\text{params}", r"\text{" + words["#params"] + "}")     # #params: 参数量
 
     def word(m: re.Match) -> str:
         inner = m.group(1)
