@@ -31,16 +31,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.i18n import Msg, register
+from solver.i18n import Msg
 from solver.render.common import walk
-
-register({
-    "pr.hint.convention": ("Convention", "约定"),
-    "pr.hint.formula": ("Formula", "公式"),
-    "pr.hint.numbers": ("With the numbers", "代入数值"),
-    "pr.hint.answer": ("Answer", "答案"),
-    "pr.hint.step": ("Step “{title}”", "步骤“{title}”"),
-})
 
 KINDS = ("convention", "formula", "numbers", "answer")
 MAX_LINES = 4

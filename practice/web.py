@@ -31,30 +31,7 @@ from urllib.parse import parse_qs, quote
 
 import click
 
-from solver.i18n import Msg, register
-
-register({
-    "pr.web.title": ("Practice", "练习"),
-    "pr.web.bank": ("Exercises", "题库"),
-    "pr.web.check": ("Check", "检查"),
-    "pr.web.hint": ("Hint", "提示"),
-    "pr.web.solution": ("Worked solution", "完整解答"),
-    "pr.web.another": ("New numbers", "换一组数值"),
-    "pr.web.back": ("All exercises", "全部题目"),
-    "pr.web.solved": ("solved", "已答对"),
-    "pr.web.shown": ("answer shown", "已看答案"),
-    "pr.web.tries": ("{n} tries, {h} hints", "作答 {n} 次，提示 {h} 次"),
-    "pr.web.answer": ("Your answer", "你的答案"),
-    "pr.web.not_found": ("No exercise with this id.", "没有这个编号的题目。"),
-    "pr.web.too_large": ("Request too large.", "请求过大。"),
-    "pr.web.approach": ("Approach", "解答思路"),
-    "pr.web.steps": ("Steps", "解答步骤"),
-    "pr.web.answers": ("Answers", "答案"),
-    "pr.web.variant": ("variant {seed}", "变式 {seed}"),
-    "pr.web.other_lang": ("中文", "English"),
-    "pr.web.offer_hint": ("“Hint” gives a hint; “Worked solution” shows everything.",
-                          "点“提示”获取提示；点“完整解答”查看全部解答。"),
-})
+from solver.i18n import Msg
 
 MAX_SESSIONS = 2000
 MAX_RUNS = 20
