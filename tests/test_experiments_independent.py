@@ -5,10 +5,9 @@ identities, or with PyTorch used another way than the experiment uses it (module
 loops instead of unfold, autograd.grad instead of backward, numel instead of a formula, the gradient's support
 instead of the receptive-field recurrence). Nothing here calls an experiment's helpers.
 
-Each experiment's checks must be able to fail: a result with a key number changed is fed to them, and a computation
-made wrong (a patched torch function inside the experiment's re-run) must be flagged. Where a check does not look at
-the number the steps show, the test is an expected failure (``xfail(strict=True)``) that names the gap: it turns into
-a failure the day the check starts comparing that number, so the mark can then be removed.
+Each experiment's checks must be able to fail: a result with a number the steps show changed is fed to them (the
+checks must compare the data shown, not only re-run the experiment), and a computation made wrong (a patched torch
+function inside the experiment's run) must be flagged.
 
 Run: ``pytest tests/test_experiments_independent.py`` (about 5 s; ``--runslow`` adds the FlopCounterMode counts and
 an independent TextCNN training run).
@@ -708,44 +707,48 @@ def _bump(path: tuple, by: Any = None):
     return change
 
 
-GAP = "the checks re-run the experiment and do not compare this number with the one the steps show"
-
-# (exercise, experiment, part, what is changed, the change); a pytest.param with xfail where the checks miss it
+# (exercise, experiment, part, what is changed, the change): each change to a number the steps show must be flagged
 PERTURB = [
     ("24.10", "resnet_gradients", None, "plain gradient at the deepest depth", _bump(("plain", -1), 1.0)),
     ("24.7", "textcnn", None, "parameter count", _bump(("params",))),
     ("24.7", "textcnn", None, "test accuracy down to chance", lambda d: d.update(test_acc=0.5)),
     ("d2l-6.4-ex2", "conv_cost", "forward_cost", "MACs of the first configuration", _bump(("rows", 0, "macs"))),
-    pytest.param("d2l-6.4-ex2", "conv_cost", "backward_cost", "backward MACs shown",
-                 _bump(("rows", 0, "macs_backward")), marks=pytest.mark.xfail(strict=True, reason=GAP)),
-    pytest.param("d2l-6.5-ex1-explain", "pool_as_conv", None, "max |difference| and allclose",
-                 lambda d: d.update(max_diff=0.5, allclose=False), marks=pytest.mark.xfail(strict=True, reason=GAP)),
-    pytest.param("d2l-6.5-ex2-explain", "pool_linearity", None, "average-pooling failures",
-                 _bump(("avg_failures",), 5), marks=pytest.mark.xfail(strict=True, reason=GAP)),
+    ("d2l-6.4-ex2", "conv_cost", "forward_cost", "MACs by torch's formulas (the table's column)",
+     _bump(("rows", 0, "macs_counter"))),
+    ("d2l-6.4-ex2", "conv_cost", "backward_cost", "backward MACs shown", _bump(("rows", 0, "macs_backward"))),
+    ("d2l-6.5-ex1-explain", "pool_as_conv", None, "max |difference| and allclose",
+     lambda d: d.update(max_diff=0.5, allclose=False)),
+    ("d2l-6.5-ex1-explain", "pool_as_conv", None, "output shape of the convolution", _bump(("conv_shape",))),
+    ("d2l-6.5-ex2-explain", "pool_linearity", None, "average-pooling failures", _bump(("avg_failures",), 5)),
+    ("d2l-6.5-ex2-explain", "pool_linearity", None, "max-pooling failures", _bump(("max_failures",))),
+    ("d2l-6.5-ex2-explain", "pool_linearity", None, "the example's maxpool(X + Y)", _bump(("example", "lhs"))),
     ("d2l-6.5-ex3", "pool_cost", None, "output shape", _bump(("rows", 0, "out"))),
-    pytest.param("d2l-6.5-ex3", "pool_cost", None, "comparisons of max pooling (the table's column)",
-                 _bump(("rows", 0, "max_cmp"), 1000), marks=pytest.mark.xfail(strict=True, reason=GAP)),
-    pytest.param("d2l-6.5-ex3", "pool_cost", None, "MACs of the convolution (the table's column)",
-                 _bump(("rows", 0, "conv_macs"), 1000), marks=pytest.mark.xfail(strict=True, reason=GAP)),
+    ("d2l-6.5-ex3", "pool_cost", None, "comparisons of max pooling (the table's column)",
+     _bump(("rows", 0, "max_cmp"), 1000)),
+    ("d2l-6.5-ex3", "pool_cost", None, "additions of average pooling (the table's column)",
+     _bump(("rows", 1, "avg_add"))),
+    ("d2l-6.5-ex3", "pool_cost", None, "MACs of the convolution (the table's column)",
+     _bump(("rows", 0, "conv_macs"), 1000)),
     ("d2l-6.5-ex4", "pool_gradients", None, "gradient of max pooling", _bump(("grad_max", 0, 0))),
     ("d2l-6.5-ex6", "softmax_pool", None, "pooled value at β = 1", _bump(("rows", 2, "pooled"), 0.1)),
     ("d2l-6.4-ex5", "matmul_1x1", None, "bit-identical count", _bump(("rows", 1, "bitwise_equal"))),
-    pytest.param("d2l-6.4-ex6", "im2col", None, "max |difference| and allclose",
-                 lambda d: d.update(max_diff=0.5, allclose=False), marks=pytest.mark.xfail(strict=True, reason=GAP)),
+    ("d2l-6.4-ex6", "im2col", None, "max |difference| and allclose",
+     lambda d: d.update(max_diff=0.5, allclose=False)),
+    ("d2l-6.4-ex6", "im2col", None, "shape of im2col(X)", _bump(("cols",))),
+    ("d2l-6.4-ex6", "im2col", None, "blow-up", _bump(("blowup",), 0.5)),
     ("d2l-6.1-ex3", "border_coverage", None, "coverage of the corner", _bump(("rows", 0, "coverage"))),
-    pytest.param("d2l-6.1-ex2", "shift_equivariance", None, "max |difference|", _bump(("max_diff",), 0.5),
-                 marks=pytest.mark.xfail(strict=True, reason=GAP)),
+    ("d2l-6.1-ex2", "shift_equivariance", None, "max |difference|", _bump(("max_diff",), 0.5)),
+    ("d2l-6.1-ex2", "shift_equivariance", None, "position of the maximum after the shift", _bump(("argmax", 1))),
+    ("d2l-6.1-ex2", "shift_equivariance", None, "global max pooling of the shifted image", _bump(("pooled", 1), 0.01)),
     ("hw-q1", "init_compare", None, "std of the He row", _bump(("rows", 4, "std"), 1.0)),
     ("hw-q7", "weight_sharing", None, "conv parameters", _bump(("conv",))),
     ("hw-q7", "weight_sharing", None, "dense parameters", _bump(("dense",))),
-    pytest.param("hw-q7", "weight_sharing", None, "locally connected parameters", _bump(("local",)),
-                 marks=pytest.mark.xfail(strict=True, reason=GAP)),
+    ("hw-q7", "weight_sharing", None, "locally connected parameters", _bump(("local",))),
+    ("hw-q7", "weight_sharing", None, "tied locally connected layer's difference", _bump(("tied_diff",), 0.5)),
     ("notes-conv-types", "networks", None, "parameters of one network", _bump(("rows", "grouped", "params"))),
     ("notes-conv-types", "networks", None, "MACs of one network", _bump(("rows", "grouped", "macs"))),
-    pytest.param("notes-reduce-params", "networks", None, "receptive field of one network",
-                 _bump(("rows", "pooled", "rf")), marks=pytest.mark.xfail(
-                     strict=True, reason="the networks checks compare shapes, parameters and MACs, not the receptive "
-                                         "fields the table shows")),
+    ("notes-reduce-params", "networks", None, "receptive field of one network", _bump(("rows", "pooled", "rf"))),
+    ("hw-q8", "networks", "vgg", "receptive field of two 3×3 convolutions", _bump(("rows", "two3x3", "rf"))),
 ]
 
 
@@ -792,5 +795,5 @@ def test_a_wrong_computation_is_flagged_by_the_experiments_checks(name, monkeypa
     spec = _spec(ex_id, name)
     module = importlib.import_module(f"solver.explain.experiments.{name}")
     monkeypatch.setattr(module, "F", wrong)
-    data = xp.run(name, spec["params"])              # border_coverage's checks read this data; the others re-run
+    data = xp.run(name, spec["params"])              # the checks compare this data with torch computed another way
     assert not all(c.ok for c in xp.checks(name, spec["params"], data, spec["part"]))

@@ -197,11 +197,16 @@ register({
                               "反向传播要计算 ∂L/∂X（一次转置卷积）和 ∂L/∂W（输入与 ∂L/∂Y 的互相关），各自的乘加次数都与前向相同。"),
     "xp.cost.col.forward": ("forward MACs", "前向 MACs"),
     "xp.cost.col.backward": ("backward MACs", "反向 MACs"),
-    "xp.cost.check.macs": ("{label}: torch.utils.flop_counter's formulas count {got} MACs, as the formula and the "
-                           "network solver",
-                           "{label}：torch.utils.flop_counter 的公式统计 {got} 次乘加，与公式和网络求解器一致"),
-    "xp.cost.check.backward": ("{label}: the backward pass counts {got} MACs, twice the forward pass",
-                               "{label}：反向传播统计 {got} 次乘加，是前向的两倍"),
+    "xp.cost.check.macs": ("{label}: torch.utils.flop_counter's formulas count {got} MACs, as the formula, the "
+                           "network solver and the table show",
+                           "{label}：torch.utils.flop_counter 的公式统计 {got} 次乘加，与公式、网络求解器及表中数值一致"),
+    "xp.cost.check.backward": ("{label}: ∂L/∂X computed as F.conv_transpose2d of ∂L/∂Y ({dx} MACs) and ∂L/∂W by "
+                               "torch.nn.grad.conv2d_weight ({dw} MACs), each counted by torch.utils.flop_counter's "
+                               "formula for that operation: {got} MACs, the backward MACs shown, twice the forward "
+                               "pass",
+                               "{label}：∂L/∂X 作为 ∂L/∂Y 的 F.conv_transpose2d 计算（{dx} 次乘加），∂L/∂W 由 "
+                               "torch.nn.grad.conv2d_weight 计算（{dw} 次乘加），各按 torch.utils.flop_counter 对该运算的"
+                               "公式统计，共 {got} 次乘加，与表中的反向乘加次数一致，是前向的两倍"),
 
     # ------------------------------------------------------------ pooling experiments
     "xp.poolconv.title": ("Average pooling computed as a convolution", "把平均汇聚作为卷积来计算"),
@@ -213,16 +218,22 @@ register({
                          "与卷积核元素全为 1/{k}²、步幅与填充相同、对每个通道分别作用（groups = 通道数，即逐通道卷积，无偏置）的卷积相比较。"),
     "xp.poolconv.avg_shape": ("output shape, average pooling", "平均汇聚的输出形状"),
     "xp.poolconv.conv_shape": ("output shape, depthwise convolution", "逐通道卷积的输出形状"),
-    "xp.poolconv.check": ("avg_pool2d and the depthwise conv2d agree (max |difference| {diff})",
-                          "avg_pool2d 与逐通道 conv2d 结果一致（最大绝对差 {diff}）"),
+    "xp.poolconv.check": ("nn.AvgPool2d and a depthwise nn.Conv2d with weights 1/k² on the same input: both give "
+                          "{shape} and they differ by at most {diff}; the shapes and the difference shown ({shown}) "
+                          "agree",
+                          "在同一输入上，nn.AvgPool2d 与权重为 1/k² 的逐通道 nn.Conv2d 都得到 {shape}，最大绝对差 {diff}；"
+                          "与所示的形状和差值（{shown}）一致"),
     "xp.poollin.title": ("Additivity tested on random inputs", "在随机输入上检验可加性"),
     "xp.poollin.text": ("{trials} random pairs of {n}×{n} integer matrices, {k}×{k} windows: how often does "
                         "pool(X + Y) differ from pool(X) + pool(Y)? Every convolution satisfies it always.",
                         "取 {trials} 对随机的 {n}×{n} 整数矩阵、{k}×{k} 窗口：pool(X + Y) 与 pool(X) + pool(Y) 有多少次不相等？"
                         "任何卷积都始终满足这一等式。"),
     "xp.poollin.col.failures": ("additivity fails", "可加性不成立的次数"),
-    "xp.poollin.check": ("max pooling breaks additivity in {max} of {trials} trials, average pooling in {avg}",
-                         "最大汇聚在 {trials} 次试验中有 {max} 次不满足可加性，平均汇聚有 {avg} 次"),
+    "xp.poollin.check": ("the same trials pooled over windows cut with Tensor.unfold: max pooling breaks additivity "
+                         "in {max} of {trials}, average pooling in {avg}, as shown; the example shown recomputed from "
+                         "its X and Y",
+                         "用 Tensor.unfold 切出窗口重新汇聚同样的试验：最大汇聚在 {trials} 次中有 {max} 次不满足可加性，"
+                         "平均汇聚有 {avg} 次，与所示一致；所示例子由其 X、Y 重新计算，结果一致"),
     "xp.poolcost.formula.title": ("Operations of pooling", "汇聚的运算次数"),
     "xp.poolcost.formula.text": ("Pooling works on each channel separately and has no weights: each output needs "
                                  "k_h·k_w − 1 comparisons (max) or additions (average, plus one division). A "
@@ -240,8 +251,14 @@ register({
     "xp.poolcost.col.avg": ("average: additions + divisions", "平均汇聚：加法 + 除法"),
     "xp.poolcost.col.conv": ("conv c→c: MACs", "卷积 c→c：MACs"),
     "xp.poolcost.col.ratio": ("conv ÷ max", "卷积 ÷ 最大汇聚"),
-    "xp.poolcost.check": ("{label}: torch's unfold gives {windows} windows of {window} entries, as counted",
-                          "{label}：unfold 得到 {windows} 个窗口，每个 {window} 个元素，与计数一致"),
+    "xp.poolcost.check": ("{label}: torch's unfold gives {windows} windows of {window} entries, so {cmp} comparisons "
+                          "(max) and as many additions plus {windows} divisions (average), as shown",
+                          "{label}：unfold 得到 {windows} 个窗口，每个 {window} 个元素，因此最大汇聚 {cmp} 次比较，"
+                          "平均汇聚同样多次加法加 {windows} 次除法，与表中一致"),
+    "xp.poolcost.check.conv": ("{label}: nn.Conv2d with the same window (its weight as torch.nn shapes it, one output "
+                               "per window) in torch.utils.flop_counter's convolution formula: {macs} MACs, as shown",
+                               "{label}：窗口相同的 nn.Conv2d（权重形状由 torch.nn 给出，每个窗口一个输出）代入 "
+                               "torch.utils.flop_counter 的卷积公式，得 {macs} 次乘加，与表中一致"),
     "xp.poolgrad.title": ("Where the gradient goes", "梯度流向哪里"),
     "xp.poolgrad.text": ("A {n}×{n} input with distinct values, {k}×{k} windows, stride {k}: the gradient of the "
                          "summed output with respect to the input, and what happens when the smallest entry of every "
@@ -287,8 +304,10 @@ register({
     "xp.im2col.cols": ("im2col(X)", "im2col(X)"),
     "xp.im2col.product": ("W · im2col(X), reshaped", "W · im2col(X)，再变形"),
     "xp.im2col.blowup": ("entries of im2col(X) / entries of X", "im2col(X) 元素数 / X 元素数"),
-    "xp.im2col.check": ("the product equals F.conv2d (max |difference| {diff})",
-                        "矩阵乘积与 F.conv2d 相等（最大绝对差 {diff}）"),
+    "xp.im2col.check": ("the windows cut with Tensor.unfold ({cols}) times the weights equal nn.Conv2d ({out}, max "
+                        "|difference| {diff}); the shapes, the blow-up and the difference shown ({shown}) agree",
+                        "用 Tensor.unfold 切出的窗口（{cols}）乘以权重，与 nn.Conv2d（{out}）相等（最大绝对差 {diff}）；"
+                        "与所示的形状、放大倍数和差值（{shown}）一致"),
 
     # ------------------------------------------------------------ borders, shifts
     "xp.border.title": ("How many windows see each pixel", "每个像素被多少个窗口覆盖"),
@@ -306,8 +325,11 @@ register({
     "xp.shift.equi": ("max |conv(shifted X) − shifted conv(X)|", "max |conv(平移后的 X) − 平移后的 conv(X)|"),
     "xp.shift.argmax": ("position of the strongest response", "最强响应的位置"),
     "xp.shift.pooled": ("global max pooling, original / shifted", "全局最大汇聚：原图 / 平移后"),
-    "xp.shift.check": ("the feature map moves with the input, and global pooling gives the same value",
-                       "特征图随输入一起平移，全局汇聚的结果不变"),
+    "xp.shift.check": ("the circular correlation written with torch.roll: the feature map moves with the input (max "
+                       "|difference| {diff}; shown {shown}), its maximum moves from {a} to {b} and keeps its value, "
+                       "as shown",
+                       "用 torch.roll 写出的循环互相关：特征图随输入一起平移（最大绝对差 {diff}；所示 {shown}），"
+                       "最大值从 {a} 移到 {b} 且数值不变，与所示一致"),
 
     # ------------------------------------------------------------ initialisation
     "xp.init.title": ("Initialisations of a deep ReLU network", "深层 ReLU 网络的不同初始化"),
@@ -343,12 +365,29 @@ register({
     "xp.share.conv": ("convolution (shared kernel)", "卷积（共享卷积核）"),
     "xp.share.local": ("locally connected (no sharing)", "局部连接（不共享）"),
     "xp.share.dense": ("fully connected", "全连接"),
-    "xp.share.check": ("nn.Conv2d and nn.Linear have these parameter counts, and the tied locally connected "
-                       "layer reproduces the convolution (max |difference| {diff})",
-                       "nn.Conv2d 与 nn.Linear 的参数量与上表一致，共享权重的局部连接层复现了卷积结果（最大绝对差 {diff}）"),
+    "xp.share.check": ("numel of PyTorch tensors: nn.Conv2d {conv}, a locally connected layer (a kernel and biases "
+                       "for each window F.unfold forms) {local}, nn.Linear {dense} parameters, as shown; the tied "
+                       "locally connected layer (a copy of the kernel at each window) reproduces nn.Conv2d (max "
+                       "|difference| {diff}; shown {shown})",
+                       "按 PyTorch 张量的 numel 计数：nn.Conv2d {conv}、局部连接层（F.unfold 得到的每个窗口各有一个卷积核和偏置）"
+                       "{local}、nn.Linear {dense} 个参数，与所示一致；每个窗口复制同一卷积核的局部连接层复现了 nn.Conv2d"
+                       "（最大绝对差 {diff}；所示 {shown}）"),
     "xp.nets.title": ("The networks compared", "所比较的网络"),
     "xp.nets.text": ("Shapes, parameters (biases included), MACs and receptive fields from the network solver.",
                      "形状、参数量（含偏置）、乘加次数与感受野，由网络求解器给出。"),
     "xp.nets.check": ("{name}: PyTorch gives output {shape}, {params} parameters and the same MACs",
                       "{name}：PyTorch 得到输出 {shape}、参数量 {params}，乘加次数一致"),
+    "xp.nets.check.rf": ("{name}: the gradient of one output unit with respect to the input (back-propagated through "
+                         "a one-channel probe with the same windows) is non-zero over {rf} inputs: the receptive field "
+                         "shown",
+                         "{name}：一个输出单元对输入的梯度（经由窗口相同的单通道探针网络反向传播）在 {rf} 个输入上非零，"
+                         "与所示感受野一致"),
+    "xp.nets.check.rf_none": ("{name}: no layer has a receptive field ({rf}), as shown",
+                              "{name}：没有层具有感受野（{rf}），与所示一致"),
+    "xp.nets.check.rf_large": ("{name}: the receptive field cannot be measured by back-propagation (the probe would be "
+                               "too large)",
+                               "{name}：无法用反向传播测量感受野（探针网络过大）"),
+    "xp.nets.check.rf_small": ("{name}: the receptive field cannot be measured by back-propagation (no probe input "
+                               "is large enough)",
+                               "{name}：无法用反向传播测量感受野（探针输入不够大）"),
 })

@@ -3,7 +3,13 @@
 One module per experiment (this package's ``EXPERIMENTS`` collects them); :mod:`.common` holds what they
 share. Each experiment reads its parameters (with defaults and bounds, so a user file cannot ask for an
 hour of training), ``run``\\ s into a plain data dict (numbers only: the same seed gives the same
-dict), turns that data into bilingual steps, and re-checks its claims as ``by: torch`` checks.
+dict), turns that data into bilingual steps, and checks that data as ``by: torch`` checks: the numbers the steps
+show are compared with PyTorch — computed another way than the run computed them wherever the experiment shows a
+count, a shape or an identity (modules instead of functionals, ``Tensor.unfold`` instead of ``F.unfold``,
+``torch.roll`` sums instead of circular padding, ``numel`` or FlopCounterMode's formulas instead of the network
+solver's, the gradient's support instead of the receptive-field recurrence), otherwise re-run from the seed
+(reproducibility) — never a re-run whose result is not compared with the data shown
+(``tests/test_experiments_independent.py`` changes shown numbers and expects a failed check).
 
 =====================  ==========================================================================
 name                   what it shows

@@ -45,8 +45,30 @@ def _im2col_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
 
 
 def _im2col_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Check]:
-    again = _im2col_run(p)
-    return [_ok("torch", part, again["allclose"], "xp.im2col.check", diff=Plain(fmt(again["max_diff"])))]
+    """The shown shapes, blow-up and max |difference| against another route on the same seeded data: the windows
+    cut with ``Tensor.unfold`` from the zero-padded input, times the weights, against ``nn.Conv2d`` — not
+    ``F.unfold`` and ``F.conv2d`` as in the run."""
+    ci, co, h, w, k, s, pad = p["c_i"], p["c_o"], p["h"], p["w"], p["k"], p["stride"], p["padding"]
+    with seeded(p["seed"]):
+        x = torch.randn(1, ci, h, w, dtype=torch.float64)
+        weight = torch.randn(co, ci, k, k, dtype=torch.float64)
+        conv = torch.nn.Conv2d(ci, co, k, stride=s, padding=pad, bias=False, dtype=torch.float64)
+    with torch.no_grad():
+        conv.weight.copy_(weight)
+        y = conv(x)[0]
+    padded = x.new_zeros(ci, h + 2 * pad, w + 2 * pad)
+    padded[:, pad:pad + h, pad:pad + w] = x[0]
+    win = padded.unfold(1, k, s).unfold(2, k, s)                          # [ci, h_o, w_o, k, k]
+    ho, wo = win.shape[1:3]
+    cols = win.permute(0, 3, 4, 1, 2).reshape(ci * k * k, ho * wo)        # rows in (channel, row, column) order
+    product = (weight.reshape(co, -1) @ cols).reshape(co, ho, wo)
+    diff = float((product - y).abs().max()) if product.shape == y.shape else float("inf")
+    tol = 1e-12 * (1.0 + float(y.abs().max()))
+    ok = (d["cols"] == list(cols.shape) and d["weights"] == [co, ci * k * k] and d["out"] == list(y.shape)
+          and d["blowup"] == cols.numel() / x.numel() and diff <= tol and d["allclose"] is True
+          and 0 <= d["max_diff"] <= tol)
+    return [_ok("torch", part, ok, "xp.im2col.check", diff=Plain(fmt(diff)), shown=Plain(fmt(d["max_diff"])),
+                cols=Plain(_shape(cols.shape)), out=Plain(_shape(y.shape)))]
 
 
 # ================================================================ border_coverage

@@ -73,6 +73,23 @@ def _networks_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
                  rule="explain.networks")]
 
 
+def _measured_rf(net: Any, an: Any) -> list[int] | None | str:
+    """The receptive field of the last layer that has one, measured by back-propagation: the span of the non-zero
+    gradient of one output unit with respect to the input, in a one-channel probe with the layers' windows (the
+    network solver's probe, :func:`solver.receptive_probe.measure_window`) — not the recurrence the run read.
+    ``None`` when no layer has one; a message key when the probe cannot measure it."""
+    from ...network.verify import _probe_layers
+    from ...receptive_probe import ProbeTooLarge, measure_window
+    at = max((i + 1 for i, la in enumerate(an.layers) if la.rf is not None), default=0)
+    if not at:
+        return None
+    try:
+        measured = measure_window(_probe_layers(net, an, at), an.spatial_dims)
+    except ProbeTooLarge:
+        return "xp.nets.check.rf_large"
+    return list(measured[0]) if measured else "xp.nets.check.rf_small"
+
+
 def _networks_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Check]:
     checks = []
     for name, r in d["rows"].items():
@@ -84,8 +101,16 @@ def _networks_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Ch
             y = model(empty_input(tuple(net.input_shape)))
         ok = (list(y.shape[1:]) == r["shape"] and _count(model) == r["params"]
               and counter.flops // 2 == r["macs"])
-        checks.append(_ok("torch", part, ok, "xp.nets.check", name=net.label or Plain(name), params=_count(model),
+        label = net.label or Plain(name)
+        checks.append(_ok("torch", part, ok, "xp.nets.check", name=label, params=_count(model),
                           shape=Plain(_shape(y.shape[1:]))))
+        if "receptive_field" in p["show"]:
+            rf = _measured_rf(net, an)
+            if isinstance(rf, str):
+                checks.append(_ok("torch", part, False, rf, name=label))
+            else:
+                checks.append(_ok("torch", part, rf == r["rf"], "xp.nets.check.rf" if rf else "xp.nets.check.rf_none",
+                                  name=label, rf=Plain(_shape(rf) if rf else "—")))
     return checks
 
 

@@ -46,9 +46,26 @@ def _pool_as_conv_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
 
 
 def _pool_as_conv_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Check]:
-    again = _pool_as_conv_run(p)
-    return [_ok("torch", part, again["allclose"] and again["out_shape"] == again["conv_shape"],
-                "xp.poolconv.check", diff=Plain(fmt(again["max_diff"])))]
+    """The shown shapes, max |difference| and first outputs against torch.nn modules (``nn.AvgPool2d`` and a
+    depthwise ``nn.Conv2d`` with weights 1/k²) on the same seeded input — not the functionals the run used."""
+    k, s, pad, c, n = p["window"], p["stride"] or p["window"], p["padding"], p["channels"], p["size"]
+    with seeded(p["seed"]):                   # the input again; the modules' own initialisation is overwritten
+        x = torch.randn(1, c, n, n, dtype=torch.float64)
+        pool = torch.nn.AvgPool2d(k, stride=s, padding=pad, count_include_pad=True)
+        conv = torch.nn.Conv2d(c, c, k, stride=s, padding=pad, groups=c, bias=False, dtype=torch.float64)
+    with torch.no_grad():
+        conv.weight.fill_(1.0 / (k * k))
+        avg, dw = pool(x), conv(x)
+    diff = float((avg - dw).abs().max())
+    tol = 1e-12 * (1.0 + float(avg.abs().max()))
+    first = avg[0, 0, :2, :2]
+    ok = (d["stride"] == s and d["out_shape"] == list(avg.shape[1:]) and d["conv_shape"] == list(dw.shape[1:]) and diff <= tol
+          and d["allclose"] is True and 0 <= d["max_diff"] <= tol
+          and [len(row) for row in d["first"]] == [first.shape[1]] * first.shape[0]
+          and bool(torch.allclose(torch.tensor(d["first"], dtype=torch.float64).reshape(first.shape), first,
+                                  rtol=1e-12, atol=1e-12)))
+    return [_ok("torch", part, ok, "xp.poolconv.check", diff=Plain(fmt(diff)), shown=Plain(fmt(d["max_diff"])),
+                shape=Plain(_shape(avg.shape[1:])))]
 
 
 # ================================================================ pool_linearity

@@ -96,16 +96,31 @@ def _pool_cost_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
 
 
 def _pool_cost_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Check]:
+    """Each row's shown counts against PyTorch: the pooling columns from the windows ``F.unfold`` forms (their
+    number and size), the convolution's MACs from ``torch.utils.flop_counter``'s convolution formula on the weight
+    ``nn.Conv2d`` builds and those windows — not the network solver's output size and formulas the run used."""
+    from torch.utils import flop_counter
+    from ...network.torch_count import build, empty_input
     checks = []
     for i, (c, r) in enumerate(zip(p["configs"], d["rows"])):
-        x = torch.zeros((0, c["c"], c["h"], c["w"]))     # zero samples: shapes only, no memory (on the meta
+        s = c["s"] or c["k"]
+        x = empty_input((c["c"], c["h"], c["w"]))     # zero samples: shapes only, no memory (on the meta
         # device F.unfold's decomposition would import torch._dynamo)
-        cols = F.unfold(x, c["k"], padding=c["p"], stride=c["s"] or c["k"])       # one column per window
-        y = F.max_pool2d(x, c["k"], c["s"] or c["k"], c["p"])
-        windows = cols.shape[-1] * c["c"]
-        ok = windows == r["outputs"] and list(y.shape[1:]) == r["out"] and cols.shape[1] == c["c"] * r["window"]
+        cols = F.unfold(x, c["k"], padding=c["p"], stride=s)                      # one column per window
+        y = F.max_pool2d(x, c["k"], s, c["p"])
+        windows, entries = cols.shape[-1] * c["c"], cols.shape[1] // c["c"]
+        ok = (windows == r["outputs"] and list(y.shape[1:]) == r["out"] and entries == r["window"]
+              and r["max_cmp"] == r["avg_add"] == windows * (entries - 1) and r["avg_div"] == windows)
         checks.append(_ok("torch", part, ok, "xp.poolcost.check", label=_cfg_label(i, c), windows=windows,
-                          window=r["window"]))
+                          window=entries, cmp=windows * (entries - 1)))
+        # the convolution's MACs: its weight as nn.Conv2d shapes it (built without memory) and one output per
+        # window, in FlopCounterMode's formula for a convolution (a forward pass, even on zero samples, would
+        # materialise c·c·k_h·k_w weights)
+        conv = build(lambda: torch.nn.Conv2d(c["c"], c["c"], c["k"], stride=s, padding=c["p"], bias=False))
+        macs = flop_counter.conv_flop_count([1, c["c"], c["h"], c["w"]], list(conv.weight.shape),
+                                            [1, c["c"], cols.shape[-1]], False) // 2
+        checks.append(_ok("torch", part, macs == r["conv_macs"], "xp.poolcost.check.conv", label=_cfg_label(i, c),
+                          macs=macs))
     return checks
 
 

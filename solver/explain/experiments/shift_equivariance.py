@@ -44,11 +44,27 @@ def _shift_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
 
 
 def _shift_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Check]:
-    again = _shift_run(p)
-    n = p["size"]
-    moved = [(again["argmax"][0][0] + p["shift"][0]) % n, (again["argmax"][0][1] + p["shift"][1]) % n]
-    ok = again["max_diff"] < 1e-12 and abs(again["pooled"][0] - again["pooled"][1]) < 1e-12 and moved == again["argmax"][1]
-    return [_ok("torch", part, ok, "xp.shift.check")]
+    """The shown max |difference|, argmax positions and pooled values against the same seeded image and kernel
+    convolved another way: the circular correlation written as a sum of ``torch.roll``\\ s of the image, one per
+    kernel entry — not ``F.pad(mode="circular")`` and ``F.conv2d`` as in the run."""
+    n, k, (dy, dx) = p["size"], p["kernel"], p["shift"]
+    with seeded(p["seed"]):
+        x = torch.randn(n, n, dtype=torch.float64)
+        w = torch.randn(k, k, dtype=torch.float64)
+    c = k // 2
+
+    def circ(t: torch.Tensor) -> torch.Tensor:      # y[i, j] = Σ w[m, n]·t[(i + m − c) mod n, (j + n − c) mod n]
+        return sum(w[a, b] * torch.roll(t, (c - a, c - b), dims=(0, 1)) for a in range(k) for b in range(k))
+    fa, fb = circ(x), circ(torch.roll(x, (dy, dx), dims=(0, 1)))
+    diff = float((fb - torch.roll(fa, (dy, dx), dims=(0, 1))).abs().max())
+    tol = 1e-12 * (1.0 + float(fa.abs().max()))
+    argmax = [list(divmod(int(t.argmax()), n)) for t in (fa, fb)]
+    pooled = [float(fa.max()), float(fb.max())]
+    ok = (diff <= tol and 0 <= d["max_diff"] <= tol and d["argmax"] == argmax
+          and argmax[1] == [(argmax[0][0] + dy) % n, (argmax[0][1] + dx) % n]
+          and len(d["pooled"]) == 2 and all(abs(v - pooled[0]) <= tol for v in d["pooled"] + pooled[1:]))
+    return [_ok("torch", part, ok, "xp.shift.check", diff=Plain(fmt(diff)), shown=Plain(fmt(d["max_diff"])),
+                a=Plain(str(tuple(argmax[0]))), b=Plain(str(tuple(argmax[1]))))]
 
 
 # ================================================================ init_compare

@@ -56,13 +56,33 @@ def _sharing_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
 
 
 def _sharing_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Check]:
-    ci, co, k, (_, ho, wo) = p["c_i"], p["c_o"], p["k"], d["out"]
+    """The shown counts against ``numel`` of PyTorch tensors — ``nn.Conv2d`` and ``nn.Linear`` built on the meta
+    device, a locally connected layer's weights and biases (one kernel per window ``F.unfold`` forms) — and the
+    shown difference against the tied locally connected layer computed another way (the windows cut with
+    ``Tensor.unfold``, one explicit copy of the kernel per position) compared with ``nn.Conv2d``."""
+    ci, co, h, w, k, pad = p["c_i"], p["c_o"], p["h"], p["w"], p["k"], p["padding"]
+    positions = F.unfold(torch.zeros(0, ci, h, w), k, padding=pad).shape[-1]   # zero samples: shapes only
+    with seeded(p["seed"]):                  # the run's layer and input
+        layer = nn.Conv2d(ci, co, k, padding=pad)
+        x = torch.randn(1, ci, h, w)
+    with torch.no_grad():
+        padded = x.new_zeros(ci, h + 2 * pad, w + 2 * pad)
+        padded[:, pad:pad + h, pad:pad + w] = x[0]
+        win = padded.unfold(1, k, 1).unfold(2, k, 1)                           # [ci, h_o, w_o, k, k]
+        kernels = layer.weight.expand(win.shape[1], win.shape[2], co, ci, k, k).contiguous()   # one copy each
+        y_local = torch.einsum("hwocij,chwij->ohw", kernels, win) + layer.bias[:, None, None]
+        y_conv = layer(x)[0]
+    diff = float((y_local - y_conv).abs().max())
     with torch.device("meta"):
-        conv = nn.Conv2d(ci, co, k, padding=p["padding"])
-        dense = nn.Linear(ci * p["h"] * p["w"], co * ho * wo)
-    again = _sharing_run(p)
-    ok = _count(conv) == d["conv"] and _count(dense) == d["dense"] and again["tied_diff"] < 1e-4
-    return [_ok("torch", part, ok, "xp.share.check", diff=Plain(fmt(again["tied_diff"])))]
+        conv = nn.Conv2d(ci, co, k, padding=pad)
+        dense = nn.Linear(ci * h * w, y_conv.numel())
+        local = [torch.empty(positions, co, ci, k, k), torch.empty(positions, co)]     # per position: kernel, bias
+    n_local = sum(t.numel() for t in local)
+    ok = (_count(conv) == d["conv"] and _count(dense) == d["dense"] and n_local == d["local"]
+          and positions == d["positions"] and d["out"] == list(y_conv.shape)
+          and diff < 1e-4 and 0 <= d["tied_diff"] < 1e-4)
+    return [_ok("torch", part, ok, "xp.share.check", diff=Plain(fmt(diff)), shown=Plain(fmt(d["tied_diff"])),
+                conv=_count(conv), local=n_local, dense=_count(dense))]
 
 
 # ================================================================ networks
