@@ -157,6 +157,23 @@ class Count:
 
 
 @record(frozen=True)
+class Value:
+    """An answer value quoted in a message (a check's "torch gives …", a source's printed value): the message holds
+    the value itself and it is shown only when rendered, the way every renderer shows an answer value
+    (:func:`solver.values.show_value`: ``3,612,672``, ``[32, 28, 28]``, ``0.126736``), the same in both languages.
+
+    >>> Value([1, 1000]).render("zh"), Value(0.5).render("en")
+    ('[1, 1000]', '0.5')
+    """
+
+    value: Any
+
+    def render(self, lang: str) -> str:
+        from .values import show_value
+        return show_value(self.value)
+
+
+@record(frozen=True)
 class Join:
     """Several renderables joined by a separator (a space in English, nothing in Chinese)."""
 

@@ -29,7 +29,7 @@ def num(value: Any) -> str:
         sign = "-" if value < 0 else ""
         return sign + frac(num(abs(value.numerator)), num(value.denominator))
     if isinstance(value, float):
-        from .render.common import show_value
+        from .values import show_value
         return show_value(value).replace(",", "{,}")
     return str(value)
 

@@ -18,10 +18,10 @@ import math
 import operator as _op
 from typing import Any
 
-from .i18n import Msg, Plain, Text
+from .i18n import Msg, Plain, Text, Value
 from .record import record
-from .render.common import show_value as _show
 from .steps import Check
+from .values import show_value
 
 
 def _to_layout(chw: list[Any], layout: str) -> list[Any]:
@@ -69,15 +69,15 @@ def compare_printed(value: Any, printed: Any, part: str) -> Check:
     elif "sig" in spec and isinstance(target, float):
         shown = Plain(f"{target:.{int(spec['sig'])}g}".replace("e+0", "e").replace("e+", "e"))
     else:
-        shown = Plain(_show(target))
+        shown = Value(target)
     if not ok and _is_matrix(ours) and _is_matrix(target) and _shape(ours) == _shape(target):
         i, j = next((i, j) for i, row in enumerate(ours) for j, v in enumerate(row)
                     if not _close(v, target[i][j], rel, abs_tol))
         wrong = sum(1 for r, row in enumerate(ours) for c, v in enumerate(row) if not _close(v, target[r][c], rel, abs_tol))
-        detail = Msg("src.wrong_entry", n=wrong, i=i + 1, j=j + 1, printed=Plain(_show(target[i][j])),
-                     value=Plain(_show(ours[i][j])))
+        detail = Msg("src.wrong_entry", n=wrong, i=i + 1, j=j + 1, printed=Value(target[i][j]),
+                     value=Value(ours[i][j]))
     elif not ok:
-        detail = Msg("src.wrong", printed=shown, value=Plain(_show(ours if "layout" in spec else value)))
+        detail = Msg("src.wrong", printed=shown, value=Value(ours if "layout" in spec else value))
     elif "layout" in spec:
         detail = Msg("src.agree_layout", printed=shown, layout=Plain("×".join(str(spec["layout"]).upper())))
     elif "sig" in spec:
@@ -245,9 +245,9 @@ def errata_steps(ex: Any, answers: dict[str, Any]) -> list:
             if not _differ(printed, fact):
                 if getattr(ex, "seed", None) is None:
                     raise ex.error(f"this evidence does not bear the erratum out: the source's reading and the "
-                                   f"fact both give {_show(fact)}", err.path + ("evidence", j))
+                                   f"fact both give {show_value(fact)}", err.path + ("evidence", j))
                 continue                # a variant's numbers where the source's reading happens to be right
-            rows.append([line.label, Plain(_show(printed)), Plain(_show(fact))])
+            rows.append([line.label, Value(printed), Value(fact)])
         title = Msg("src.erratum.item.where", n=i + 1, where=err.where) if err.where else \
             Msg("src.erratum.item", n=i + 1)
         table = Table([Msg("src.erratum.col.what"), Msg("src.erratum.col.printed"), Msg("src.erratum.col.fact")],

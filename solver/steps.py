@@ -15,15 +15,43 @@ from __future__ import annotations
 from .record import factory, record
 from typing import Any
 
-from .i18n import Renderable
+from .i18n import Count, Renderable
+
+
+# Until the explanation experiments' tables say which of their columns hold counts (``numeric=``, or
+# :class:`~solver.i18n.Count` cells), those columns are known by their header's message key; nothing else is.
+UNDECLARED_COUNT_HEADERS = ("xp.col.params", "xp.col.macs")
 
 
 @record
 class Table:
-    """A table of a step: column headers and rows of cells (text or LaTeX-free strings)."""
+    """A table of a step: column headers and rows of cells (renderables or LaTeX-free strings).
+
+    ``numeric``: the indices of the columns that hold numbers (renderers right-align them), as the rule that built
+    the table says; left out (``None``), a column holds numbers when every cell of it that is not blank is a
+    :class:`~solver.i18n.Count`.
+
+    >>> from solver.i18n import Count, Plain
+    >>> columns = [Plain("#"), Plain("layer"), Plain("params")]
+    >>> Table(columns, [["1", "conv", Count(10)]], numeric=(0, 2)).numeric_columns()
+    [True, False, True]
+    >>> Table([Plain("layer"), Plain("params")], [["conv", Count(10)], ["total", ""]]).numeric_columns()
+    [False, True]
+    """
 
     columns: list[Renderable]
     rows: list[list[Any]]
+    numeric: tuple[int, ...] | None = None
+
+    def numeric_columns(self) -> list[bool]:
+        """For each column, whether it holds numbers."""
+        if self.numeric is not None:
+            return [i in self.numeric for i in range(len(self.columns))]
+
+        def counts(i: int) -> bool:
+            cells = [row[i] for row in self.rows if i < len(row) and row[i] not in ("", None)]
+            return bool(cells) and all(isinstance(c, Count) for c in cells)
+        return [counts(i) or getattr(c, "key", None) in UNDECLARED_COUNT_HEADERS for i, c in enumerate(self.columns)]
 
 
 @record

@@ -2,7 +2,11 @@
 
 - nothing in ``solver/`` imports ``grader`` or ``practice`` (the solver works, and is installable, alone);
 - nothing in ``grader/`` imports ``practice``;
-- no module imports a private name (``_x``) from another top-level package: what crosses a layer is public.
+- no module imports a private name (``_x``) from another top-level package: what crosses a layer is public;
+- inside ``solver/``, only the renderers format: no module outside ``solver/render/`` imports ``solver.render``
+  (rules compute and name, verifiers give a message the value itself — ``i18n.Value`` — and the one display of an
+  answer value is the neutral ``solver/values.py``), except the modules in :data:`RENDER_CALLERS`, which call a
+  renderer to produce their output.
 
 Every module is read with :mod:`ast` (imports inside functions count too), so nothing is imported to run the test.
 """
@@ -16,6 +20,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("solver", "grader", "practice")
 FORBIDDEN = {"solver": ("grader", "practice"), "grader": ("practice",), "practice": ()}
+# the solver's modules outside solver/render/ that may import a renderer, and why: each one's job is output
+RENDER_CALLERS = {
+    "solver/cli.py": "the command line: renders the solution in the format asked (text, Markdown, JSON, PDF)",
+    "solver/api.py": "SolveResult.text()/markdown()/to_dict()/pdf() render the solution",
+    "solver/class_sheets.py": "writes a class's variant sheets and keys as Typst source, with the Typst renderer",
+    "solver/errors.py": "report() prints the error line, made terminal-safe by render.safe_text",
+}
 
 
 def _modules(root: Path, package: str) -> list[Path]:
@@ -61,6 +72,17 @@ def layer_violations(root: Path, package: str) -> list[str]:
             if _top(module) in FORBIDDEN[package]]
 
 
+def render_violations(root: Path, allowed: dict[str, str] = RENDER_CALLERS) -> list[str]:
+    """Imports of ``solver.render`` (or anything in it) by a solver module outside ``solver/render/``."""
+    render = root / "solver" / "render"
+    return [f"{path.relative_to(root)}:{line}: imports {module if module != 'solver' else 'solver.render'}"
+            for path in _modules(root, "solver") if render not in path.parents
+            and path.relative_to(root).as_posix() not in allowed
+            for line, module, names in _imports(root, path)
+            if module == "solver.render" or module.startswith("solver.render.")
+            or (module == "solver" and "render" in names)]
+
+
 def private_violations(root: Path) -> list[str]:
     """``from X import _name`` where X is another of the top-level packages."""
     bad = []
@@ -86,6 +108,14 @@ def test_layers_are_one_way(package):
     assert not bad, f"{package} must not import {' or '.join(FORBIDDEN[package])}:\n" + "\n".join(bad)
 
 
+def test_only_renderers_format():
+    bad = render_violations(ROOT)
+    assert not bad, ("a rule or verifier imports a renderer (give the message the value itself, i18n.Value; "
+                     "shared formatting lives in solver/values.py):\n" + "\n".join(bad))
+    gone = [m for m in RENDER_CALLERS if not (ROOT / m).exists()]
+    assert not gone, f"RENDER_CALLERS names modules that no longer exist: {gone}"
+
+
 def test_no_private_name_crosses_a_package():
     bad = private_violations(ROOT)
     assert not bad, "private names imported across packages (make them public):\n" + "\n".join(bad)
@@ -107,3 +137,25 @@ def test_the_checks_can_fail(tmp_path):
                                                     "solver/sub/bad.py:4: imports practice"]
     assert layer_violations(tmp_path, "grader") == ["grader/bad.py:2: imports practice.web"]
     assert private_violations(tmp_path) == ["grader/bad.py:1: from solver.render.typst import _preamble"]
+
+
+def test_the_render_check_can_fail(tmp_path):
+    """A verifier importing a renderer (absolute, relative, ``from solver import render``-style) is reported; a
+    renderer importing another, an allowed caller, and a module merely named like one are not."""
+    (tmp_path / "solver" / "render").mkdir(parents=True)
+    (tmp_path / "solver" / "conv").mkdir()
+    (tmp_path / "solver" / "conv" / "verify.py").write_text(
+        "from ..render.common import show_value\n"
+        "def f():\n    import solver.render.text\n"
+        "from ..values import show_value\n"
+        "from ..rendering import x\n"
+        "from .. import render, steps\n", encoding="utf-8")
+    (tmp_path / "solver" / "render" / "text.py").write_text("from .common import walk\n", encoding="utf-8")
+    (tmp_path / "solver" / "cli.py").write_text("from .render.text import render\n", encoding="utf-8")
+    assert render_violations(tmp_path, {"solver/cli.py": "output"}) == [
+        "solver/conv/verify.py:1: imports solver.render.common", "solver/conv/verify.py:3: imports solver.render.text",
+        "solver/conv/verify.py:6: imports solver.render"]
+    assert render_violations(tmp_path, {}) == ["solver/cli.py:1: imports solver.render.text",
+                                               "solver/conv/verify.py:1: imports solver.render.common",
+                                               "solver/conv/verify.py:3: imports solver.render.text",
+                                               "solver/conv/verify.py:6: imports solver.render"]

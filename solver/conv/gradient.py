@@ -24,8 +24,9 @@ from typing import Any
 import sympy
 
 from .. import latex as tex
-from ..i18n import Msg, Plain
-from ..model import Exercise, Part
+from ..i18n import Msg
+from ..model import Exercise
+from ..record import record
 from ..steps import Solution, Step
 from . import ops
 from .identity import _sizes, sum_latex, symbolic
@@ -130,7 +131,47 @@ def _jacobian(y: list[list[Any]], wrt: list[list[Any]]) -> sympy.Matrix:
     return sympy.Matrix([[_d(f, v) for v in vs] for f in ys])
 
 
+PLAN = ("grad.plan.define", "grad.plan.jacobian", "grad.plan.general", "grad.plan.backprop", "grad.plan.verify")
+
+
+@record
+class Symbols:
+    """The exercise's matrices as symbols: X (I×J), W (M×N), Y = W ∗ X (K×L, K = I − M + 1, L = J − N + 1, each
+    entry a polynomial), δ = ∂L/∂Y (K×L) and the expanded L = Σ_kl δ_kl y_kl, whose derivative in a variable v
+    is ∂L/∂v = Σ_kl δ_kl ∂y_kl/∂v (:func:`_d`, term by term)."""
+
+    X: list[list[Any]]
+    W: list[list[Any]]
+    Y: list[list[Any]]
+    delta: list[list[Any]]
+    loss_terms: Any
+
+
 def solve(ex: Exercise) -> Solution:
+    """Solve a ``kind: gradient`` exercise (no verification; see :mod:`.verify`): the definition of Y = W ∗ X with
+    symbolic matrices, then each part — a Jacobian, a general partial derivative, or ∂L/∂W, ∂L/∂X by backprop."""
+    sizes = read_sizes(ex)
+    s = symbols(sizes)
+    general = general_partials()
+    steps = [definition_step(s)]
+    answers: dict[str, Any] = {}
+    context: dict[str, Any] = {"sizes": sizes, "jacobians": {}, "backprop": {}, "sympy_answers": {},
+                               "expr_answers": {}}
+    for part in ex.ask:
+        wrt = part.options["wrt"]
+        if part.quantity == "jacobian":
+            step = jacobian_step(part.id, wrt, s, answers, context)
+        elif part.quantity == "partial":
+            step = partial_step(part.id, wrt, general, answers, context)
+        else:
+            step = backprop_step(part.id, wrt, s, answers, context)
+        steps.append(step)
+    return Solution(ex, [Msg(key) for key in PLAN], steps, answers, context=context)
+
+
+def read_sizes(ex: Exercise) -> dict[str, tuple[int, int]]:
+    """The sizes of X (I×J) and W (M×N), the kernel no larger than the input (M ≤ I, N ≤ J), and each part a known
+    quantity with ``wrt: W`` or ``wrt: X``; errors located in the file."""
     for key in ex.given:
         if key != "sizes":
             raise ex.error(f"unknown field '{key}'; given has sizes: {{X: [I, J], W: [M, N]}}", ("given", key))
@@ -146,60 +187,76 @@ def solve(ex: Exercise) -> Solution:
                            ("ask", part.index, "quantity"))
         if part.options.get("wrt") not in ("W", "X") or set(part.options) != {"wrt"}:
             raise ex.error("each part needs wrt: W or wrt: X (and nothing else)", ("ask", part.index))
+    return sizes
+
+
+def symbols(sizes: dict[str, tuple[int, int]]) -> Symbols:
+    """X, W as matrices of symbols; Y = W ∗ X (ML convolution: y_kl = Σ_m Σ_n w_mn x_{k+m−1, l+n−1}); δ with
+    Y's shape; L = Σ_kl δ_kl y_kl expanded, so that ∂L/∂v can be taken term by term."""
+    (I, J), (M, N) = sizes["X"], sizes["W"]
     X, W = symbolic("X", I, J), symbolic("W", M, N)
     Y = ops.corr2d(W, X)
     K, L = ops.shape(Y)
     delta = symbolic("delta", K, L)
     loss = sum(d * e for drow, yrow in zip(delta, Y) for d, e in zip(drow, yrow))
-    loss_terms = sympy.expand(loss)                           # ∂L/∂v term by term (_d)
-    general = general_partials()
-    steps = [Step(Msg("grad.def.title"), text=Msg("grad.def.text", K=K, L=L),
-                  math=[rf"X = {tex.matrix(X)}", rf"W = {tex.matrix(W)}",
-                        r"y_{kl} = \sum_{m=1}^{M} \sum_{n=1}^{N} w_{mn}\, x_{k+m-1,\, l+n-1}",
-                        rf"Y = W \ast X \quad ({K} \times {L}),\qquad y_{{11}} = {sympy.latex(Y[0][0])}"],
-                  rule="gradient.definition")]
-    answers: dict[str, Any] = {}
-    context: dict[str, Any] = {"sizes": sizes, "jacobians": {}, "backprop": {}, "sympy_answers": {},
-                               "expr_answers": {}}
-    for part in ex.ask:
-        wrt = part.options["wrt"]
-        var = W if wrt == "W" else X
-        if part.quantity == "jacobian":
-            jac = _jacobian(Y, var)
-            context["jacobians"][part.id] = (wrt, jac)
-            answers[part.id] = {"expr": str(jac.tolist()), "latex": sympy.latex(jac),
-                                "rows": [[str(e) for e in row] for row in jac.tolist()]}
-            nonzero = sum(1 for e in jac if e != 0)
-            steps.append(Step(Msg("grad.jac.title", wrt=wrt), text=Msg("grad.jac.text", wrt=wrt, r=jac.rows,
-                                                                        c=jac.cols, nz=nonzero),
-                              math=[rf"\frac{{\partial \operatorname{{vec}}(Y)}}{{\partial \operatorname{{vec}}({wrt})}} = "
-                                    rf"{tex.matrix(jac.tolist())}"],
-                              rule="gradient.jacobian"))
-        elif part.quantity == "partial":
-            expr = general[wrt]
-            answers[part.id] = _sym_json(expr)
-            context["sympy_answers"][part.id] = expr
-            lhs = r"\frac{\partial y_{kl}}{\partial w_{mn}}" if wrt == "W" else r"\frac{\partial y_{kl}}{\partial x_{ij}}"
-            steps.append(Step(Msg(f"grad.partial.{wrt}.title"), text=Msg(f"grad.partial.{wrt}.text"),
-                              math=[rf"{lhs} = \frac{{\partial}}{{\partial {'w_{mn}' if wrt == 'W' else 'x_{ij}'}}} "
-                                    rf"{sum_latex(general['y'])}", rf"{lhs} = {sympy.latex(expr)}"],
-                              result=answers[part.id], rule="gradient.partial"))
-        else:
-            grad = [[_d(loss_terms, v) for v in row] for row in var]
-            form_text, form_tex = BACKPROP_FORMS[wrt]
-            candidate = ops.corr2d(delta, X) if wrt == "W" else ops.conv2d(W, delta, mode="full")
-            same = all(sympy.expand(g - c) == 0 for grow, crow in zip(grad, candidate) for g, c in zip(grow, crow))
-            context["backprop"][part.id] = (wrt, same)
-            context["expr_answers"][part.id] = {"expr": form_text.replace("δ", "delta"),
-                                                "env": {"X": X, "W": W, "delta": delta}}
-            answers[part.id] = {"expr": form_text, "latex": rf"\frac{{\partial L}}{{\partial {wrt}}} = {form_tex}"}
-            steps.append(Step(Msg(f"grad.backprop.{wrt}.title"), text=Msg(f"grad.backprop.{wrt}.text",
-                                                                          ok=Msg("grad.yes" if same else "grad.no")),
-                              math=[rf"\delta = \frac{{\partial L}}{{\partial Y}} = {tex.matrix(delta)}",
-                                    rf"\frac{{\partial L}}{{\partial {wrt}}} = \sum_{{k,l}} \delta_{{kl}} "
-                                    rf"\frac{{\partial y_{{kl}}}}{{\partial {wrt}}} = {form_tex}",
-                                    rf"\left(\frac{{\partial L}}{{\partial {wrt}}}\right)_{{11}} = {sympy.latex(sympy.expand(grad[0][0]))}"],
-                              result=answers[part.id], rule="gradient.backprop"))
-    plan = [Msg("grad.plan.define"), Msg("grad.plan.jacobian"), Msg("grad.plan.general"), Msg("grad.plan.backprop"),
-            Msg("grad.plan.verify")]
-    return Solution(ex, plan, steps, answers, context=context)
+    return Symbols(X, W, Y, delta, sympy.expand(loss))                # ∂L/∂v term by term (_d)
+
+
+def definition_step(s: Symbols) -> Step:
+    """X, W, the definition y_kl = Σ_m Σ_n w_mn x_{k+m−1, l+n−1}, Y's size K×L and its first entry y_11."""
+    K, L = ops.shape(s.Y)
+    return Step(Msg("grad.def.title"), text=Msg("grad.def.text", K=K, L=L),
+                math=[rf"X = {tex.matrix(s.X)}", rf"W = {tex.matrix(s.W)}",
+                      r"y_{kl} = \sum_{m=1}^{M} \sum_{n=1}^{N} w_{mn}\, x_{k+m-1,\, l+n-1}",
+                      rf"Y = W \ast X \quad ({K} \times {L}),\qquad y_{{11}} = {sympy.latex(s.Y[0][0])}"],
+                rule="gradient.definition")
+
+
+def jacobian_step(part_id: str, wrt: str, s: Symbols, answers: dict[str, Any], context: dict[str, Any]) -> Step:
+    """∂vec(Y)/∂vec(V) for V = W or X: row (k, l), column (m, n) holds ∂y_kl/∂v_mn (rows and columns in row-major
+    order), and how many of its entries are not zero. Each part's step records its answer in ``answers`` and what
+    the verifier re-checks in ``context`` (as do :func:`partial_step` and :func:`backprop_step`)."""
+    jac = _jacobian(s.Y, s.W if wrt == "W" else s.X)
+    context["jacobians"][part_id] = (wrt, jac)
+    answers[part_id] = {"expr": str(jac.tolist()), "latex": sympy.latex(jac),
+                        "rows": [[str(e) for e in row] for row in jac.tolist()]}
+    nonzero = sum(1 for e in jac if e != 0)
+    return Step(Msg("grad.jac.title", wrt=wrt), text=Msg("grad.jac.text", wrt=wrt, r=jac.rows, c=jac.cols, nz=nonzero),
+                math=[rf"\frac{{\partial \operatorname{{vec}}(Y)}}{{\partial \operatorname{{vec}}({wrt})}} = "
+                      rf"{tex.matrix(jac.tolist())}"],
+                rule="gradient.jacobian")
+
+
+def partial_step(part_id: str, wrt: str, general: dict[str, Any], answers: dict[str, Any],
+                 context: dict[str, Any]) -> Step:
+    """The general ∂y_kl/∂w_mn = x_{k+m−1, l+n−1} or ∂y_kl/∂x_ij (a piecewise expression: w_{i−k+1, j−l+1}
+    where that index lies in the kernel), differentiated by sympy from the definition (:func:`general_partials`)."""
+    expr = general[wrt]
+    answers[part_id] = _sym_json(expr)
+    context["sympy_answers"][part_id] = expr
+    lhs = r"\frac{\partial y_{kl}}{\partial w_{mn}}" if wrt == "W" else r"\frac{\partial y_{kl}}{\partial x_{ij}}"
+    return Step(Msg(f"grad.partial.{wrt}.title"), text=Msg(f"grad.partial.{wrt}.text"),
+                math=[rf"{lhs} = \frac{{\partial}}{{\partial {'w_{mn}' if wrt == 'W' else 'x_{ij}'}}} "
+                      rf"{sum_latex(general['y'])}", rf"{lhs} = {sympy.latex(expr)}"],
+                result=answers[part_id], rule="gradient.partial")
+
+
+def backprop_step(part_id: str, wrt: str, s: Symbols, answers: dict[str, Any], context: dict[str, Any]) -> Step:
+    """∂L/∂V = Σ_kl δ_kl ∂y_kl/∂V, entry by entry, compared with the closed form: ∂L/∂W = corr(δ, X) (δ slides
+    over X) and ∂L/∂X = conv_full(δ, W) = corr_full(rot180(W), δ); the step says whether every entry agrees."""
+    grad = [[_d(s.loss_terms, v) for v in row] for row in (s.W if wrt == "W" else s.X)]
+    form_text, form_tex = BACKPROP_FORMS[wrt]
+    candidate = ops.corr2d(s.delta, s.X) if wrt == "W" else ops.conv2d(s.W, s.delta, mode="full")
+    same = all(sympy.expand(g - c) == 0 for grow, crow in zip(grad, candidate) for g, c in zip(grow, crow))
+    context["backprop"][part_id] = (wrt, same)
+    context["expr_answers"][part_id] = {"expr": form_text.replace("δ", "delta"),
+                                        "env": {"X": s.X, "W": s.W, "delta": s.delta}}
+    answers[part_id] = {"expr": form_text, "latex": rf"\frac{{\partial L}}{{\partial {wrt}}} = {form_tex}"}
+    return Step(Msg(f"grad.backprop.{wrt}.title"),
+                text=Msg(f"grad.backprop.{wrt}.text", ok=Msg("grad.yes" if same else "grad.no")),
+                math=[rf"\delta = \frac{{\partial L}}{{\partial Y}} = {tex.matrix(s.delta)}",
+                      rf"\frac{{\partial L}}{{\partial {wrt}}} = \sum_{{k,l}} \delta_{{kl}} "
+                      rf"\frac{{\partial y_{{kl}}}}{{\partial {wrt}}} = {form_tex}",
+                      rf"\left(\frac{{\partial L}}{{\partial {wrt}}}\right)_{{11}} = "
+                      rf"{sympy.latex(sympy.expand(grad[0][0]))}"],
+                result=answers[part_id], rule="gradient.backprop")

@@ -33,7 +33,6 @@ from .. import latex as tex
 from ..i18n import Msg, Plain
 from ..model import Exercise, Part
 from ..steps import Solution, Step, Table
-from . import ops
 from .evaluate import EvalError, Value, evaluate
 from .expr import Eq
 from .solve import node_text, read_expr_part
@@ -387,89 +386,151 @@ def _matrix_tex(v: Value, limit: int = 4, max_terms: int = 4) -> str:
     return tex.matrix(m)
 
 
+PLAN = ("id.plan.symbols", "id.plan.expand", "id.plan.counter", "id.plan.index", "id.plan.verify")
+
+
 def solve(ex: Exercise) -> Solution:
+    """Solve a ``kind: identity`` exercise (no verification; see :mod:`.verify`): the symbolic matrices, then for
+    each identity L = R its two sides, the verdict (expanded entry by entry, with a counterexample when it fails),
+    the general index form and the family of sizes asked; then, when asked, the continuous case."""
+    sizes, nodes = read_identities(ex)
+    ranges = _ranges(ex, list(sizes))
+    env = symbolic_env(sizes)
+    steps = [given_step(env)]
+    answers: dict[str, Any] = {}
+    context: dict[str, Any] = {"nodes": nodes, "sizes": sizes, "counterexamples": {}}
+    for part in ex.ask:
+        holds, part_steps = identity_steps(nodes[part.id], part.id, env, sizes, ranges, context)
+        answers[part.id] = holds
+        steps += part_steps
+    if ex.given.get("continuous") is True:
+        steps.append(continuous_commutativity_step())
+        context["continuous_ok"] = steps[-1].result
+    return Solution(ex, [Msg(key) for key in PLAN], steps, answers, context=context)
+
+
+def read_identities(ex: Exercise) -> tuple[dict[str, tuple[int, int]], dict[str, Eq]]:
+    """The matrices' sizes and each part's identity ``L = R``, errors located in the file: ``given`` holds only
+    sizes, range and continuous, and every matrix an identity names has a size."""
     for key in ex.given:
         if key not in ("sizes", "range", "continuous"):
             raise ex.error(f"unknown field '{key}'; given has sizes, range and continuous", ("given", key))
     sizes = _sizes(ex)
     nodes = {p.id: _parse(ex, p) for p in ex.ask}
+    from .expr import names
     for p in ex.ask:
-        from .expr import names
         missing = names(nodes[p.id]) - set(sizes)
         if missing:
             raise ex.error(f"no size given for {', '.join(sorted(missing))}", ("ask", p.index, "expr"))
-    ranges = _ranges(ex, list(sizes))
-    env = symbolic_env(sizes)
-    steps = [Step(Msg("id.given.title"), text=Msg("id.given.text"),
-                  math=[rf"{n} = {tex.matrix(v.data)} \quad ({'×'.join(map(str, v.shape))})" for n, v in env.items()],
-                  rule="identity.given")]
-    answers: dict[str, Any] = {}
-    context: dict[str, Any] = {"nodes": nodes, "sizes": sizes, "counterexamples": {}}
-    for part in ex.ask:
-        node = nodes[part.id]
-        verdict, info = compare(node, env)
-        if verdict == "holds":
-            sides = list(info)                 # both sides as compare evaluated them
+    return sizes, nodes
+
+
+def given_step(env: dict[str, Value]) -> Step:
+    """Each matrix written with one symbol per entry (X = [x_ij], 1 ≤ i ≤ I, 1 ≤ j ≤ J), so that both sides are
+    polynomials in these symbols."""
+    return Step(Msg("id.given.title"), text=Msg("id.given.text"),
+                math=[rf"{n} = {tex.matrix(v.data)} \quad ({'×'.join(map(str, v.shape))})" for n, v in env.items()],
+                rule="identity.given")
+
+
+def identity_steps(node: Eq, part_id: str, env: dict[str, Value], sizes: dict[str, tuple[int, int]],
+                   ranges: dict[str, list[tuple[int, int]]] | None, context: dict[str, Any]) -> tuple[bool, list[Step]]:
+    """Whether ``L = R`` holds, and its steps: the two sides, the verdict (with a counterexample when it fails),
+    the general index form when both sides have one, and the family of sizes when a range is given."""
+    verdict, info = compare(node, env)
+    steps = [sides_step(node, shown_sides(node, env, verdict, info))]
+    steps += verdict_steps(node, verdict, info, sizes, context, part_id)
+    index = index_form_step(node, sizes)
+    if index is not None:
+        steps.append(index)
+    if ranges:
+        steps.append(_range_step(node, sizes, ranges, context, part_id))
+    return verdict == "holds", steps
+
+
+def shown_sides(node: Eq, env: dict[str, Value], verdict: str, info: Any) -> list[Value | None]:
+    """L and R as shown: as :func:`compare` evaluated them when the identity holds; otherwise evaluated again over
+    the exact ring of :func:`poly_env` when it can (readable entries), over sympy when it cannot; ``None`` for a
+    side that is undefined at these sizes."""
+    if verdict == "holds":
+        return list(info)
+    shown_env = poly_env(env) or env
+    try:
+        return [_side(node.left, shown_env), _side(node.right, shown_env)]
+    except (TypeError, AttributeError, NotImplementedError, ValueError, ZeroDivisionError):
+        return [_side(node.left, env), _side(node.right, env)]
+
+
+def sides_step(node: Eq, sides: list[Value | None]) -> Step:
+    """``L = left expression = its matrix (size)`` and the same for R (a large matrix: its size and first entry;
+    an undefined side: its expression alone)."""
+    math = []
+    for label, side_node, val in (("L", node.left, sides[0]), ("R", node.right, sides[1])):
+        if val is None:
+            math.append(rf"{label} = {tex.text(node_text(side_node))}")
         else:
-            shown_env = poly_env(env) or env
-            try:
-                sides = [_side(node.left, shown_env), _side(node.right, shown_env)]
-            except (TypeError, AttributeError, NotImplementedError, ValueError, ZeroDivisionError):
-                sides = [_side(node.left, env), _side(node.right, env)]
-        side_math = []
-        for label, side_node, val in (("L", node.left, sides[0]), ("R", node.right, sides[1])):
-            if val is None:
-                side_math.append(rf"{label} = {tex.text(node_text(side_node))}")
-            else:
-                shown = _matrix_tex(val)
-                size = "" if shown.startswith(r"\left[") else rf" \quad ({'×'.join(map(str, val.shape))})"
-                side_math.append(rf"{label} = {tex.text(node_text(side_node))} = {shown}{size}")
-        steps.append(Step(Msg("id.sides.title", expr=Plain(node_text(node))), text=Msg("id.sides.text"),
-                          math=side_math, rule="identity.sides"))
-        holds = verdict == "holds"
-        answers[part.id] = holds
-        if verdict == "holds":
-            steps.append(Step(Msg("id.holds.title"), text=Msg("id.holds.text"),
-                              math=[rf"L_{{ij}} - R_{{ij}} = 0 \quad \forall i, j"], result=True, rule="identity.expand"))
-        elif verdict == "undefined":
-            steps.append(Step(Msg("id.undefined.title"), text=eval_reason(info),
-                              result=False, rule="identity.undefined"))
-        else:
-            if verdict == "shape":
-                text = Msg("id.shape.text", a="×".join(map(str, info[0])), b="×".join(map(str, info[1])))
-                math: list[str] = []
-            else:
-                i, j, a, b = info
-                text = Msg("id.entry.text", i=i + 1, j=j + 1)
-                math = [rf"L_{{{i + 1}{j + 1}}} = {sympy.latex(a)}", rf"R_{{{i + 1}{j + 1}}} = {sympy.latex(b)}"]
-            steps.append(Step(Msg("id.fails.title"), text=text, math=math, result=False, rule="identity.expand"))
-            found = _counterexample(node, sizes)
-            if found is not None:
-                values, a_val, b_val = found
-                context["counterexamples"][part.id] = values
-                math = [rf"{n} = {tex.matrix(v)}" for n, v in values.items()]
-                math += [rf"L = {tex.matrix(a_val.as_matrix())}", rf"R = {tex.matrix(b_val.as_matrix())}"]
-                steps.append(Step(Msg("id.counter.title"), text=Msg("id.counter.text"), math=math,
-                                  rule="identity.counterexample"))
-        # the general index form
-        symbolic_sizes = {n: (sympy.Symbol(_size_name(n, 0), integer=True, positive=True),
-                              sympy.Symbol(_size_name(n, 1), integer=True, positive=True)) for n in sizes}
-        k, l = sympy.symbols("k l", integer=True, positive=True)
-        forms = [_index_form(side, (k, l), symbolic_sizes, [0]) for side in (node.left, node.right)]
-        if all(f is not None for f in forms):
-            math = [rf"L_{{kl}} = {sum_latex(forms[0])}", rf"R_{{kl}} = {sum_latex(forms[1])}"]
-            reindex = _reindexing(forms[0], forms[1]) or _reindexing(forms[1], forms[0])
-            text = Msg("id.index.reindex", sub=Plain(reindex)) if reindex else Msg("id.index.text")
-            steps.append(Step(Msg("id.index.title"), text=text, math=math, rule="identity.index_form"))
-        # a family of sizes
-        if ranges:
-            steps.append(_range_step(node, sizes, ranges, context, part.id))
-    if ex.given.get("continuous") is True:
-        steps.append(continuous_commutativity_step())
-        context["continuous_ok"] = steps[-1].result
-    plan = [Msg("id.plan.symbols"), Msg("id.plan.expand"), Msg("id.plan.counter"), Msg("id.plan.index"),
-            Msg("id.plan.verify")]
-    return Solution(ex, plan, steps, answers, context=context)
+            shown = _matrix_tex(val)
+            size = "" if shown.startswith(r"\left[") else rf" \quad ({'×'.join(map(str, val.shape))})"
+            math.append(rf"{label} = {tex.text(node_text(side_node))} = {shown}{size}")
+    return Step(Msg("id.sides.title", expr=Plain(node_text(node))), text=Msg("id.sides.text"), math=math,
+                rule="identity.sides")
+
+
+def verdict_steps(node: Eq, verdict: str, info: Any, sizes: dict[str, tuple[int, int]], context: dict[str, Any],
+                  part_id: str) -> list[Step]:
+    """The verdict: L_ij − R_ij = 0 for all i, j (holds); a side undefined at these sizes; or the first
+    difference (the shapes, or the first entry L_ij ≠ R_ij) followed by an integer counterexample."""
+    if verdict == "holds":
+        return [Step(Msg("id.holds.title"), text=Msg("id.holds.text"),
+                     math=[r"L_{ij} - R_{ij} = 0 \quad \forall i, j"], result=True, rule="identity.expand")]
+    if verdict == "undefined":
+        return [Step(Msg("id.undefined.title"), text=eval_reason(info), result=False, rule="identity.undefined")]
+    steps = [difference_step(verdict, info)]
+    counter = counterexample_step(node, sizes, context, part_id)
+    return steps + ([counter] if counter is not None else [])
+
+
+def difference_step(verdict: str, info: Any) -> Step:
+    """Where L ≠ R first shows: different shapes (a×b against c×d), or the first entry (i, j) whose expanded
+    polynomials L_ij and R_ij differ."""
+    if verdict == "shape":
+        text = Msg("id.shape.text", a="×".join(map(str, info[0])), b="×".join(map(str, info[1])))
+        math: list[str] = []
+    else:
+        i, j, a, b = info
+        text = Msg("id.entry.text", i=i + 1, j=j + 1)
+        math = [rf"L_{{{i + 1}{j + 1}}} = {sympy.latex(a)}", rf"R_{{{i + 1}{j + 1}}} = {sympy.latex(b)}"]
+    return Step(Msg("id.fails.title"), text=text, math=math, result=False, rule="identity.expand")
+
+
+def counterexample_step(node: Eq, sizes: dict[str, tuple[int, int]], context: dict[str, Any],
+                        part_id: str) -> Step | None:
+    """Integer matrices for which L ≠ R, with both sides (kept in ``context`` for the verifier); ``None`` when
+    the search finds none."""
+    found = _counterexample(node, sizes)
+    if found is None:
+        return None
+    values, a_val, b_val = found
+    context["counterexamples"][part_id] = values
+    math = [rf"{n} = {tex.matrix(v)}" for n, v in values.items()]
+    math += [rf"L = {tex.matrix(a_val.as_matrix())}", rf"R = {tex.matrix(b_val.as_matrix())}"]
+    return Step(Msg("id.counter.title"), text=Msg("id.counter.text"), math=math, rule="identity.counterexample")
+
+
+def index_form_step(node: Eq, sizes: dict[str, tuple[int, int]]) -> Step | None:
+    """Both sides at a general entry (k, l) with symbolic sizes (W: M×N, X: I×J), as sums such as
+    L_kl = Σ_m Σ_n w_mn x_{k+m−1, l+n−1}; and the reindexing (m → M+1−m, n → N+1−n) that turns one sum into the
+    other, when a simple one does. ``None`` when a side has no index form."""
+    symbolic_sizes = {n: (sympy.Symbol(_size_name(n, 0), integer=True, positive=True),
+                          sympy.Symbol(_size_name(n, 1), integer=True, positive=True)) for n in sizes}
+    k, l = sympy.symbols("k l", integer=True, positive=True)
+    forms = [_index_form(side, (k, l), symbolic_sizes, [0]) for side in (node.left, node.right)]
+    if any(f is None for f in forms):
+        return None
+    math = [rf"L_{{kl}} = {sum_latex(forms[0])}", rf"R_{{kl}} = {sum_latex(forms[1])}"]
+    reindex = _reindexing(forms[0], forms[1]) or _reindexing(forms[1], forms[0])
+    text = Msg("id.index.reindex", sub=Plain(reindex)) if reindex else Msg("id.index.text")
+    return Step(Msg("id.index.title"), text=text, math=math, rule="identity.index_form")
 
 
 def continuous_commutativity_step() -> Step:

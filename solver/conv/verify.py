@@ -5,9 +5,8 @@ from typing import Any
 
 import torch
 
-from ..i18n import Msg, Plain
+from ..i18n import Msg, Plain, Value
 from ..model import Exercise
-from ..render.common import show_value
 from ..steps import Check, Solution
 from .expr import Eq
 from .torch_eval import torch_evaluate
@@ -37,9 +36,9 @@ def verify(ex: Exercise, solution: Solution) -> list[Check]:
         got = torch_evaluate(node, env)
         want = torch.tensor(_plain(ours), dtype=torch.float64)
         ok = got.shape == want.shape and bool(torch.allclose(got, want, rtol=1e-9, atol=1e-9))
-        shown = Plain(show_value(_tidy(got.tolist())))
+        shown = Value(_tidy(got.tolist()))
         checks.append(Check("torch", part.id, ok, Msg("conv.check.value", got=shown) if ok else
-                            Msg("conv.check.mismatch", got=shown, ours=Plain(show_value(ours)))))
+                            Msg("conv.check.mismatch", got=shown, ours=Value(ours))))
     return checks
 
 

@@ -282,7 +282,8 @@ def _table(g: Graph, want: set[str], nota: Notation = GENERIC) -> Step:
     if sp or sm:
         rows.append([Msg("net.table.total"), "", ""] + ([Count(total_of(g.nodes, 'params'))] if sp else [])
                     + ([Count(total_of(g.nodes, 'macs'))] if sm else []) + (["", ""] if sr else []))
-    return Step(Msg("graph.table.title"), table=Table(cols, rows), rule="network.table")
+    counts = tuple(range(3, 3 + sp + sm))                     # parameters and MACs
+    return Step(Msg("graph.table.title"), table=Table(cols, rows, numeric=counts), rule="network.table")
 
 
 def rf_path(g: Graph, node: Node) -> list[Node]:

@@ -44,9 +44,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..i18n import Msg, Plain
+from ..i18n import Msg, Plain, Value
 from ..model import Exercise
-from ..render.common import show_value
 from ..steps import Check, Solution
 from .graph import Graph, Node, pad_before
 from .sizes import pool_output_size
@@ -251,7 +250,7 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
                                 _pass(passes, g).total("flops", None) * (2 if what == "flops" else 1))
             got = got_pair[0] / got_pair[1]
             checks.append(Check("torch", part.id, abs(got - ours) <= 1e-12 * max(1.0, abs(got)),
-                                Msg("net.check.ratio", got=Plain(show_value(got)))))
+                                Msg("net.check.ratio", got=Value(got))))
             continue
         g = network_of(ex, part, graphs)
         name = target(ex, part, g)

@@ -207,4 +207,5 @@ def table(analysis: NetworkAnalysis, want: set[str], n: Notation = GENERIC) -> S
         total += [Count(sum(la.macs for la in analysis.layers))] * show_macs
         total += ["", ""] if show_rf else []
         rows.append(total)
-    return Step(Msg("net.table.title"), table=Table(cols, rows), rule="network.table")
+    numbers = (0,) + tuple(range(3, 3 + int(show_params) + int(show_macs)))     # the layer number and the counts
+    return Step(Msg("net.table.title"), table=Table(cols, rows, numeric=numbers), rule="network.table")

@@ -29,10 +29,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..i18n import Msg, Plain
+from ..i18n import Msg, Plain, Value
 from ..model import Exercise
 from ..receptive_probe import ProbeTooLarge, measure_window
-from ..render.common import show_value
 from ..steps import Check, Solution
 from .analysis import NetworkAnalysis
 from .layers import Layer
@@ -150,7 +149,7 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
                               else measured.at("flops", None) // (2 if what == "macs" else 1))
             got = counts[0] / counts[1]
             ok = abs(got - ours) <= 1e-12 * max(1.0, abs(got))
-            checks.append(Check("torch", part.id, ok, Msg("net.check.ratio", got=Plain(show_value(got)))))
+            checks.append(Check("torch", part.id, ok, Msg("net.check.ratio", got=Value(got))))
             continue
         net = network_of(ex, part, nets)
         analysis = analyses[net.name]

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from ..model import COMMON_OPTIONS
-from ..render.common import show_value
+from ..values import show_value
 
 
 def f(x: Any) -> str:

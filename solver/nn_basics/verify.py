@@ -11,7 +11,7 @@ from typing import Any
 
 from ..i18n import Msg, Plain
 from ..model import Exercise
-from ..render.common import show_value
+from ..values import show_value
 from ..steps import Check, Solution
 
 

@@ -1,36 +1,16 @@
-"""What every renderer shares: numbering the step tree and showing answer values.
+"""What every renderer shares: numbering the step tree, books and sources, the approach as shown; answer values
+are shown by :func:`solver.values.show_value` (re-exported here for the renderers).
 
 Example:
-    >>> show_value(3612672), show_value([32, 28, 28]), show_value(0.126736111)
-    ('3,612,672', '[32, 28, 28]', '0.126736')
+    >>> show_value(3612672), step_marker("2", "en")
+    ('3,612,672', 'Step 2: ')
 """
 from __future__ import annotations
 
 from typing import Any, Iterator
 
 from ..steps import Step
-
-
-def show_value(value: Any) -> str:
-    """A compact, language-neutral display of a JSON answer value."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if 1e5 <= abs(value) < 1e15:
-            return f"{value:,.2f}".rstrip("0").rstrip(".")
-        return f"{value:.6g}"
-    if isinstance(value, list):
-        # no thousands separators inside lists: "[1, 1,000]" would read as four numbers
-        return "[" + ", ".join(str(v) if isinstance(v, int) and not isinstance(v, bool) else show_value(v)
-                               for v in value) + "]"
-    if isinstance(value, dict) and "rows" in value:
-        rows = value["rows"]
-        return f"[{len(rows)}×{len(rows[0]) if rows else 0} matrix]"
-    if isinstance(value, dict) and "expr" in value:
-        return str(value["expr"])
-    return str(value)
+from ..values import show_value  # noqa: F401  (re-exported: the renderers' one display of an answer value)
 
 
 _NUM = r"\s*[-−]?\d+(?:\.\d+)?\s*"

@@ -96,7 +96,7 @@ def _table(doc: "_Doc", step: Step, lang: str, indent: int) -> None:
     """Aligned columns (numbers right-aligned), header in bold; cells wider than the screen just overflow."""
     assert step.table is not None
     header = [_cell(c, lang) for c in step.table.columns]
-    numeric = [_cell(c, "en") in ("params", "MACs", "#") for c in step.table.columns]
+    numeric = step.table.numeric_columns()
     rows = [[_cell(c, lang) for c in row] for row in step.table.rows]
     widths = [max(cell_len(r[i]) for r in [header] + rows) for i in range(len(header))]
 
