@@ -18,11 +18,6 @@ from typing import Any
 from .i18n import Count, Renderable
 
 
-# Until the explanation experiments' tables say which of their columns hold counts (``numeric=``, or
-# :class:`~solver.i18n.Count` cells), those columns are known by their header's message key; nothing else is.
-UNDECLARED_COUNT_HEADERS = ("xp.col.params", "xp.col.macs")
-
-
 @record
 class Table:
     """A table of a step: column headers and rows of cells (renderables or LaTeX-free strings).
@@ -51,7 +46,7 @@ class Table:
         def counts(i: int) -> bool:
             cells = [row[i] for row in self.rows if i < len(row) and row[i] not in ("", None)]
             return bool(cells) and all(isinstance(c, Count) for c in cells)
-        return [counts(i) or getattr(c, "key", None) in UNDECLARED_COUNT_HEADERS for i, c in enumerate(self.columns)]
+        return [counts(i) for i in range(len(self.columns))]
 
 
 @record

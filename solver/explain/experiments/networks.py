@@ -7,7 +7,7 @@ from ...lazy import lazy
 
 torch = lazy("torch")
 
-from ...i18n import Msg, Plain
+from ...i18n import Count, Msg, Plain
 from ...steps import Check, Step, Table
 from .common import Experiment, ExperimentError, _count, _ok, _shape
 
@@ -61,9 +61,9 @@ def _networks_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
             if col == "output_shape":
                 cells.append(Plain(_shape(r["shape"])))
             elif col == "params":
-                cells.append(f"{r['params']:,}")
+                cells.append(Count(r['params']))
             elif col == "macs":
-                cells.append(f"{r['macs']:,}")
+                cells.append(Count(r['macs']))
             else:
                 cells.append(Plain(_shape(r["rf"]) if r["rf"] else "—"))
         rows.append(cells)

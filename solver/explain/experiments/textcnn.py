@@ -11,7 +11,7 @@ F = lazy("torch.nn.functional")
 nn = lazy("torch.nn")
 
 from ... import latex as tex
-from ...i18n import Msg, Plain
+from ...i18n import Count, Msg, Plain
 from ...steps import Check, Step, Table
 if TYPE_CHECKING:                                       # torch only at run time
     from .textcnn_models import TextCNN
@@ -155,15 +155,15 @@ def _textcnn_run(p: dict[str, Any]) -> dict[str, Any]:
 
 def _textcnn_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
     L, dim = p["seq_len"], p["embed_dim"]
-    rows: list[list[Any]] = [[Plain(f"Embedding({p['vocab']}→{dim})"), Plain(f"{dim}×{L}"), f"{d['embedding_params']:,}"]]
+    rows: list[list[Any]] = [[Plain(f"Embedding({p['vocab']}→{dim})"), Plain(f"{dim}×{L}"), Count(d['embedding_params'])]]
     for k, b in zip(p["kernel_sizes"], d["branches"]):
         for label, shape, params in zip(b["layers"], b["shapes"], b["params"]):
-            rows.append([Plain(f"[k={k}] {label}"), Plain(_shape(shape)), f"{params:,}"])
+            rows.append([Plain(f"[k={k}] {label}"), Plain(_shape(shape)), Count(params)])
     width = sum(b["shapes"][-1][0] for b in d["branches"])
-    rows.append([Msg("xp.textcnn.concat"), Plain(str(width)), "0"])
+    rows.append([Msg("xp.textcnn.concat"), Plain(str(width)), Count(0)])
     for label, shape, params in zip(d["head"]["layers"], d["head"]["shapes"], d["head"]["params"]):
-        rows.append([Plain(label), Plain(_shape(shape)), f"{params:,}"])
-    rows.append([Msg("xp.col.total"), Plain(""), f"{d['params']:,}"])
+        rows.append([Plain(label), Plain(_shape(shape)), Count(params)])
+    rows.append([Msg("xp.col.total"), Plain(""), Count(d['params'])])
     conv_params = [tex.num(b["params"][0]) for b in d["branches"]]
     arch = Step(Msg("xp.textcnn.arch.title"),
                 text=Msg("xp.textcnn.arch.text", dim=dim, L=L, ks=Plain(", ".join(map(str, p["kernel_sizes"]))),

@@ -11,7 +11,7 @@ F = lazy("torch.nn.functional")
 nn = lazy("torch.nn")
 
 from ... import latex as tex
-from ...i18n import Msg, Plain
+from ...i18n import Count, Msg, Plain
 from ...steps import Check, Step, Table
 from .common import Experiment, ExperimentError, Param, _SEED, _analyse, _count, _need, _ok, _shape, _small, fmt, ratio, seeded
 
@@ -41,9 +41,9 @@ def _sharing_run(p: dict[str, Any]) -> dict[str, Any]:
 
 def _sharing_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
     ci, co, k = p["c_i"], p["c_o"], p["k"]
-    rows = [[Msg("xp.share.conv"), f"{d['conv']:,}", "1"],
-            [Msg("xp.share.local"), f"{d['local']:,}", ratio(d["local"] / d["conv"])],
-            [Msg("xp.share.dense"), f"{d['dense']:,}", ratio(d["dense"] / d["conv"])]]
+    rows = [[Msg("xp.share.conv"), Count(d['conv']), "1"],
+            [Msg("xp.share.local"), Count(d['local']), ratio(d["local"] / d["conv"])],
+            [Msg("xp.share.dense"), Count(d['dense']), ratio(d["dense"] / d["conv"])]]
     return [Step(Msg("xp.share.title"),
                  text=Msg("xp.share.text", ci=ci, h=p["h"], w=p["w"], co=co, k=k, out=Plain(_shape(d["out"])),
                           diff=Plain(fmt(d["tied_diff"]))),
