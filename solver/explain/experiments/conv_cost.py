@@ -108,13 +108,13 @@ def _conv_cost_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
             subs.append(r"\text{MACs} = " + tex.product([c["c_i"], c["c_o"], kh, kw, r["h_o"], r["w_o"]]) + " = "
                         + tex.num(r["macs"]))
             rows.append([_cfg_label(i, c), Plain(f"{c['c_i']}×{c['h']}×{c['w']} → {c['c_o']}×{r['h_o']}×{r['w_o']}"),
-                         f"{r['macs']:,}", f"{r['macs_counter']:,}", ratio(r["macs"] / base), Count(r['params'])])
+                         Count(r['macs']), Count(r['macs_counter']), ratio(r["macs"] / base), Count(r['params'])])
         steps.append(Step(Msg("xp.cost.table.title"), text=Msg("xp.cost.table.text"), math=subs,
                           table=Table([Msg("xp.col.config"), Msg("xp.col.shape"), Msg("xp.cost.col.formula"),
                                        Msg("xp.cost.col.counter"), Msg("xp.col.ratio"), Msg("xp.col.params")], rows),
                           rule="explain.cost.table"))
     if "memory" in p["show"]:
-        mem_rows = [[_cfg_label(i, c), f"{r['in_elems']:,}", f"{r['out_elems']:,}", Count(r['weights']),
+        mem_rows = [[_cfg_label(i, c), Count(r['in_elems']), Count(r['out_elems']), Count(r['weights']),
                      Plain(f"{4 * (r['in_elems'] + r['out_elems'] + r['weights']) / 1024:.1f} KiB")]
                     for i, (c, r) in enumerate(zip(p["configs"], d["rows"]))]
         steps.append(Step(Msg("xp.cost.memory.title"), text=Msg("xp.cost.memory.text"),
@@ -123,7 +123,7 @@ def _conv_cost_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
                                        Msg("xp.col.params"), Msg("xp.cost.col.bytes")], mem_rows),
                           rule="explain.cost.memory"))
     if "backward" in p["show"]:
-        back_rows = [[_cfg_label(i, c), f"{r['macs_counter']:,}", f"{r['macs_backward']:,}",
+        back_rows = [[_cfg_label(i, c), Count(r['macs_counter']), Count(r['macs_backward']),
                       ratio(r["macs_backward"] / r["macs_counter"])] for i, (c, r) in enumerate(zip(p["configs"], d["rows"]))]
         steps.append(Step(Msg("xp.cost.backward.title"), text=Msg("xp.cost.backward.text"),
                           math=[r"\frac{\partial L}{\partial X} = \text{transposed conv}\left(\frac{\partial L}{\partial Y}, W\right): "

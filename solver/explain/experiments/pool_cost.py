@@ -8,7 +8,7 @@ from ...lazy import lazy
 torch = lazy("torch")
 F = lazy("torch.nn.functional")
 
-from ...i18n import Msg, Plain
+from ...i18n import Count, Msg, Plain
 from ...steps import Check, Step, Table
 from .common import Experiment, ExperimentError, Param, _analyse, _ok, _shape, ratio
 from .conv_cost import _cfg_label
@@ -85,7 +85,7 @@ def _pool_cost_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
     rows = []
     for i, (c, r) in enumerate(zip(p["configs"], d["rows"])):
         rows.append([_cfg_label(i, c), Plain(f"{c['c']}×{c['h']}×{c['w']} → {_shape(r['out'])}"),
-                     f"{r['max_cmp']:,}", f"{r['avg_add']:,} + {r['avg_div']:,}", f"{r['conv_macs']:,}",
+                     Count(r['max_cmp']), Plain(f"{r['avg_add']:,} + {r['avg_div']:,}"), Count(r['conv_macs']),
                      ratio(r["conv_macs"] / max(1, r["max_cmp"]))])
     table = Step(Msg("xp.poolcost.table.title"),
                  text=Msg("xp.poolcost.table.text", counter=d["rows"][0]["counter"]),
