@@ -19,7 +19,8 @@ Subprocesses run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed, 
    Target ≤ 2. Also the slowest exercises in-process.
 5. symbolic: the identity checks' growth table by size (in-process), and full-convolution commutativity at 9×9
    against 2×2 as whole ``solve file`` processes. Target: ≤ 1.3.
-6. pdf: one exercise / the whole bank as a booklet; peak memory of ``solve pdf --all`` (en, zh). Target < 500 MB.
+6. pdf: one exercise / the whole bank as a booklet; peak memory of ``solve pdf --all`` (en, zh): all its processes
+   together (sampled), and its largest single process. Target < 500 MB.
 """
 from __future__ import annotations
 
@@ -173,21 +174,46 @@ def symbolic_growth() -> None:
 def pdf_times() -> None:
     from solver.bank import load_bank, load_exercise
     from solver.pipeline import solve_exercise
+    from solver.render.booklet import parts, plan, write
     from solver.render.typst import compile_pdf, document
     sol = solve_exercise(load_exercise("hw-q3"), verify=True)
     t0 = time.perf_counter()
     compile_pdf(document([sol], "en"), "en")
     one = time.perf_counter() - t0
-    sols = [solve_exercise(ex, verify=False) for ex in load_bank()]
+    booklet = plan([solve_exercise(ex, verify=False) for ex in load_bank()], "en")
+    out = Path(tempfile.mkdtemp()) / "booklet.pdf"
     t1 = time.perf_counter()
-    data = compile_pdf(document(sols, "en", booklet=True), "en")
+    write(str(out), booklet, "en")
     bank = time.perf_counter() - t1
-    print(f"PDF: one exercise (hw-q3, typeset) {one:.2f} s; whole bank booklet ({len(sols)} exercises, "
-          f"{len(data) // 1024} KiB) typeset in {bank:.2f} s")
+    print(f"PDF: one exercise (hw-q3, typeset) {one:.2f} s; whole bank booklet ({len(booklet.units)} exercises, "
+          f"{out.stat().st_size // 1024} KiB, {len(parts(booklet))} parts) typeset in {bank:.2f} s")
     for lang in ("en", "zh"):
-        wall, peak = booklet_peak(lang)
-        print(f"  solve pdf --all --lang {lang} (verified, one process): {wall:.1f} s, peak memory {peak:.0f} MB "
-              f"(target < 500 MB)")
+        wall, tree, single, size = booklet_peak(lang)
+        print(f"  solve pdf --all --lang {lang} (verified): {wall:.1f} s, peak memory {tree:.0f} MB for all its "
+              f"processes together (target < 500 MB; largest single process {single:.0f} MB, as /usr/bin/time -v "
+              f"reports); {size // 1024} KiB")
+
+
+def _tree_rss(root: int, descendants: bool = True) -> int:
+    """Resident bytes of a process and all its descendants (or of the process alone), now (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc") if descendants else ():
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 _PEAK = ("import resource, subprocess, sys\n"
@@ -195,14 +221,24 @@ _PEAK = ("import resource, subprocess, sys\n"
          "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
-def booklet_peak(lang: str) -> tuple[float, float]:
-    """(wall seconds, peak resident memory in MB) of ``solve pdf --all --lang LANG`` — the maximum resident set
-    of the process, as ``/usr/bin/time -v`` reports it (measured by a wrapper process of its own)."""
+def booklet_peak(lang: str) -> tuple[float, float, float, int]:
+    """(wall seconds, peak MB of the resident memory of ``solve pdf --all --lang LANG`` and all its child processes
+    together — sampled every 10 ms —, peak MB of its largest single process — what ``/usr/bin/time -v`` reports
+    as "Maximum resident set size" —, PDF bytes). The command solves and typesets in several processes one after
+    the other, so the sum over the process tree is the honest figure."""
     out = Path(tempfile.mkdtemp()) / f"booklet-{lang}.pdf"
     t0 = time.perf_counter()
-    kib = subprocess.run([sys.executable, "-c", _PEAK] + _solve() + ["pdf", "--all", "--lang", lang, "-o", str(out)],
-                         capture_output=True, text=True, check=True, env=_env()).stdout.split()[-1]
-    return time.perf_counter() - t0, int(kib) / 1024
+    proc = subprocess.Popen([sys.executable, "-c", _PEAK] + _solve() + ["pdf", "--all", "--lang", lang, "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env())
+    peak = 0
+    while proc.poll() is None:          # the command's processes, not the measuring wrapper itself
+        peak = max(peak, _tree_rss(proc.pid) - _tree_rss(proc.pid, descendants=False))
+        time.sleep(0.01)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"solve pdf --all --lang {lang} ended with {proc.returncode}")
+    single = int(proc.stdout.read().split()[-1]) / 1024 if proc.stdout else 0.0
+    return wall, peak / 2**20, single, out.stat().st_size
 
 
 def main() -> None:

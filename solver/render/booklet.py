@@ -12,7 +12,10 @@ ends before the next begins, and the parts are joined with pypdf:
 
 With ``verify``, the solving (PyTorch) also runs in a process of its own that ends before any typesetting
 (:func:`solve_and_write`): PyTorch's memory, which Python cannot give back, is never alive beside Typst's.
-A booklet small enough (:data:`PART_CHARS`) is typeset in one piece, exactly as before.
+A booklet small enough (:data:`PART_CHARS`) is typeset in one piece, exactly as before. A booklet in parts is an
+untagged PDF (pypdf cannot join Typst's accessibility tags); its text, contents links and bookmarks are kept.
+Whole bank, verified (2026-11-30): peak memory of all processes together about 350 MB (was 1,040 MB in one
+process): the solving process about 330 MB, then each Typst part under about 300 MB beside a parent of about 30 MB.
 """
 from __future__ import annotations
 
@@ -22,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-PART_CHARS = 150_000          # Typst source per part (characters); one exercise is never split
+PART_CHARS = 300_000   # Typst source per part, in characters (whole bank ≈ 1.3 M): ≤ ~300 MB of Typst each
 LINK = "https://booklet.invalid/goto/"    # contents links written by Typst, turned into page links by pypdf
-HEADINGS = "booklet-headings"
+INFO = "booklet-info"
 _HEADING = re.compile(r'^(=+) #(".*")$')
 
 
@@ -104,8 +107,11 @@ def _part_source(booklet: Booklet, units: list[list[str]], first_page: int) -> s
     out = booklet.head + [f"#counter(page).update({first_page})"]
     for unit in units:
         out += unit
-    out.append(f"#context [#metadata(query(heading).map(h => (h.level, h.location().position())))<{HEADINGS}>]")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" + _INFO
+
+
+_INFO = (f"#context [#metadata((heads: query(heading).map(h => (h.level, h.location().position())), "
+         f"pages: here().page()))<{INFO}>]\n")
 
 
 def _front_source(booklet: Booklet, entries: list[tuple[int, str, int, float]]) -> str:
@@ -114,44 +120,86 @@ def _front_source(booklet: Booklet, entries: list[tuple[int, str, int, float]]) 
     from .typst import text_markup
     out = booklet.head + booklet.title_page
     out.append(f"#heading(outlined: false, bookmarked: false)[{text_markup(booklet.contents_title)}]")
-    fill = "#box(width: 1fr, repeat(gap: 0.15em)[.])"
-    if booklet.conventions:             # the front matter's own section, linked by Typst
-        title = headings(booklet.conventions[:1])[0][1]
-        booklet_conv = [booklet.conventions[0] + " <booklet-conventions>"] + booklet.conventions[1:]
-        out.append(f"#block(above: 0.9em, below: 0em)[#link(<booklet-conventions>)[{text_markup(title)} {fill} "
-                   f"#context counter(page).at(<booklet-conventions>).first()]]")
-    else:
-        booklet_conv = []
+    conventions = booklet.conventions
+    if conventions and conventions[-1] == "#pagebreak()":
+        conventions = conventions[:-1]             # the front matter ends there (no empty page)
+    if conventions:             # the front matter's own section, linked by Typst
+        title = headings(conventions[:1])[0][1]
+        conventions = [conventions[0] + " <booklet-conventions>"] + conventions[1:]
+        out.append(_entry(1, title, "<booklet-conventions>",
+                          "#context counter(page).at(<booklet-conventions>).first()"))
     for level, text, page, y in entries:
-        if level > 2:
-            continue
-        indent = f"#h({1.2 * (level - 1):.1f}em)" if level > 1 else ""
-        out.append(f"#block(above: 0.9em, below: 0em)[{indent}#link({S(f'{LINK}{page}/{y:.2f}')})"
-                   f"[{text_markup(text)} {fill} #{S(str(page))}]]")
-    out.append("#pagebreak()")
-    out += booklet_conv
-    return "\n".join(out) + "\n"
+        if level <= 2:
+            out.append(_entry(level, text, S(f"{LINK}{page}/{y:.2f}"), f"#{S(str(page))}"))
+    if conventions:
+        out += ["#pagebreak()"] + conventions
+    return "\n".join(out) + "\n" + _INFO
 
 
-def _compile(typ: str, pdf: str, fonts: list[str], query: bool) -> tuple[int, str | None]:
-    """Compile one part (run in a fresh process): (pages, the part's headings as JSON when ``query``)."""
+def _entry(level: int, text: str, target: str, page: str) -> str:
+    """A contents entry as Typst's outline draws one: spaced by the preamble's leading (0.6em), indented 1.2em a
+    level, the dotted fill, the page number kept off a line of its own by a word joiner."""
+    from .typst import text_markup
+    indent = 1.2 * (level - 1)
+    return (f"#block(spacing: 0.6em)[#pad(left: {indent:.1f}em)[#link({target})[{text_markup(text)} "
+            f"#box(width: 1fr, repeat(gap: 0.15em)[.]) \\u{{2060}}{page}]]]")
+
+
+def _compile(typ: str, pdf: str, fonts: list[str]) -> tuple[int, list]:
+    """Compile one part (run in a fresh process): its page count and its headings' (level, position)."""
     import typst
     compiler = typst.Compiler(typ, root=str(Path(typ).parent), font_paths=fonts)
     try:
-        compiler.compile(output=pdf, pdf_tags=False)
+        try:
+            compiler.compile(output=pdf, pdf_tags=False)     # joined by pypdf: its tags could not follow anyway
+        except TypeError:                                     # a typst package older than tagged PDFs
+            compiler.compile(output=pdf)
     except Exception as exc:   # a Typst error here is our bug, not the user's; say what it was
         raise RuntimeError(f"typst could not compile the document: {exc}") from None
-    from pypdf import PdfReader
-    pages = len(PdfReader(pdf).pages)
-    return pages, compiler.query(f"<{HEADINGS}>", field="value", one=True) if query else None
+    info = json.loads(compiler.query(f"<{INFO}>", field="value", one=True))
+    return info["pages"], info["heads"]
+
+
+def _child(task: str, result: str) -> None:
+    """The worker process's entry point: run the pickled task, pickle (True, value) or (False, exception)."""
+    import importlib
+    import pickle
+    module, name, args = pickle.loads(Path(task).read_bytes())
+    try:
+        out: tuple = (True, getattr(importlib.import_module(module), name)(*args))
+    except BaseException as exc:  # noqa: BLE001 — given to the parent, which raises it
+        try:
+            pickle.dumps(exc)
+            out = (False, exc)
+        except Exception:  # noqa: BLE001
+            out = (False, RuntimeError(f"{type(exc).__name__}: {exc}"))
+    Path(result).write_bytes(pickle.dumps(out))
 
 
 def _in_own_process(function: Any, *args: Any) -> Any:
-    """``function(*args)`` in a fresh process that has ended when this returns (its memory given back)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(function, *args).result()
+    """``function(*args)`` in a fresh Python process that has ended when this returns (its memory given back);
+    its exception, if any, is raised here. A plain ``python -c`` child, not multiprocessing's spawn, which would
+    run the caller's main script again."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="booklet-task-") as tmp:
+        task, result = Path(tmp) / "task", Path(tmp) / "result"
+        task.write_bytes(pickle.dumps((function.__module__, function.__name__, args)))
+        env = dict(os.environ)          # the child imports this very package
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        done = subprocess.run([sys.executable, "-c", "import sys; from solver.render.booklet import _child; "
+                               "_child(sys.argv[1], sys.argv[2])", str(task), str(result)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env, check=False)
+        if not result.exists():
+            raise RuntimeError(f"the booklet's worker process ended with code {done.returncode}")
+        ok, value = pickle.loads(result.read_bytes())
+    if not ok:
+        raise value
+    return value
 
 
 def _pt(value: str) -> float:
@@ -162,30 +210,31 @@ def write_parts(path: str, booklet: Booklet, fonts: list[str], limit: int = PART
     """Typeset ``booklet`` part by part (one process each, one at a time) and join the parts into ``path``."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="booklet-") as tmp:
-        def run(name: str, source: str, query: bool) -> tuple[int, str | None]:
+        def run(name: str, source: str) -> tuple[int, list]:
             typ = Path(tmp) / f"{name}.typ"
             typ.write_text(source, encoding="utf-8")
-            return _in_own_process(_compile, str(typ), str(Path(tmp) / f"{name}.pdf"), fonts, query)
+            return _in_own_process(_compile, str(typ), str(Path(tmp) / f"{name}.pdf"), fonts)
 
         groups = parts(booklet, limit)
         body_heads = [headings(line for unit in units for line in unit) for units in groups]
         placeholder = [(lvl, text, 888, 0.0) for heads in body_heads for lvl, text in heads]
-        front_pages, _ = run("front", _front_source(booklet, placeholder), False)
+        front_pages, _ = run("front", _front_source(booklet, placeholder))
         for _ in range(3):                 # the front matter's length fixes where the body starts
             entries, page = [], front_pages + 1
             for i, units in enumerate(groups):
-                pages, found = run(f"part-{i}", _part_source(booklet, units, page), True)
-                positions = json.loads(found or "[]")
+                pages, positions = run(f"part-{i}", _part_source(booklet, units, page))
                 if len(positions) != len(body_heads[i]):
                     raise RuntimeError(f"booklet part {i}: {len(positions)} headings typeset, "
                                        f"{len(body_heads[i])} written")
                 entries += [(lvl, text, page + pos["page"] - 1, _pt(pos["y"]))
                             for (lvl, text), (_, pos) in zip(body_heads[i], positions)]
                 page += pages
-            pages, _ = run("front", _front_source(booklet, entries), False)
+            pages, _ = run("front", _front_source(booklet, entries))
             if pages == front_pages:
                 break
             front_pages = pages            # longer or shorter contents: lay the body out again
+        else:
+            raise RuntimeError("the booklet's contents did not settle on a number of pages")
         _join(path, [Path(tmp) / "front.pdf"] + [Path(tmp) / f"part-{i}.pdf" for i in range(len(groups))],
               entries, front_pages)
 
@@ -206,7 +255,7 @@ def _join(path: str, pdfs: list[Path], entries: list[tuple[int, str, int, float]
               for lvl, text, page, y in entries]
     parents: dict[int, Any] = {}
     for level, text, index, top in marks:
-        parents[level] = writer.add_outline_item(text, index, parent=parents.get(level - 1),
+        parents[level] = writer.add_outline_item(title=text, page_number=index, parent=parents.get(level - 1),
                                                  fit=Fit.xyz(left=0, top=top))
     for page in writer.pages[:front_pages]:        # contents links: to the heading's page and height
         for annot in page.get("/Annots") or []:
@@ -238,8 +287,7 @@ def write(path: str, booklet: Booklet, lang: str, font_paths: Iterable[str] = ()
         from .atomic import atomic_write
         atomic_write(path, compile_pdf(booklet.single(), lang, font_paths))
         return
-    write_parts(path, booklet, fonts_for("\n".join(line for unit in booklet.units for line in unit), lang,
-                                         font_paths), limit)
+    write_parts(path, booklet, fonts_for(booklet.single(), lang, font_paths), limit)
 
 
 def _solve_plan(ids: tuple[str, ...], all_: bool, lang: str, verify: bool, seed: int | None,

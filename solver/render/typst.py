@@ -15,13 +15,12 @@ Example:
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Iterable
 from ..errors import InputError
 from ..i18n import Msg, Plain
 from ..steps import Solution, Step
-from .common import check_by, plan_items, source_group, step_marker, walk
+from .common import check_by, plan_items, step_marker, walk
 from .summary import conclusion, localise_latex, part_labels, show_value
 from .typst_math import to_typst, typst_string as S
 

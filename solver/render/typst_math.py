@@ -120,7 +120,8 @@ def to_typst(latex: str) -> str:
             elif name in ACCENTS:
                 out.append(f" {ACCENTS[name]}({r.group()}) ")
             elif name in ("text", "mathrm", "operatorname"):
-                out.append(f" {typst_string(r.raw_group())} " if name == "text" else f' op("{r.raw_group()}") ')
+                raw = re.sub(r"\\([_%#&$])", r"\1", r.raw_group())          # \text{output\_size}: output_size
+                out.append(f" {typst_string(raw)} " if name == "text" else f" op({typst_string(raw)}) ")
             elif name == "begin":
                 env = r.raw_group()
                 if env == "array":
