@@ -250,10 +250,12 @@ class ClassSheet(SheetResult):
 
 def _rounded(p: PartResult, decimals: int, score: float | None = None, max_score: float | None = None) -> PartResult:
     """A copy of ``p`` (every field kept) with its score and maximum rounded (and rescaled when given)."""
-    from dataclasses import replace
-    return replace(p, score=round_score(p.score if score is None else score, decimals),
-                   max_score=round_score(p.max_score if max_score is None else max_score, decimals),
-                   feedback=list(p.feedback))
+    out = object.__new__(type(p))                # dataclasses.replace without its per-field work (once per part)
+    out.__dict__.update(p.__dict__)
+    out.score = round_score(p.score if score is None else score, decimals)
+    out.max_score = round_score(p.max_score if max_score is None else max_score, decimals)
+    out.feedback = list(p.feedback)
+    return out
 
 
 def _fmt(x: float) -> str:

@@ -214,10 +214,9 @@ def _answer_key(raw: Any) -> Any:
 
 def _fresh(result: PartResult) -> PartResult:
     """A copy of a memoised result that the caller may change (follow-through rewrites verdict and feedback)."""
-    from dataclasses import replace
-    out = replace(result, feedback=list(result.feedback))
-    if "_parsed" in result.__dict__:
-        out.__dict__["_parsed"] = result.__dict__["_parsed"]
+    out = object.__new__(type(result))           # as dataclasses.replace, without its per-field work (a hit is hot)
+    out.__dict__.update(result.__dict__)         # the fields and the parsed answer (``_parsed``)
+    out.feedback = list(result.feedback)
     return out
 
 
@@ -363,8 +362,9 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
         for part_id in answers:
             if part_id not in gold.parts:
                 problems.append(Msg("g.unknown_part", ex=Plain(shown_id(ex_id)), part=Plain(shown_id(part_id))))
-        graded = [grade_part_memo(gold, part_id, answers.get(part_id), other_seeds, Path(sheet.file).parent,
-                                  (Path(sheet.file).stem, str(sheet.student)))
+        where = Path(sheet.file)
+        base_dir, owners = where.parent, (where.stem, str(sheet.student))
+        graded = [grade_part_memo(gold, part_id, answers.get(part_id), other_seeds, base_dir, owners)
                   for part_id in gold.parts]
         carry_forward(gold, answers, graded)      # right from the student's own wrong earlier answer: credit
         for r in graded:

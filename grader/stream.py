@@ -152,7 +152,8 @@ def run_class(opts: Options, files: list[Path], refused: list[Any]) -> bool:
         opening = opts.pdf_dir
         if opts.pdf_dir:                     # each student's PDF written as the sheet is graded
             from .pdf import FeedbackFolder
-            state["pdf_dir"] = FeedbackFolder(opts.pdf_dir, opts.font_paths)
+            state["pdf_dir"] = FeedbackFolder(opts.pdf_dir, opts.font_paths,     # --jobs N: N compiles at a time
+                                              opts.jobs if opts.jobs > 1 and len(files) >= 32 else 0)
     except OSError as exc:
         from solver.render.atomic import cannot_write
         for sink in (jsonl, gs_stream):

@@ -270,3 +270,29 @@ def test_feedback_pdfs_are_streamed_and_the_combined_one_is_built_from_the_spill
         full.append(r)
     assert sources[-1] == P.feedback_document(full, "en")                   # the combined PDF's source
     assert (out / "all.pdf").read_bytes() == f"%PDF-{len(sources)}".encode()
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_large_class_compiles_its_pdfs_in_jobs_workers(tmp_path, monkeypatch, broken):
+    """With --jobs 2 and from 32 files Typst runs in two forked workers: every student's PDF lands, named as
+    before; a PDF that cannot be made (no CJK font) is one error line and no folder, as without workers."""
+    import grader.pdf as P
+    from solver.errors import InputError
+
+    def fake_compile(source: str, lang: str, font_paths=()) -> bytes:
+        who = source.split("\n= ")[1].split(" ")[0]             # the heading: = #"s07" — …
+        if broken and "s13" in who:
+            raise InputError("Chinese text needs a CJK font (--font-path)")
+        return f"%PDF-{who}".encode()
+    monkeypatch.setattr(P, "compile_pdf", fake_compile)
+    klass = tmp_path / "class"
+    write_class(klass, 35)
+    result = grade(klass, "--pdf-dir", tmp_path / "pdfs", "--jobs", "2", "--format", "json", "--lang", "en")
+    if broken:
+        assert result.exit_code == 2 and "needs a CJK font" in result.stderr
+        assert not (tmp_path / "pdfs").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["class"]
+        return
+    assert result.exit_code == 0, result.stderr
+    pdfs = sorted((tmp_path / "pdfs").iterdir())
+    assert [p.name for p in pdfs] == [f"s{i:02}.pdf" for i in range(35)]
+    assert all(f"s{i:02}" in p.read_text() for i, p in enumerate(pdfs))
