@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from solver.errors import InputError
+from solver.errors import InputError, suggest
 
 from solver.yamlio import MAX_FILE_BYTES, parse_yaml
 
@@ -67,11 +67,10 @@ _TOP_LEVEL = ("student", "seed", "answers")
 def _unknown_field(keys: list[Any], file: str, lines: dict) -> InputError:
     """Name an unknown top-level key only when it is a near miss of a known one (``anwsers``): any other key is
     the content of a file that is not an answer file (a link to ``/etc/shadow``), and is not shown."""
-    import difflib
     for key in keys:
-        close = difflib.get_close_matches(str(key), _TOP_LEVEL, n=1, cutoff=0.75) if len(str(key)) <= 20 else []
-        if close:
-            return InputError(f"unknown field '{key}' (did you mean '{close[0]}'?); an answer file has student, "
+        hint = suggest(key, _TOP_LEVEL, cutoff=0.75) if len(str(key)) <= 20 else ""
+        if hint:
+            return InputError(f"unknown field '{key}'{hint}; an answer file has student, "
                               "seed, answers", file=file, field=str(key), line=lines.get((key,)))
     return InputError("unknown field at the top level: an answer file is a mapping with student, seed, answers",
                       file=file, line=min((lines.get((k,)) or 0 for k in keys), default=0) or None)

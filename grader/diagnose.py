@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import Any
 
 from solver.i18n import Msg, Plain
+from solver.values import shape_text
 
 MIN_SIG = 3
 
@@ -95,7 +96,7 @@ def _one_channel_candidates(gold: Any, gp: Any) -> list[tuple[str, Any, Any]]:
     """A multi-channel convolution computed on one input channel only (the channels not summed): the solver's
     expression evaluated with every multi-channel operand cut to channel c."""
     from solver.conv.evaluate import EvalError, Value, evaluate
-    from solver.conv.solve import to_json
+    from solver.values import to_json
     ctx = gold.solution.context
     node, env = ctx["nodes"][gp.part.id], ctx["env"]
     channels = {n: v.shape[0] for n, v in env.items() if len(v.shape) == 3}
@@ -539,8 +540,8 @@ def _booleans(gold: Any, gp: Any, parsed: Any) -> Diagnosis:
         if verdict == "undefined":
             return Diagnosis(None, [Msg("h.undefined", why=eval_reason(info))], "undefined")
         if verdict == "shape":
-            return Diagnosis(None, [Msg("h.sizes_differ", a=Plain("×".join(map(str, info[0]))),
-                                        b=Plain("×".join(map(str, info[1]))))], "sizes")
+            return Diagnosis(None, [Msg("h.sizes_differ", a=Plain(shape_text(info[0])),
+                                        b=Plain(shape_text(info[1])))], "sizes")
         if verdict == "entry":
             return Diagnosis(None, [Msg("h.entry_differs", i=info[0] + 1, j=info[1] + 1)], "entry")
         return Diagnosis()

@@ -41,6 +41,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from solver.i18n import Msg, Plain
+from solver.values import shape_text
 
 DEFAULT_SHARE = 0.5
 
@@ -292,7 +293,7 @@ def _shown(text: str, value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)
     if isinstance(value, (list, tuple)) and value and not isinstance(value[0], (list, tuple)):
-        return "×".join(str(v) for v in value)
+        return shape_text(value)
     try:
         if isinstance(value, (list, tuple)):
             return str([[float(x) if not float(x).is_integer() else int(x) for x in row] for row in value])[:60]

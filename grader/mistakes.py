@@ -256,7 +256,7 @@ def _macs_padding_ignored(gold: Any, part: Any) -> list[Any]:
 
 def _conv_variants(gold: Any, part: Any, transform: Callable[[Any], list[Any]]) -> list[Any]:
     from solver.conv.evaluate import EvalError, evaluate
-    from solver.conv.solve import to_json
+    from solver.values import to_json
     node = gold.solution.context["nodes"][part.id]
     env = gold.solution.context["env"]
     out = []

@@ -22,7 +22,7 @@ def feedback_section(result: SheetResult, lang: str) -> list[str]:
     exercises where a part was missed."""
     out: list[str] = []
     who = result.student + (f" {result.name}" if getattr(result, "name", "") else "")    # roster name
-    out.append(f"= #{S(who)} — {result.score:g} / {result.max_score:g}")
+    out.append(f"= #{S(f'{who} — {result.score:g} / {result.max_score:g}')}")   # one string: a bookmark's text
     cells = [f"[#strong[#{S(Msg(k).render(lang))}]]" for k in
              ("r.exercise", "r.part", "r.answer", "r.verdict", "r.score", "r.feedback")]
     for p in result.parts:
@@ -57,11 +57,42 @@ def feedback_document(results: Iterable[SheetResult], lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_feedback_pdf(path: str, results: Iterable[SheetResult], lang: str, font_paths: Iterable[str] = ()) -> None:
-    """The combined feedback PDF; ``results`` may be a generator (``grade`` loads each graded sheet back from its
-    spill file as the document is written, so the class's graded sheets are never all in memory)."""
+PART_STUDENTS = 20     # students per part of a combined feedback PDF typeset in parts (Typst ≈ 8.6 MB a student)
+
+
+def write_feedback_pdf(path: str, results: Iterable[SheetResult], lang: str, font_paths: Iterable[str] = (),
+                       most: int | None = None) -> None:
+    """The combined feedback PDF (``grade --pdf``); ``results`` may be a generator (``grade`` loads each graded
+    sheet back from its spill file as the document is written, so the class's graded sheets are never all in
+    memory).
+
+    Up to ``most`` (:data:`PART_STUDENTS`) students: one Typst document compiled here. More: typeset in parts of
+    at most ``most`` students (and :data:`solver.render.booklet.PART_CHARS` characters; a student is never split),
+    each in a process of its own that ends before the next begins, page numbers continued, joined with pypdf, a
+    bookmark for every heading (:func:`solver.render.booklet.typeset_in_parts`) — Typst's memory, which the
+    ``typst`` package never gives back, stays that of one part instead of growing with the class (200 students:
+    largest process ≈ 230 MB en, 310 MB zh, was ≈ 1.8 GB). Each student starts on a new page either way; the
+    joined PDF is untagged. A part that cannot be typeset raises :class:`InputError` (one line, exit 2); ``path``
+    is written whole or not at all."""
+    import itertools
+    from solver.errors import InputError
     from solver.render.atomic import atomic_write
-    atomic_write(path, compile_pdf(feedback_document(results, lang), lang, font_paths))
+    most = most or PART_STUDENTS
+    results = iter(results)
+    first = list(itertools.islice(results, most + 1))
+    try:
+        if len(first) <= most:
+            atomic_write(path, compile_pdf(feedback_document(first, lang), lang, font_paths))
+            return
+        from solver.render.booklet import PART_CHARS, group_units, typeset_in_parts
+        from solver.render.typst import fonts_for
+        fonts = tuple(font_paths)
+        sections = (feedback_section(r, lang) for r in itertools.chain(first, results))
+        typeset_in_parts(path, preamble(lang, Msg("gpdf.title").render(lang)),
+                         group_units(sections, PART_CHARS, most), lambda source: fonts_for(source, lang, fonts),
+                         between=["#pagebreak()"])
+    except RuntimeError as exc:             # Typst's failure, or a part's process that died: one line, exit 2
+        raise InputError(f"{path}: the feedback PDF could not be typeset ({exc})") from None
 
 
 class FeedbackFolder:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from solver.values import shape_text
+
 from .sandbox import (MAX_SOURCE_BYTES, OUTPUT_LIMIT, SandboxResult, clean_results, run_submission, sandbox_mode,
                       weak_allowed)
 
@@ -56,7 +58,7 @@ def _show(t: Any) -> str:
 
 
 def _shape(shape: Any) -> str:
-    return "×".join(map(str, shape)) if len(shape) else "scalar"
+    return shape_text(shape) if len(shape) else "scalar"
 
 
 def _inputs_text(args: dict) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from typing import TYPE_CHECKING
 
-from solver.errors import InputError
+from solver.errors import InputError, suggest
 
 from .lazy_re import lazy_re
 
@@ -214,7 +214,6 @@ def not_an_answer_file(path: Path, roster: list[RosterEntry] | None = None) -> s
         (True, None)
         >>> import shutil; shutil.rmtree(d)
     """
-    import difflib
     from solver.files import read_text
     from solver.yamlio import MAX_FILE_BYTES, parse_yaml
     if roster is not None and path.stem in {e.student for e in roster}:
@@ -234,7 +233,7 @@ def not_an_answer_file(path: Path, roster: list[RosterEntry] | None = None) -> s
     if not isinstance(data, dict) or not data:         # a list or a scalar: a broken answer file, an error
         return None
     known = ("student", "seed", "answers", "name")
-    if any(k in known or difflib.get_close_matches(k, known, n=1, cutoff=0.75) for k in map(str, data) if len(k) <= 20):
+    if any(k in known or suggest(k, known, cutoff=0.75) for k in map(str, data) if len(k) <= 20):
         return None
     return "not an answer file (a mapping without answers:, student: or seed:): skipped"
 

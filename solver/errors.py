@@ -93,6 +93,23 @@ INTERNAL: dict[str, str] = {
 }
 
 
+def suggest(word: Any, choices: Any, n: int = 1, *, quote: bool = True, cutoff: float = 0.6) -> str:
+    """The `` (did you mean 'X'?)`` an error message adds after an unknown name: the ``n`` closest of ``choices``
+    (:func:`difflib.get_close_matches`, ``cutoff`` its similarity floor), quoted unless ``quote=False`` (a type
+    name, ``Conv2d``); empty when none is close. Error messages are English, so is this.
+
+    >>> suggest("strid", ("stride", "padding")), suggest("Conv2", ["Conv2d"], quote=False)
+    (" (did you mean 'stride'?)", ' (did you mean Conv2d?)')
+    >>> suggest("conv", ["conv1", "conv2", "fc"], n=3, quote=False), suggest("zzz", ["stride"])
+    (' (did you mean conv2, conv1?)', '')
+    """
+    import difflib
+    close = difflib.get_close_matches(str(word), list(choices), n=n, cutoff=cutoff)
+    if not close:
+        return ""
+    return " (did you mean " + ", ".join(f"'{c}'" if quote else c for c in close) + "?)"
+
+
 def internal_error(file: str, exc: BaseException, doing: str = "grading") -> str:
     """The one line that stands for an unexpected exception while reading, solving or grading ``file`` in a
     multi-file run (a bug to report, never a traceback): its type and the first line of its message, cut to

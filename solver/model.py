@@ -15,6 +15,7 @@ import re
 from .record import factory, record
 from typing import Any
 
+from .errors import suggest
 from .i18n import Text, label_ok
 from .yamlio import Document
 
@@ -80,18 +81,21 @@ class Exercise:
         raise KeyError(part_id)
 
 
-def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    import difflib
-    close = difflib.get_close_matches(str(word), list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def check_keys(doc: Document | Exercise, mapping: dict, allowed: tuple[str, ...], path: tuple,
+               has: str | None = None) -> None:
+    """Reject keys not in ``allowed`` (the one unknown-field check of every kind), suggesting the closest allowed key;
+    the message ends with ``has`` (``given has values: {name: matrix}``) or else lists the allowed keys.
 
-
-def check_keys(doc: Document, mapping: dict, allowed: tuple[str, ...], path: tuple) -> None:
-    """Reject keys not in ``allowed``, suggesting the closest allowed key."""
+    >>> ex = Exercise("e", "network", {}, [])
+    >>> check_keys(ex, {"strid": 2}, ("stride", "padding"), ("given",), has="given has stride, padding")
+    Traceback (most recent call last):
+    ...
+    solver.errors.InputError: given.strid: unknown field 'strid' (did you mean 'stride'?); given has stride, padding
+    """
     for key in mapping:
         if key not in allowed:
-            raise doc.error(f"unknown field '{key}'{_suggest(key, allowed)}; allowed: "
-                            + ", ".join(allowed), path + (key,))
+            raise doc.error(f"unknown field '{key}'{suggest(key, allowed)}; "
+                            + (has or "allowed: " + ", ".join(allowed)), path + (key,))
 
 
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
@@ -202,7 +206,7 @@ def _kind(doc: Document, data: dict) -> str:
         raise doc.error("kind is required (e.g. kind: network)", ("kind",))
     from .registry import KINDS
     if kind not in KINDS:
-        raise doc.error(f"unknown kind '{kind}'{_suggest(kind, tuple(KINDS))}; known: "
+        raise doc.error(f"unknown kind '{kind}'{suggest(kind, tuple(KINDS))}; known: "
                         + ", ".join(KINDS), ("kind",))
     return kind
 
@@ -269,7 +273,7 @@ def _source_answer(doc: Document, data: dict, parts: list[Part]) -> dict[str, An
     ids = sorted(p.id for p in parts)
     for key in source_answer:
         if key not in ids:
-            raise doc.error(f"'{key}' is not a part id of this exercise{_suggest(key, ids)}", ("source_answer", key))
+            raise doc.error(f"'{key}' is not a part id of this exercise{suggest(key, ids)}", ("source_answer", key))
     return dict(source_answer)
 
 

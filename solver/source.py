@@ -21,7 +21,7 @@ from typing import Any
 from .i18n import Msg, Plain, Text, Value
 from .record import record
 from .steps import Check
-from .values import show_value
+from .values import shape_text, show_value
 
 
 def _to_layout(chw: list[Any], layout: str) -> list[Any]:
@@ -65,7 +65,7 @@ def compare_printed(value: Any, printed: Any, part: str) -> Check:
         rel = 0.0
     ok = _close(ours, target, rel, abs_tol)
     if "layout" in spec:
-        shown = Plain("×".join(map(str, target)))
+        shown = Plain(shape_text(target))
     elif "sig" in spec and isinstance(target, float):
         shown = Plain(f"{target:.{int(spec['sig'])}g}".replace("e+0", "e").replace("e+", "e"))
     else:
@@ -79,7 +79,7 @@ def compare_printed(value: Any, printed: Any, part: str) -> Check:
     elif not ok:
         detail = Msg("src.wrong", printed=shown, value=Value(ours if "layout" in spec else value))
     elif "layout" in spec:
-        detail = Msg("src.agree_layout", printed=shown, layout=Plain("×".join(str(spec["layout"]).upper())))
+        detail = Msg("src.agree_layout", printed=shown, layout=Plain(shape_text(str(spec["layout"]).upper())))
     elif "sig" in spec:
         detail = Msg("src.agree_approx", printed=shown, sig=int(spec["sig"]))
     else:

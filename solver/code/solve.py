@@ -35,9 +35,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .. import latex as tex
+from .. import latex as tex, values
 from ..i18n import Msg, Plain
-from ..model import COMMON_OPTIONS, Exercise
+from ..model import COMMON_OPTIONS, Exercise, check_keys
 from ..steps import Check, Solution, Step
 from .messages import Code
 
@@ -111,6 +111,10 @@ class Listed:
     def __init__(self, data: Any, shape: tuple[int, ...]) -> None:
         self.data, self.shape = data, shape
 
+    def tolist(self) -> Any:
+        """The nested lists, as a tensor's ``tolist()`` (:func:`solver.values.to_json` reads both)."""
+        return self.data
+
 
 def _argument(ex: Exercise, param: Any, value: Any, path: tuple, run: bool = True) -> Any:
     if param.kind == "tensor":
@@ -171,9 +175,7 @@ def read_spec(ex: Exercise, run: bool = True) -> CodeSpec:
     inputs stay nested lists (:class:`Listed`) and the random ones are not drawn (PyTorch is not imported)."""
     from .reference import REFERENCES, random_cases
     g = ex.given
-    for key in g:
-        if key not in GIVEN_KEYS:
-            raise ex.error(f"unknown field '{key}'; given has {', '.join(GIVEN_KEYS)}", ("given", key))
+    check_keys(ex, g, GIVEN_KEYS, ("given",), has=f"given has {', '.join(GIVEN_KEYS)}")
     for part in ex.ask:
         if part.quantity not in QUANTITIES:
             raise ex.error(f"unknown quantity '{part.quantity}' for kind code; known: program",
@@ -200,9 +202,7 @@ def read_spec(ex: Exercise, run: bool = True) -> CodeSpec:
     rnd = g.get("random", {"cases": 20, "seed": 0})
     if not isinstance(rnd, dict):
         raise ex.error("random is {cases: 20, seed: 0}", ("given", "random"))
-    for key in rnd:
-        if key not in RANDOM_KEYS:
-            raise ex.error(f"unknown field '{key}'; random has {', '.join(RANDOM_KEYS)}", ("given", "random", key))
+    check_keys(ex, rnd, RANDOM_KEYS, ("given", "random"), has=f"random has {', '.join(RANDOM_KEYS)}")
     n_random = _number(ex, rnd.get("cases", 20), ("given", "random", "cases"), integer=True, low=0, high=MAX_RANDOM)
     seed = _number(ex, rnd.get("seed", 0), ("given", "random", "seed"), integer=True, low=0)
     opts = {k: _number(ex, v, ("given", "random", k), integer=True, low=1, high=12)
@@ -245,29 +245,14 @@ def _is_tensor(value: Any) -> bool:
     return torch is not None and isinstance(value, torch.Tensor)
 
 
-def to_json(value: Any) -> Any:
-    """A tensor as nested lists (whole numbers as ints), other values as they are."""
-    if isinstance(value, Listed):
-        return to_json(value.data)
-    if _is_tensor(value):
-        return to_json(value.tolist())
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
-        return int(value)
-    if isinstance(value, float):
-        return float(f"{value:.7g}")
-    return value
-
-
 def shape_text(shape: Any) -> str:
-    return "×".join(map(str, shape)) if len(shape) else "scalar"
+    return values.shape_text(shape) if len(shape) else "scalar"
 
 
 def value_math(name: str, value: Any) -> str:
     """``name = matrix (shape)`` in LaTeX; tensors of rank 3 and 4 as their matrices side by side."""
     if isinstance(value, Listed) or _is_tensor(value):
-        data = to_json(value)
+        data = values.to_json(value, digits=7)       # whole numbers as ints, others to 7 digits
         if len(value.shape) == 0:
             return f"{name} = {tex.entry(data)}"
         if len(value.shape) == 4:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..values import shape_text
 from . import ops
 from .expr import BinOp, Call, Eq, Name, Neg, Node, Num
 
@@ -111,10 +112,6 @@ def _charge(trace: list[TraceItem], work: int, what: str) -> int:
     return work
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "×".join(map(str, shape))
-
-
 def _geometry(node: Call | BinOp, kernel_shape: tuple[int, int]) -> tuple[ops.Geometry, str | None]:
     if isinstance(node, BinOp):
         return ops.Geometry(), None
@@ -194,8 +191,8 @@ def _convolve(node: Call | BinOp, op: str, k: Value, x: Value, trace: list[Trace
                 total = part if total is None else _add(total, part)
             outs.append(total)
         return Value(outs, 3)
-    raise EvalError(f"cannot convolve a kernel of shape {_shape_text(k.shape)} with an input of shape "
-                    f"{_shape_text(x.shape)}")
+    raise EvalError(f"cannot convolve a kernel of shape {shape_text(k.shape)} with an input of shape "
+                    f"{shape_text(x.shape)}")
 
 
 def _pool(node: Call, how: str, x: Value, size: Value | None, trace: list[TraceItem]) -> Value:
@@ -247,7 +244,7 @@ def _matrix_op(name: str, v: Value, arg: Value | None = None) -> Value:
             return Value([[e] for e in v.data], 2)
         raise EvalError(f"{name} takes a matrix")
     if v.rank != 2:
-        raise EvalError(f"{name} takes a matrix, got shape {_shape_text(v.shape)}")
+        raise EvalError(f"{name} takes a matrix, got shape {shape_text(v.shape)}")
     if name == "rot180":
         return Value(ops.rot180(v.data), 2)
     if name == "T":
@@ -333,8 +330,8 @@ def _elementwise(a: Value, b: Value, f: Any, what: str) -> Value:
         big, small, left = (b, a, True) if a.rank == 0 else (a, b, False)
         return Value(bc(big.data, big.rank, left, small.data), big.rank)
     if a.shape != b.shape:
-        raise EvalError(f"cannot {what} shapes {_shape_text(a.shape)} and {_shape_text(b.shape)}",
-                        key="eval.shapes", a=_shape_text(a.shape) or "1", b=_shape_text(b.shape) or "1")
+        raise EvalError(f"cannot {what} shapes {shape_text(a.shape)} and {shape_text(b.shape)}",
+                        key="eval.shapes", a=shape_text(a.shape) or "1", b=shape_text(b.shape) or "1")
 
     def rec(x: Any, y: Any, depth: int) -> Any:
         return f(x, y) if depth == 0 else [rec(p, q, depth - 1) for p, q in zip(x, y)]

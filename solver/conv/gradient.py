@@ -25,7 +25,7 @@ import sympy
 
 from .. import latex as tex
 from ..i18n import Msg
-from ..model import Exercise
+from ..model import Exercise, check_keys
 from ..record import record
 from ..steps import Solution, Step
 from . import ops
@@ -91,14 +91,59 @@ def _simplify_conditions(expr: Any) -> Any:
     return expr.xreplace({r: _simplify_relation(r) for r in expr.atoms(Relational)})
 
 
+def _delta_term(f: Any, var: Any, lo: Any, hi: Any) -> Any:
+    """Σ_{var=lo}^{hi} f for f a product holding one Kronecker delta in ``var``, linear in it (δ(i, a + k − 1)):
+    the other factors at the delta's root r, where lo ≤ r ≤ hi, else 0 — the Piecewise of sympy's
+    ``deltasummation``; a Piecewise whose conditions do not hold ``var`` is summed branch by branch (as
+    ``eval_sum``). ``None`` for any other summand."""
+    if f == 0:
+        return sympy.Integer(0)
+    if isinstance(f, sympy.Piecewise):
+        if any(c.has(var) for _, c in f.args):
+            return None
+        branches = [(_delta_term(e, var, lo, hi), c) for e, c in f.args]
+        return None if any(e is None for e, _ in branches) else sympy.Piecewise(*branches)
+    factors = sympy.Mul.make_args(f)
+    deltas = [d for d in factors if isinstance(d, sympy.KroneckerDelta) and d.has(var)]
+    if len(deltas) != 1:
+        return None
+    delta = deltas[0]
+    rest = sympy.Mul(*[e for e in factors if e is not delta])
+    if rest.has(sympy.KroneckerDelta) and any(d.has(var) for d in rest.atoms(sympy.KroneckerDelta)):
+        return None
+    form = delta.args[0] - delta.args[1]
+    slope = form.coeff(var)
+    if slope == 0 or slope.has(var) or sympy.expand(form - slope * var).has(var):
+        return None
+    root = -(form - slope * var) / slope                   # the one solution of form = 0 in var
+    return sympy.Piecewise((rest.subs(var, root), sympy.Interval(lo, hi).as_relational(root)), (0, True))
+
+
+def delta_sum(s: Any) -> Any:
+    """``s.doit()`` for a ``Sum`` of Kronecker deltas such as ∂/∂x_ij of the definition of y_kl (one delta per
+    summation variable, linear in it): each variable summed in turn, first limit first, by :func:`_delta_term`
+    (the same expression as ``Sum.doit``'s delta summation, ``tests/test_conv_startup.py``, without its call to
+    ``sympy.solve``, whose ``simplify`` imports ``sympy.physics.units``). Any other sum goes to ``doit``."""
+    if not isinstance(s, sympy.Sum):
+        return s.doit()
+    f = s.function
+    for var, lo, hi in s.limits:
+        if ((hi - lo) < 0) == True:                         # noqa: E712  (a relation, not a bool)
+            return sympy.Integer(0)
+        f = _delta_term(f, var, lo, hi)
+        if f is None:
+            return s.doit()
+    return f
+
+
 def general_partials() -> dict[str, Any]:
     """∂y_kl/∂w_mn and ∂y_kl/∂x_ij derived from the definition (sympy)."""
     k, l, m, n, i, j, a, b = sympy.symbols("k l m n i j a b", integer=True, positive=True)
     M, N = sympy.symbols("M N", integer=True, positive=True)
     w, x = sympy.IndexedBase("w"), sympy.IndexedBase("x")
     y = sympy.Sum(w[a, b] * x[k + a - 1, l + b - 1], (a, 1, M), (b, 1, N))
-    dw = _flatten_piecewise(_simplify_conditions(sympy.diff(y, w[m, n]).doit()))
-    dx = _flatten_piecewise(_simplify_conditions(sympy.diff(y, x[i, j]).doit()))
+    dw = _flatten_piecewise(_simplify_conditions(delta_sum(sympy.diff(y, w[m, n]))))
+    dx = _flatten_piecewise(_simplify_conditions(delta_sum(sympy.diff(y, x[i, j]))))
     # inside the kernel's index range (1 ≤ m ≤ M, 1 ≤ n ≤ N) the condition on ∂y/∂w is always true
     if isinstance(dw, sympy.Piecewise):
         dw = dw.args[0].expr
@@ -172,9 +217,7 @@ def solve(ex: Exercise) -> Solution:
 def read_sizes(ex: Exercise) -> dict[str, tuple[int, int]]:
     """The sizes of X (I×J) and W (M×N), the kernel no larger than the input (M ≤ I, N ≤ J), and each part a known
     quantity with ``wrt: W`` or ``wrt: X``; errors located in the file."""
-    for key in ex.given:
-        if key != "sizes":
-            raise ex.error(f"unknown field '{key}'; given has sizes: {{X: [I, J], W: [M, N]}}", ("given", key))
+    check_keys(ex, ex.given, ("sizes",), ("given",), has="given has sizes: {X: [I, J], W: [M, N]}")
     sizes = _sizes(ex)
     if set(sizes) != {"X", "W"}:
         raise ex.error("a gradient exercise gives the sizes of X and W", ("given", "sizes"))

@@ -31,8 +31,9 @@ import sympy
 
 from .. import latex as tex
 from ..i18n import Msg, Plain
-from ..model import Exercise, Part
+from ..model import Exercise, Part, check_keys
 from ..steps import Solution, Step, Table
+from ..values import shape_text
 from .evaluate import EvalError, Value, evaluate
 from .expr import Eq
 from .solve import node_text, read_expr_part
@@ -412,9 +413,7 @@ def solve(ex: Exercise) -> Solution:
 def read_identities(ex: Exercise) -> tuple[dict[str, tuple[int, int]], dict[str, Eq]]:
     """The matrices' sizes and each part's identity ``L = R``, errors located in the file: ``given`` holds only
     sizes, range and continuous, and every matrix an identity names has a size."""
-    for key in ex.given:
-        if key not in ("sizes", "range", "continuous"):
-            raise ex.error(f"unknown field '{key}'; given has sizes, range and continuous", ("given", key))
+    check_keys(ex, ex.given, ("sizes", "range", "continuous"), ("given",), has="given has sizes, range and continuous")
     sizes = _sizes(ex)
     nodes = {p.id: _parse(ex, p) for p in ex.ask}
     from .expr import names
@@ -429,7 +428,7 @@ def given_step(env: dict[str, Value]) -> Step:
     """Each matrix written with one symbol per entry (X = [x_ij], 1 ≤ i ≤ I, 1 ≤ j ≤ J), so that both sides are
     polynomials in these symbols."""
     return Step(Msg("id.given.title"), text=Msg("id.given.text"),
-                math=[rf"{n} = {tex.matrix(v.data)} \quad ({'×'.join(map(str, v.shape))})" for n, v in env.items()],
+                math=[rf"{n} = {tex.matrix(v.data)} \quad ({shape_text(v.shape)})" for n, v in env.items()],
                 rule="identity.given")
 
 
@@ -470,7 +469,7 @@ def sides_step(node: Eq, sides: list[Value | None]) -> Step:
             math.append(rf"{label} = {tex.text(node_text(side_node))}")
         else:
             shown = _matrix_tex(val)
-            size = "" if shown.startswith(r"\left[") else rf" \quad ({'×'.join(map(str, val.shape))})"
+            size = "" if shown.startswith(r"\left[") else rf" \quad ({shape_text(val.shape)})"
             math.append(rf"{label} = {tex.text(node_text(side_node))} = {shown}{size}")
     return Step(Msg("id.sides.title", expr=Plain(node_text(node))), text=Msg("id.sides.text"), math=math,
                 rule="identity.sides")
@@ -494,7 +493,7 @@ def difference_step(verdict: str, info: Any) -> Step:
     """Where L ≠ R first shows: different shapes (a×b against c×d), or the first entry (i, j) whose expanded
     polynomials L_ij and R_ij differ."""
     if verdict == "shape":
-        text = Msg("id.shape.text", a="×".join(map(str, info[0])), b="×".join(map(str, info[1])))
+        text = Msg("id.shape.text", a=shape_text(info[0]), b=shape_text(info[1]))
         math: list[str] = []
     else:
         i, j, a, b = info
@@ -533,13 +532,32 @@ def index_form_step(node: Eq, sizes: dict[str, tuple[int, int]]) -> Step | None:
     return Step(Msg("id.index.title"), text=text, math=math, rule="identity.index_form")
 
 
+def change_variable(integral: Any, new: Any, var: Any) -> Any:
+    """``integral.transform(τ, (new, var))`` for a one-variable definite integral ∫_a^b F(τ) dτ and τ = new, linear
+    in ``var`` (τ = s·λ + c, s ≠ 0): the integrand F(new)·s, each limit mapped to λ = (a − c)/s, and the limits put
+    in increasing order with the sign changed when they come out decreasing — as ``Integral.transform`` does, the
+    same integral (``tests/test_conv_startup.py``), without its ``sympy.solve`` for the inverse map (whose
+    ``simplify`` imports ``sympy.physics.units``, about 0.1 s)."""
+    (tau, a, b), = integral.limits
+    slope = new.diff(var)
+    if slope == 0 or slope.has(var):
+        raise ValueError("the substitution must be linear in the new variable")
+    shift = new - slope * var
+    a, b = (a - shift) / slope, (b - shift) / slope
+    func = integral.function.subs(tau, new) * slope
+    if (a - b > 0) == True:                                 # noqa: E712  (a relation, not a bool)
+        a, b, func = b, a, -func
+    return sympy.Integral(func, (var, a, b))
+
+
 def continuous_commutativity_step() -> Step:
     """(f ∗ g)(t) = ∫ f(τ) g(t−τ) dτ becomes ∫ g(λ) f(t−λ) dλ = (g ∗ f)(t) under λ = t − τ — the change of
-    variable done by sympy (``Integral.transform``), not written by hand."""
+    variable done by sympy (:func:`change_variable`: τ = t − λ substituted, dτ = −dλ, the limits mapped), not
+    written by hand."""
     t, tau, lam = sympy.symbols("t tau lambda", real=True)
     f, g = sympy.Function("f"), sympy.Function("g")
     fg = sympy.Integral(f(tau) * g(t - tau), (tau, -sympy.oo, sympy.oo))
-    substituted = fg.transform(tau, (t - lam, lam))
+    substituted = change_variable(fg, t - lam, lam)
     gf = sympy.Integral(g(lam) * f(t - lam), (lam, -sympy.oo, sympy.oo))
     same = substituted == gf or sympy.simplify(substituted - gf) == 0
     return Step(Msg("id.cont.title"), text=Msg("id.cont.text", ok=Msg("id.yes" if same else "id.no")),

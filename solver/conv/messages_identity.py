@@ -55,7 +55,8 @@ register({
     "id.cont.text": ("Substitute λ = t − τ in the integral (dτ = −dλ, and the limits swap, which cancels the sign); "
                      "sympy performs the change of variable and finds g ∗ f: {ok}.",
                      "在积分中令 λ = t − τ（dτ = −dλ，上下限互换抵消负号）；由 sympy 完成换元，得到 g ∗ f：{ok}。"),
-    "id.check.cont": ("Integral.transform(τ → t − λ) turns f ∗ g into g ∗ f", "Integral.transform(τ → t − λ) 把 f ∗ g 变为 g ∗ f"),
+    "id.check.cont": ("the change of variable τ → t − λ (sympy) turns f ∗ g into g ∗ f",
+                      "换元 τ → t − λ（sympy）把 f ∗ g 变为 g ∗ f"),
     "id.yes": ("yes", "是"),
     "id.no": ("no", "否"),
     "id.check.torch": ("on random real matrices torch finds the sides {verdict}",

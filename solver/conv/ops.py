@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ..network.sizes import conv_output_size, same_padding
+
 Matrix = list[list[Any]]
 
 
@@ -65,19 +67,24 @@ class Geometry:
 
 def mode_padding(mode: str, kernel: tuple[int, int], dilation: tuple[int, int] = (1, 1)) -> tuple[int, int, int, int]:
     """Padding of a mode: valid 0; full k−1 on each side; same (k−1) in total, the extra one after
-    (PyTorch's and scipy's convention)."""
+    (PyTorch's and scipy's convention: :func:`solver.network.sizes.same_padding`).
+
+    >>> mode_padding("same", (4, 3), (1, 2)), mode_padding("full", (2, 3))
+    ((1, 2, 2, 2), (1, 1, 2, 2))
+    """
     eff = [d * (k - 1) for k, d in zip(kernel, dilation)]
     if mode == "valid":
         return (0, 0, 0, 0)
     if mode == "full":
         return (eff[0], eff[0], eff[1], eff[1])
     if mode == "same":
-        return (eff[0] // 2, eff[0] - eff[0] // 2, eff[1] // 2, eff[1] - eff[1] // 2)
+        (top, bottom), (left, right) = (same_padding(k, d) for k, d in zip(kernel, dilation))
+        return (top, bottom, left, right)
     raise ValueError(f"unknown mode {mode!r}")
 
 
-def output_size(n: int, k: int, s: int, p_total: int, d: int) -> int:
-    return (n + p_total - d * (k - 1) - 1) // s + 1
+# the output size along one dimension, total padding p (both sides): the one formula, in solver/network/sizes.py
+output_size = conv_output_size
 
 
 def windows(x_shape: tuple[int, int], k_shape: tuple[int, int], g: Geometry) -> list[list[list[tuple[int, int, int, int]]]]:

@@ -22,8 +22,9 @@ from typing import Any
 
 from .. import latex as tex
 from ..i18n import Items, Join, Msg, Plain, label_ok, part_label
-from ..model import Exercise, Part
+from ..model import Exercise, Part, check_keys
 from ..steps import Solution, Step
+from ..values import shape_text, to_json
 from .evaluate import EvalError, Entry, TraceItem, Value, evaluate
 from .expr import Eq, ExprError, parse
 
@@ -32,20 +33,9 @@ MAX_ALL_ENTRIES = 36
 MAX_VALUE_ENTRIES = 10_000      # entries of one given value (the bank's largest has 64); work: evaluate.MAX_WORK
 
 
-def to_json(value: Any) -> Any:
-    """Ints stay ints, exact fractions become floats, lists stay lists."""
-    if isinstance(value, list):
-        return [to_json(v) for v in value]
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else float(value)
-    return value
-
-
 def read_values(ex: Exercise) -> dict[str, Value]:
     g = ex.given
-    for key in g:
-        if key != "values":
-            raise ex.error(f"unknown field '{key}'; given has values: {{name: matrix}}", ("given", key))
+    check_keys(ex, g, ("values",), ("given",), has="given has values: {name: matrix}")
     raw = g.get("values")
     if not isinstance(raw, dict) or not raw:
         raise ex.error("values must map names to numbers, vectors or matrices", ("given", "values"))
@@ -60,7 +50,7 @@ def read_values(ex: Exercise) -> dict[str, Value]:
         except (EvalError, TypeError) as exc:
             raise ex.error(f"{exc}", path) from None
         if prod(value.shape) > MAX_VALUE_ENTRIES:
-            raise ex.error(f"{name} is {'×'.join(map(str, value.shape))}: exact entry-by-entry convolution is "
+            raise ex.error(f"{name} is {shape_text(value.shape)}: exact entry-by-entry convolution is "
                            f"limited to {MAX_VALUE_ENTRIES:,} entries per value (100×100)", path)
         env[name] = value
     return env
@@ -289,16 +279,16 @@ def _given_step(env: dict[str, Value]) -> Step:
         if v.rank == 0:
             math.append(f"{name} = {tex.entry(v.data)}")
         elif v.rank <= 2:
-            math.append(rf"{name} = {tex.matrix(v.data)} \quad ({'×'.join(map(str, v.shape))})")
+            math.append(rf"{name} = {tex.matrix(v.data)} \quad ({shape_text(v.shape)})")
         else:
             blocks = ", ".join(tex.matrix(m) if v.rank == 3 else "…" for m in v.data)
-            math.append(rf"{name} = \left( {blocks} \right) \quad ({'×'.join(map(str, v.shape))})")
+            math.append(rf"{name} = \left( {blocks} \right) \quad ({shape_text(v.shape)})")
     return Step(Msg("conv.given.title"), text=Msg("conv.given.text"), math=math, rule="convolution.given")
 
 
 def _differences(a: Value, b: Value) -> Any:
     if a.shape != b.shape:
-        return Msg("conv.equal.shape", a="×".join(map(str, a.shape)), b="×".join(map(str, b.shape)))
+        return Msg("conv.equal.shape", a=shape_text(a.shape), b=shape_text(b.shape))
     am, bm = a.as_matrix(), b.as_matrix()
     diffs = [(i, j) for i, row in enumerate(am) for j, v in enumerate(row) if v != bm[i][j]]
     if not diffs:

@@ -33,8 +33,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import suggest
 from ..i18n import Msg, Plain, Sep, Text, label_ok, part_label
-from ..model import ID_PATTERN, Exercise
+from ..model import ID_PATTERN, Exercise, check_keys
 from ..steps import Check, Solution, Step, Table
 
 QUANTITY = "explanation"
@@ -49,9 +50,7 @@ MAX_TEXT_CHARS = 4000
 def _text_field(ex: Exercise, raw: Any, path: tuple) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ex.error("must be a mapping {text, phrasings}", path)
-    for key in raw:
-        if key not in LANG_KEYS:
-            raise ex.error(f"unknown field '{key}'; a language block has text, phrasings", path + (key,))
+    check_keys(ex, raw, LANG_KEYS, path, has="a language block has text, phrasings")
     text = raw.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ex.error("text is required: the reference sentence of this point", path + ("text",))
@@ -87,9 +86,7 @@ def read_points(ex: Exercise) -> dict[str, list[dict[str, Any]]]:
         path = ("given", "points", i)
         if not isinstance(item, dict):
             raise ex.error("a key point is a mapping {id, weight, en, zh}", path)
-        for key in item:
-            if key not in POINT_KEYS:
-                raise ex.error(f"unknown field '{key}'; a key point has {', '.join(POINT_KEYS)}", path + (key,))
+        check_keys(ex, item, POINT_KEYS, path, has=f"a key point has {', '.join(POINT_KEYS)}")
         pid = item.get("id")
         if not isinstance(pid, str) or not ID_PATTERN.match(pid):
             raise ex.error("id is required: letters, digits, '.', '_' or '-'", path + ("id",))
@@ -147,9 +144,7 @@ def read_experiments(ex: Exercise) -> list[dict[str, Any]]:
             raise ex.error("an experiment is a mapping {name, ...parameters}", base)
         name = item.get("name")
         if name not in xp.EXPERIMENTS:
-            import difflib
-            close = difflib.get_close_matches(str(name), list(xp.EXPERIMENTS), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = suggest(name, xp.EXPERIMENTS)
             raise ex.error(f"unknown experiment {name!r}{hint}; known: {', '.join(xp.EXPERIMENTS)}", base + ("name",))
         part = item.get("part")
         if part is None:
@@ -198,9 +193,7 @@ def solve(ex: Exercise, *, run: bool = True) -> Solution:
     """The reference answer; with ``run=False`` (``--no-verify``) the experiments are read and validated but not
     run, so PyTorch is not imported: each shows as a step saying so."""
     _read_parts(ex)
-    for key in ex.given:
-        if key not in ("points", "experiment"):
-            raise ex.error(f"unknown field '{key}'; given has points, experiment", ("given", key))
+    check_keys(ex, ex.given, ("points", "experiment"), ("given",), has="given has points, experiment")
     points = read_points(ex)
     specs = read_experiments(ex)
     if specs and run:

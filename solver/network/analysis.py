@@ -17,6 +17,7 @@ from ..record import factory, record
 from math import prod
 
 from ..errors import InputError
+from ..values import shape_text
 from . import counts, sizes
 from .layers import Layer, _bad
 from .receptive import IDENTITY, Window
@@ -30,7 +31,7 @@ def check_tensor(what: str, shape: tuple[int, ...] | None, entries: int) -> str 
     """Why a tensor is too large to analyse and verify (PyTorch's sizes are 64-bit), or None when it fits."""
     if entries <= MAX_ELEMENTS:
         return None
-    dims = f" ({'×'.join(map(str, shape))})" if shape else ""
+    dims = f" ({shape_text(shape)})" if shape else ""
     return f"{what}{dims} has {entries:,} entries: tensors are limited to {MAX_ELEMENTS:,} entries"
 
 

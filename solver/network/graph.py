@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import Exercise
+from ..model import Exercise, check_keys
 from ..record import factory, record
 from . import sizes
 from .analysis import LayerAnalysis
@@ -146,9 +146,7 @@ def _blocks(ex: Exercise, raw: Any, path: tuple, inherited: dict[str, Any]) -> d
             raise ex.error(f"'{name}' is a layer type: give the block another name", where)
         if not isinstance(spec, dict) or not isinstance(spec.get("layers"), list) or not spec["layers"]:
             raise ex.error("a block is {args: {name: default or null}, layers: [a non-empty list]}", where)
-        for key in spec:
-            if key not in ("args", "layers", "label"):
-                raise ex.error(f"unknown field '{key}'; a block has args, layers, label", where + (key,))
+        check_keys(ex, spec, ("args", "layers", "label"), where, has="a block has args, layers, label")
         args = spec.get("args") or {}
         if not isinstance(args, dict) or not all(isinstance(k, str) and k.isidentifier() for k in args):
             raise ex.error("args must map argument names to defaults (null: required)", where + ("args",))
@@ -195,10 +193,8 @@ def read_graphs(ex: Exercise) -> dict[str, Graph]:
         shared = _blocks(ex, g.get("blocks"), ("given", "blocks"), {})
         return {str(k): read_graph(ex, str(k), v, ("given", "networks", k), shared)
                 for k, v in g["networks"].items()}
-    for key in g:
-        if key not in ("input_shape", "layers", "blocks", "label"):
-            raise ex.error(f"unknown field '{key}'; given has input_shape, layers and blocks (or networks)",
-                           ("given", key))
+    check_keys(ex, g, ("input_shape", "layers", "blocks", "label"), ("given",),
+               has="given has input_shape, layers and blocks (or networks)")
     return {"main": read_graph(ex, "main", g, ("given",), {})}
 
 

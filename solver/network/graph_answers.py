@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import suggest
 from ..i18n import Msg
 from ..model import Exercise, Part
 from .graph import Graph, Node
@@ -32,9 +33,8 @@ def target(ex: Exercise, part: Part, g: Graph) -> str | None:
         raise ex.error(f"at must be an item number from 1 to {len(g.top)} or a node name, got {at}", path)
     if isinstance(at, str) and at in g.names:
         return at
-    import difflib
-    close = difflib.get_close_matches(str(at), [n for n in g.names if not n[-1:].isdigit()] + list(g.groups), n=3)
-    raise ex.error(f"no node named {at!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""), path)
+    hint = suggest(at, [n for n in g.names if not n[-1:].isdigit()] + list(g.groups), n=3, quote=False)
+    raise ex.error(f"no node named {at!r}{hint}", path)
 
 
 def member_nodes(g: Graph, name: str | None) -> list[Node]:

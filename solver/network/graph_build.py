@@ -18,13 +18,13 @@ Example:
 """
 from __future__ import annotations
 
-import difflib
 from math import prod
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, suggest
 from ..model import Exercise
 from ..record import record
+from ..values import shape_text
 from .analysis import MAX_LAYERS, RULES, LayerAnalysis, _bounded, check_tensor
 from .graph import _EXPR, MAX_DEPTH, MERGES, STRUCTURES, Group, Node
 from .layers import LAYER_TYPES, parse_layer
@@ -111,7 +111,7 @@ class _Builder:
     def merge_shape(self, n: Node, scope: _Scope) -> None:
         shapes = n.in_shapes
         made = ", ".join((f"{self.nodes[i].name} ({self.what(i)})" if i else "the input")
-                         + f" gives {'×'.join(map(str, s))}" for i, s in zip(n.inputs, shapes))
+                         + f" gives {shape_text(s)}" for i, s in zip(n.inputs, shapes))
         if n.op == "add":
             if len(set(shapes)) > 1:
                 raise self.error(f"cannot add tensors of different shapes: {made}; a projection shortcut "
@@ -189,9 +189,7 @@ class _Builder:
             out = self.merge(body, path, scope, qname)
         else:
             if kind not in LAYER_TYPES:
-                close = difflib.get_close_matches(str(kind), list(self.blocks) + list(LAYER_TYPES)
-                                                  + list(STRUCTURES + MERGES), n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
+                hint = suggest(kind, list(self.blocks) + list(LAYER_TYPES) + list(STRUCTURES + MERGES), quote=False)
                 known = f"blocks: {', '.join(self.blocks)}" if self.blocks else "no blocks are defined"
                 raise self.error(f"unknown layer or block type {kind!r}{hint}; {known}", path + ("type",), scope)
             try:
@@ -300,8 +298,7 @@ class _Builder:
         for where, args in (((), given), (("then",), then)):
             for key in args:
                 if key not in declared:
-                    close = difflib.get_close_matches(key, list(declared), n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    hint = suggest(key, declared)
                     raise self.error(f"block {bname} has no argument '{key}'{hint}; its arguments: "
                                      f"{', '.join(declared) or 'none'}", path + where + (key,), scope)
         stage = self.group(qname, "stage", path, x, block=bname) if "repeat" in raw else None

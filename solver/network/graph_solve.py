@@ -30,22 +30,14 @@ from .. import latex as tex
 from ..i18n import Count, Join, Msg, Plain, Sep
 from ..model import Exercise, Part
 from ..steps import Solution, Step, Table
+from ..values import shape_text
 from .graph import Graph, Group, Node, is_graph, read_graphs
 from .graph_answers import total_of, member_nodes, node_at, answer, target
+from .layer_steps import fmt_pair
 from .receptive import GENERIC, Notation, notation_for
 
 CDOT = r" \cdot "
 EXTRA_TEXT = {"embedding", "layer_norm", "group_norm", "softmax", "upsample", "zero_pad", "unflatten"}
-
-
-def _fmt(shape: tuple[int, ...]) -> str:
-    return "×".join(map(str, shape))
-
-
-def _pair(v: tuple[int, ...] | None) -> str:
-    if v is None:
-        return "—"
-    return "×".join(map(str, v)) if len(set(v)) > 1 or len(v) == 1 else f"{v[0]}×{v[0]}"
 
 
 # ---------------------------------------------------------------- steps of nodes
@@ -59,7 +51,7 @@ def _layer_text(n: Node, nota: Notation = GENERIC) -> Any:
     if fam == "embedding":
         return Msg("graph.layer.embedding", n=a["num_embeddings"], d=a["embedding_dim"])
     if fam == "layer_norm":
-        return Msg("graph.layer.layer_norm", shape=Plain(_fmt(a["normalized_shape"])))
+        return Msg("graph.layer.layer_norm", shape=Plain(shape_text(a["normalized_shape"])))
     if fam == "group_norm":
         return Msg("graph.layer.group_norm", c=a["num_channels"], g=a["num_groups"])
     if fam == "softmax":
@@ -138,10 +130,10 @@ def _node_step(g: Graph, n: Node, want: set[str], nota: Notation = GENERIC) -> S
     if want & {"receptive_field", "jump"} and n.rf is not None and n.via is not None:
         rfs = [i.rf[0] for i in ins]  # type: ignore[index]
         math.append(rf"R = \max({', '.join(map(str, rfs))})" + ("" if n.rf[0] == max(rfs) else r"\ (\text{union})")
-                    + f" = {_pair(n.rf)}, \\quad {_jump_out(nota)} = {_pair(n.jump)}")
+                    + f" = {fmt_pair(n.rf)}, \\quad {_jump_out(nota)} = {fmt_pair(n.jump)}")
         texts.append(Msg("graph.rf.via", via=Plain(ins[n.via].name)))
         if n.jumps_differ:
-            texts.append(Msg("graph.rf.jumps_differ", jumps=Plain(", ".join(_pair(i.jump) for i in ins))))
+            texts.append(Msg("graph.rf.jumps_differ", jumps=Plain(", ".join(fmt_pair(i.jump) for i in ins))))
     title = Msg("graph.add.title" if n.op == "add" else "graph.cat.title", name=Plain(n.name), inputs=names)
     return Step(title, text=Join(tuple(texts)), math=math, result=list(n.out_shape), rule=f"network.{n.op}")
 
@@ -186,7 +178,7 @@ def _block_step(g: Graph, grp: Group, want: set[str], seen: dict, nota: Notation
     children.append(Step(Msg("graph.sum.title", name=Plain(grp.name)), math=sums, result=list(out.out_shape),
                          rule="network.block.sum"))
     return Step(Msg("graph.block.title", name=Plain(grp.name), block=Plain(str(grp.block)), args=_args(grp)),
-                text=Msg("graph.block.text", shape=Plain(_fmt(inp.out_shape))), children=children,
+                text=Msg("graph.block.text", shape=Plain(shape_text(inp.out_shape))), children=children,
                 result=list(out.out_shape), rule="network.block")
 
 
@@ -266,18 +258,18 @@ def _table(g: Graph, want: set[str], nota: Notation = GENERIC) -> Step:
         want & {"receptive_field", "jump"})
     cols += ([Msg("net.table.params")] if sp else []) + ([Msg("net.table.macs")] if sm else []) + (
         [Msg(nota.key("net.table.rf")), Msg(nota.key("net.table.jump"))] if sr else [])
-    rows: list[list[Any]] = [[Msg("net.table.input"), "", _fmt(g.input_shape)] + [""] * (sp + sm)
-                             + ([_pair(g.nodes[0].rf), _pair(g.nodes[0].jump)] if sr else [])]
+    rows: list[list[Any]] = [[Msg("net.table.input"), "", shape_text(g.input_shape)] + [""] * (sp + sm)
+                             + ([fmt_pair(g.nodes[0].rf), fmt_pair(g.nodes[0].jump)] if sr else [])]
     for name, items in stages(g):
         out = g.nodes[g.names[items[-1]]]
         what: Any = _what(g, items[0], nota) if len(items) == 1 else Msg("graph.table.nodes", n=len(items))
-        row: list[Any] = [name, what, _fmt(out.out_shape)]
+        row: list[Any] = [name, what, shape_text(out.out_shape)]
         if sp:
             row.append(Count(total_of(_stage_nodes(g, items), 'params')))
         if sm:
             row.append(Count(total_of(_stage_nodes(g, items), 'macs')))
         if sr:
-            row += [_pair(out.rf), _pair(out.jump)]
+            row += [fmt_pair(out.rf), fmt_pair(out.jump)]
         rows.append(row)
     if sp or sm:
         rows.append([Msg("net.table.total"), "", ""] + ([Count(total_of(g.nodes, 'params'))] if sp else [])
@@ -337,7 +329,7 @@ def _answer_step(ex: Exercise, part: Part, graphs: dict[str, Graph], value: Any,
     node = node_at(ex, part, g)
     if q == "jump":
         return Step(Msg("graph.total.jump_at", name=shown) if name else Msg("net.total.jump"),
-                    text=Msg("graph.total.jump.text"), math=[f"{_jump_out(nota)} = {_pair(node.jump)}"], result=value,
+                    text=Msg("graph.total.jump.text"), math=[f"{_jump_out(nota)} = {fmt_pair(node.jump)}"], result=value,
                     rule="network.jump")
     path = rf_path(g, node)
     names = {1: ("L",), 2: ("H", "W")}[g.spatial_dims]
@@ -375,7 +367,7 @@ def solve(ex: Exercise) -> Solution:
             want[network_of(ex, p, graphs).name].add(p.quantity)
     wanted = set().union(*want.values())
     nota = notation_for(ex.source)            # the letters of the exercise's source (Li Hang ch. 24: F, S, P, I)
-    plan: list[Any] = [Msg("graph.plan.walk", shape=Plain(" / ".join(dict.fromkeys(_fmt(g.input_shape)
+    plan: list[Any] = [Msg("graph.plan.walk", shape=Plain(" / ".join(dict.fromkeys(shape_text(g.input_shape)
                                                                                    for g in graphs.values()))))]
     plan += [Msg("net.plan.params")] if "params" in wanted else []
     plan += [Msg("net.plan.macs")] if wanted & {"macs", "flops"} else []

@@ -47,6 +47,7 @@ from torch import nn
 from ..i18n import Msg, Plain, Value
 from ..model import Exercise
 from ..steps import Check, Solution
+from ..values import shape_text
 from .graph import Graph, Node, pad_before
 from .sizes import pool_output_size
 from .graph_answers import member_nodes, node_at, target
@@ -257,7 +258,7 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
         if q == "output_shape":
             node = node_at(ex, part, g)
             shape = _pass(passes, g).shapes[node.index]
-            checks.append(Check("torch", part.id, shape == ours, Msg("net.check.shape", got=Plain("×".join(map(str, shape))))))
+            checks.append(Check("torch", part.id, shape == ours, Msg("net.check.shape", got=Plain(shape_text(shape)))))
         elif q == "params":
             got = _pass(passes, g).total("params", name)
             msg = Msg("graph.check.params_at", name=Plain(name), got=got) if name else Msg("net.check.params", got=got)
@@ -277,5 +278,5 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
                 continue
             got_rf = measured[0] if q == "receptive_field" else measured[1]
             key = "net.check.rf" if q == "receptive_field" else "net.check.jump"
-            checks.append(Check("torch", part.id, list(got_rf) == ours, Msg(key, got=Plain("×".join(map(str, got_rf))))))
+            checks.append(Check("torch", part.id, list(got_rf) == ours, Msg(key, got=Plain(shape_text(got_rf)))))
     return checks

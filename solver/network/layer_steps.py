@@ -18,6 +18,7 @@ from typing import Any
 from .. import latex as tex
 from ..i18n import Count, Join, Msg, Plain
 from ..steps import Step, Table
+from ..values import shape_text
 from .analysis import SPATIAL_NAMES, LayerAnalysis, NetworkAnalysis
 from .layers import Layer
 from .receptive import GENERIC, Notation, size_lines, step_lines
@@ -149,10 +150,6 @@ def layer_name(layer: Layer) -> Any:
     return Msg("net.layer.name", name=layer.name) if layer.name else Plain("")
 
 
-def fmt_shape(shape: tuple[int, ...]) -> str:
-    return "×".join(str(v) for v in shape)
-
-
 def fmt_pair(values: tuple[int, ...] | None) -> str:
     if values is None:
         return "—"
@@ -190,14 +187,14 @@ def table(analysis: NetworkAnalysis, want: set[str], n: Notation = GENERIC) -> S
     cols: list[Any] = [Plain("#"), Msg("net.table.layer"), Msg("net.table.shape")]
     cols += [Msg("net.table.params")] * show_params + [Msg("net.table.macs")] * show_macs
     cols += [Msg(n.key("net.table.rf")), Msg(n.key("net.table.jump"))] if show_rf else []
-    first: list[Any] = ["0", Msg("net.table.input"), fmt_shape(analysis.input_shape)]
+    first: list[Any] = ["0", Msg("net.table.input"), shape_text(analysis.input_shape)]
     first += [""] * (int(show_params) + int(show_macs))
     if show_rf:
         ones = (1,) * analysis.spatial_dims
         first += [fmt_pair(ones) if ones else "—", fmt_pair(ones) if ones else "—"]
     rows: list[list[Any]] = [first]
     for la in analysis.layers:
-        row: list[Any] = [str(la.layer.number), n.layer_label(la.layer), fmt_shape(la.out_shape)]
+        row: list[Any] = [str(la.layer.number), n.layer_label(la.layer), shape_text(la.out_shape)]
         row += [Count(la.params)] * show_params + [Count(la.macs)] * show_macs
         row += [fmt_pair(la.rf), fmt_pair(la.jump)] if show_rf else []
         rows.append(row)

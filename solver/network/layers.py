@@ -14,7 +14,8 @@ from __future__ import annotations
 from ..record import factory, record
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, suggest
+from ..values import shape_text
 
 
 @record(frozen=True)
@@ -242,9 +243,7 @@ def parse_layer(raw: Any, index: int, path: tuple = ()) -> Layer:
         raise _bad("a layer must be a mapping such as {type: Conv2d, out_channels: 8, kernel_size: 3}", path)
     type_name = raw.get("type")
     if type_name not in LAYER_TYPES:
-        import difflib
-        close = difflib.get_close_matches(str(type_name), list(LAYER_TYPES), n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
+        hint = suggest(type_name, LAYER_TYPES, quote=False)
         raise _bad(f"unknown layer type {type_name!r}{hint}; known: {', '.join(LAYER_TYPES)}", path + ("type",))
     ltype = LAYER_TYPES[type_name]
     args: dict[str, Any] = {}
@@ -252,9 +251,7 @@ def parse_layer(raw: Any, index: int, path: tuple = ()) -> Layer:
         if key in ("type", "name"):
             continue
         if key not in ltype.args:
-            import difflib
-            close = difflib.get_close_matches(str(key), list(ltype.args), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = suggest(key, ltype.args)
             allowed = ", ".join(ltype.args) or "none"
             raise _bad(f"{type_name} has no argument '{key}'{hint}; its arguments: {allowed}", path + (key,))
         args[key] = _read_arg(ltype.args[key], key, value, ltype.dims, path + (key,))
@@ -283,7 +280,7 @@ def describe(layer: Layer) -> str:
     a, fam, t = layer.args, layer.family, layer.type.name
     if fam in ("conv", "conv_transpose"):
         cin = a.get("in_channels") or "?"
-        parts = [f"{cin}→{a['out_channels']}", f"k={'×'.join(map(str, a['kernel_size']))}"]
+        parts = [f"{cin}→{a['out_channels']}", f"k={shape_text(a['kernel_size'])}"]
         if a["stride"] != (1,) * len(a["stride"]):
             parts.append(f"s={_pair(a['stride'])}")
         pad = a["padding"]
@@ -301,7 +298,7 @@ def describe(layer: Layer) -> str:
             parts.append("bias=False")
         return f"{t}({', '.join(parts)})"
     if fam in ("max_pool", "avg_pool"):
-        parts = [f"k={'×'.join(map(str, a['kernel_size']))}", f"s={_pair(a['stride'])}"]
+        parts = [f"k={shape_text(a['kernel_size'])}", f"s={_pair(a['stride'])}"]
         if any(a["padding"]):
             parts.append(f"p={_pair(a['padding'])}")
         if any(d != 1 for d in a.get("dilation", (1,))):
@@ -310,7 +307,7 @@ def describe(layer: Layer) -> str:
             parts.append("ceil")
         return f"{t}({', '.join(parts)})"
     if fam == "adaptive_pool":
-        return f"{t}({'×'.join('·' if v is None else str(v) for v in a['output_size'])})"
+        return f"{t}({shape_text('·' if v is None else v for v in a['output_size'])})"
     if fam == "linear":
         return f"Linear({a.get('in_features') or '?'}→{a['out_features']}{'' if a['bias'] else ', bias=False'})"
     if fam == "batch_norm":

@@ -13,7 +13,7 @@ from math import prod
 from typing import Any
 
 from ..errors import InputError
-from ..model import COMMON_OPTIONS, Exercise, Part
+from ..model import COMMON_OPTIONS, Exercise, Part, check_keys
 from ..record import record
 from .analysis import MAX_LAYERS, check_tensor
 from .layers import Layer, parse_layer
@@ -45,9 +45,7 @@ def read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:
     """One network ``{input_shape, layers, label}`` read from ``raw`` (at ``path`` of the exercise)."""
     if not isinstance(raw, dict):
         raise ex.error("a network is a mapping {input_shape, layers}", path)
-    for key in raw:
-        if key not in ("input_shape", "layers", "label"):
-            raise ex.error(f"unknown field '{key}'; a network has input_shape, layers, label", path + (key,))
+    check_keys(ex, raw, ("input_shape", "layers", "label"), path, has="a network has input_shape, layers, label")
     shape = raw.get("input_shape")
     if not isinstance(shape, list) or not 1 <= len(shape) <= 3 or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in shape):
@@ -91,9 +89,7 @@ def read_networks(ex: Exercise) -> dict[str, Network]:
         if total > MAX_LAYERS:
             raise ex.error(f"{total:,} layers in all: an exercise is limited to {MAX_LAYERS:,}", ("given", "networks"))
         return {str(k): read_network(ex, str(k), v, ("given", "networks", k)) for k, v in g["networks"].items()}
-    for key in g:
-        if key not in ("input_shape", "layers"):
-            raise ex.error(f"unknown field '{key}'; given has input_shape and layers (or networks)", ("given", key))
+    check_keys(ex, g, ("input_shape", "layers"), ("given",), has="given has input_shape and layers (or networks)")
     return {DEFAULT: read_network(ex, DEFAULT, g, ("given",))}
 
 

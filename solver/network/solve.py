@@ -20,8 +20,9 @@ from ..i18n import Msg, Plain, Sep
 from ..model import Exercise
 from ..record import record
 from ..steps import Solution, Step
+from ..values import shape_text
 from .analysis import NetworkAnalysis, analyse
-from .layer_steps import fmt_shape, layer_steps, table
+from .layer_steps import layer_steps, table
 from .part_steps import label, part_step
 from .reading import (DEFAULT, PART_OPTIONS, QUANTITIES, Network, check_part, layer_index, located,  # noqa: F401
                       network_of, read_network, read_networks)
@@ -45,7 +46,7 @@ def analyse_all(ex: Exercise, nets: dict[str, Network]) -> dict[str, NetworkAnal
 
 def plan(ex: Exercise, nets: dict[str, Network], wanted: set[str], n: Notation = GENERIC) -> list[Any]:
     """The approach: walk the network(s), the rules of the asked counts, and how each answer is checked."""
-    shapes = " / ".join(dict.fromkeys(fmt_shape(n.input_shape) for n in nets.values()))
+    shapes = " / ".join(dict.fromkeys(shape_text(n.input_shape) for n in nets.values()))
     out: list[Any] = [Msg("net.plan.walk", shape=Plain(shapes))]
     if "params" in wanted:
         out.append(Msg("net.plan.params"))

@@ -33,6 +33,7 @@ from ..i18n import Msg, Plain, Value
 from ..model import Exercise
 from ..receptive_probe import ProbeTooLarge, measure_window
 from ..steps import Check, Solution
+from ..values import shape_text
 from .analysis import NetworkAnalysis
 from .layers import Layer
 from .receptive import closed_form, recurrence
@@ -157,7 +158,7 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
         if q == "output_shape":
             got_shape = _pass(passes, net).at("shapes", at)
             checks.append(Check("torch", part.id, got_shape == ours,
-                                Msg("net.check.shape", got=Plain("×".join(map(str, got_shape))))))
+                                Msg("net.check.shape", got=Plain(shape_text(got_shape)))))
         elif q == "params":
             got = _pass(passes, net).at("params", at)
             checks.append(Check("torch", part.id, got == ours, Msg("net.check.params", got=got)))
@@ -178,13 +179,13 @@ def _verify(ex: Exercise, solution: Solution) -> list[Check]:
             rf, jump = measured
             got = rf if q == "receptive_field" else jump
             key = "net.check.rf" if q == "receptive_field" else "net.check.jump"
-            checks.append(Check("torch", part.id, list(got) == ours, Msg(key, got=Plain("×".join(map(str, got))))))
+            checks.append(Check("torch", part.id, list(got) == ours, Msg(key, got=Plain(shape_text(got)))))
             if q == "receptive_field":
                 stacks = [[la.windows[i] for la in analysis.upto(at) if la.windows is not None]
                           for i in range(analysis.spatial_dims)]
                 closed = [closed_form(s) for s in stacks]
                 rec = [recurrence(s)[-1][0] if s else 1 for s in stacks]
                 checks.append(Check("closed_form", part.id, closed == rec == ours,
-                                    Msg("net.check.closed_form", got=Plain("×".join(map(str, closed))),
-                                        want=Plain("×".join(map(str, rec))))))
+                                    Msg("net.check.closed_form", got=Plain(shape_text(closed)),
+                                        want=Plain(shape_text(rec)))))
     return checks

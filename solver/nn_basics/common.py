@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..model import COMMON_OPTIONS
+from ..model import COMMON_OPTIONS, check_keys
 from ..values import show_value
 
 
@@ -96,9 +96,7 @@ def matrix(ex: Any, value: Any, path: tuple, rows: int | None = None, cols: int 
 
 
 def check_given(ex: Any, allowed: tuple[str, ...]) -> None:
-    for key in ex.given:
-        if key not in allowed:
-            raise ex.error(f"unknown field '{key}'; given has " + ", ".join(allowed), ("given", key))
+    check_keys(ex, ex.given, allowed, ("given",), has="given has " + ", ".join(allowed))
 
 
 def check_parts(ex: Any, quantities: dict[str, tuple[str, ...]]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..i18n import Msg, Plain
 from ..model import Exercise
-from ..values import show_value
+from ..values import shape_text, show_value
 from ..steps import Check, Solution
 
 
@@ -289,7 +289,7 @@ def verify_init(ex: Exercise, solution: Solution) -> list[Check]:
                 out.append(t.flatten())
             samples[key] = torch.cat(out)
         return samples[key]
-    shown_shape = Plain("×".join(map(str, shape)))
+    shown_shape = Plain(shape_text(shape))
     for part in ex.ask:
         scheme = part.options["scheme"]
         ours = solution.answers[part.id]

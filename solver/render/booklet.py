@@ -14,6 +14,8 @@ With ``verify``, the solving (PyTorch) also runs in a process of its own that en
 (:func:`solve_and_write`): PyTorch's memory, which Python cannot give back, is never alive beside Typst's.
 A booklet small enough (:data:`PART_CHARS`) is typeset in one piece, exactly as before. A booklet in parts is an
 untagged PDF (pypdf cannot join Typst's accessibility tags); its text, contents links and bookmarks are kept.
+The same machinery, without front matter, is public for other long documents: :func:`typeset_in_parts` (``grade
+--pdf``'s combined feedback PDF of a large class, ``grader/pdf.py``).
 Whole bank, verified (2026-11-30): peak memory of all processes together about 350 MB (was 1,040 MB in one
 process): the solving process about 330 MB, then each Typst part under about 300 MB beside a parent of about 30 MB.
 """
@@ -23,7 +25,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 PART_CHARS = 300_000   # Typst source per part, in characters (whole bank ≈ 1.3 M): ≤ ~300 MB of Typst each
 LINK = "https://booklet.invalid/goto/"    # contents links written by Typst, turned into page links by pypdf
@@ -91,21 +93,31 @@ def headings(lines: Iterable[str]) -> list[tuple[int, str]]:
 
 def parts(booklet: Booklet, limit: int = PART_CHARS) -> list[list[list[str]]]:
     """The exercise units grouped into parts of at most ``limit`` characters (a larger unit is a part alone)."""
-    out: list[list[list[str]]] = []
+    return list(group_units(booklet.units, limit))
+
+
+def group_units(units: Iterable[list[str]], limit: int = PART_CHARS,
+                most: int | None = None) -> Iterator[list[list[str]]]:
+    """``units`` (each a list of Typst lines, never split) grouped into parts of at most ``limit`` characters and
+    at most ``most`` units (a larger unit is a part alone); lazy: ``units`` may be a generator."""
+    group: list[list[str]] = []
     size = 0
-    for unit in booklet.units:
-        n = sum(len(line) + 1 for line in unit)
-        if not out or size + n > limit:
-            out.append([])
-            size = 0
-        out[-1].append(unit)
-        size += n
-    return out
-
-
-def _part_source(booklet: Booklet, units: list[list[str]], first_page: int) -> str:
-    out = booklet.head + [f"#counter(page).update({first_page})"]
     for unit in units:
+        n = sum(len(line) + 1 for line in unit)
+        if group and (size + n > limit or (most is not None and len(group) >= most)):
+            yield group
+            group, size = [], 0
+        group.append(unit)
+        size += n
+    if group:
+        yield group
+
+
+def _part_source(head: list[str], units: list[list[str]], first_page: int, between: list[str] | None = None) -> str:
+    out = head + [f"#counter(page).update({first_page})"]
+    for i, unit in enumerate(units):
+        if i and between:
+            out += between
         out += unit
     return "\n".join(out) + "\n" + _INFO
 
@@ -195,7 +207,8 @@ def _in_own_process(function: Any, *args: Any) -> Any:
                                "_child(sys.argv[1], sys.argv[2])", str(task), str(result)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env, check=False)
         if not result.exists():
-            raise RuntimeError(f"the booklet's worker process ended with code {done.returncode}")
+            raise RuntimeError(f"the worker process ({function.__name__}) ended with code {done.returncode} "
+                               f"(killed, or out of memory?)")
         ok, value = pickle.loads(result.read_bytes())
     if not ok:
         raise value
@@ -216,18 +229,15 @@ def write_parts(path: str, booklet: Booklet, fonts: list[str], limit: int = PART
             return _in_own_process(_compile, str(typ), str(Path(tmp) / f"{name}.pdf"), fonts)
 
         groups = parts(booklet, limit)
-        body_heads = [headings(line for unit in units for line in unit) for units in groups]
-        placeholder = [(lvl, text, 888, 0.0) for heads in body_heads for lvl, text in heads]
+        placeholder = [(lvl, text, 888, 0.0) for units in groups for lvl, text in
+                       headings(line for unit in units for line in unit)]
         front_pages, _ = run("front", _front_source(booklet, placeholder))
         for _ in range(3):                 # the front matter's length fixes where the body starts
             entries, page = [], front_pages + 1
             for i, units in enumerate(groups):
-                pages, positions = run(f"part-{i}", _part_source(booklet, units, page))
-                if len(positions) != len(body_heads[i]):
-                    raise RuntimeError(f"booklet part {i}: {len(positions)} headings typeset, "
-                                       f"{len(body_heads[i])} written")
-                entries += [(lvl, text, page + pos["page"] - 1, _pt(pos["y"]))
-                            for (lvl, text), (_, pos) in zip(body_heads[i], positions)]
+                pages, found = _typeset_part(Path(tmp), f"part-{i}", _part_source(booklet.head, units, page),
+                                             page, lambda _: fonts)
+                entries += found
                 page += pages
             pages, _ = run("front", _front_source(booklet, entries))
             if pages == front_pages:
@@ -239,8 +249,50 @@ def write_parts(path: str, booklet: Booklet, fonts: list[str], limit: int = PART
               entries, front_pages)
 
 
+def _typeset_part(tmp: Path, name: str, source: str, first_page: int,
+                  fonts: Callable[[str], list[str]]) -> tuple[int, list[tuple[int, str, int, float]]]:
+    """Compile one part's ``source`` (written by :func:`_part_source`) into ``tmp/name.pdf`` in a fresh process:
+    its page count and its headings' (level, text, page in the whole document, y from the top in pt)."""
+    written = headings(source.split("\n"))
+    typ = tmp / f"{name}.typ"
+    typ.write_text(source, encoding="utf-8")
+    pages, positions = _in_own_process(_compile, str(typ), str(tmp / f"{name}.pdf"), fonts(source))
+    if len(positions) != len(written):
+        raise RuntimeError(f"{name}: {len(positions)} headings typeset, {len(written)} written")
+    return pages, [(lvl, text, first_page + pos["page"] - 1, _pt(pos["y"]))
+                   for (lvl, text), (_, pos) in zip(written, positions)]
+
+
+def typeset_in_parts(path: str, head: list[str], groups: Iterable[list[list[str]]],
+                     fonts: Callable[[str], list[str]], between: list[str] | None = None) -> int:
+    """Typeset one Typst document — ``head`` (the preamble), then ``groups`` of units (each a list of Typst lines,
+    ``between`` inserted between two units of a part) — part by part: each group in a fresh process that ends
+    before the next begins, its page counter continuing where the previous part ended; the parts are joined with
+    pypdf (in a process of its own too) into ``path``, whole or not at all, with a bookmark for every heading
+    written by this renderer (``== #"text"``), nested by level. A new part starts on a new page. ``groups`` may
+    be a generator: only one part's source is held at a time. ``fonts(source)`` gives the font paths for a part
+    (it may raise :class:`~solver.errors.InputError`: a CJK font missing). A part that Typst cannot compile (or
+    whose process dies) raises :class:`RuntimeError`; nothing is written. Returns the number of pages."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="typeset-parts-") as tmp:
+        entries: list[tuple[int, str, int, float]] = []
+        pdfs: list[Path] = []
+        page = 1
+        for i, units in enumerate(groups):
+            pages, found = _typeset_part(Path(tmp), f"part-{i}", _part_source(head, units, page, between),
+                                         page, fonts)
+            entries += found
+            pdfs.append(Path(tmp) / f"part-{i}.pdf")
+            page += pages
+        if not pdfs:
+            raise ValueError("nothing to typeset")
+        _in_own_process(_join, path, pdfs, entries, 0)      # pypdf's memory grows with the joined document
+        return page - 1
+
+
 def _join(path: str, pdfs: list[Path], entries: list[tuple[int, str, int, float]], front_pages: int) -> None:
-    """One PDF of ``pdfs``: contents links pointing at pages, bookmarks for every heading."""
+    """One PDF of ``pdfs``: contents links pointing at pages, bookmarks for every heading (``front_pages``: the
+    first PDF is the front matter, whose own bookmarks are kept; 0: none)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NullObject, TextStringObject
     from pypdf.generic import Fit
@@ -250,7 +302,7 @@ def _join(path: str, pdfs: list[Path], entries: list[tuple[int, str, int, float]
     # bookmarks: the front matter's own (its conventions), then every heading of the body, nested by level
     front = PdfReader(pdfs[0])
     marks = [(1, item.title, front.get_destination_page_number(item), float(item.top or 0))
-             for item in front.outline if not isinstance(item, list)]           # PDF coordinates already
+             for item in front.outline if not isinstance(item, list)] if front_pages else []   # PDF coordinates
     marks += [(lvl, text, page - 1, float(writer.pages[page - 1].mediabox.height) - y)
               for lvl, text, page, y in entries]
     parents: dict[int, Any] = {}

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..i18n import Msg, Plain, math_words, part_label
 from ..record import record
+from ..values import shape_text
 
 _SUPERSCRIPT = {"W1": "W¹", "W2": "W²", "b1": "b¹", "b2": "b²"}
 
@@ -132,7 +133,7 @@ def _net_label(ex: Any, name: str, lang: str) -> str:
 
 def _dims(value: Any) -> str:
     if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value) and value:
-        return "×".join(str(v) for v in value)
+        return shape_text(value)
     return show_value(value)
 
 
@@ -186,7 +187,7 @@ def _item(solution: Any, part: Any, lang: str) -> Item:
     if q == "composable" and isinstance(value, bool):
         factor = opt.get("factor")
         label = Msg("sum.composable", expr=str(opt.get("expr", "")),
-                    factor="×".join(map(str, factor)) if isinstance(factor, list) else str(factor)).render(lang)
+                    factor=shape_text(factor) if isinstance(factor, list) else str(factor)).render(lang)
         return Item(label, Msg("sum.composable.true" if value else "sum.composable.false").render(lang))
     if q == "value":
         text = show_value(value, lang)

@@ -11,6 +11,7 @@ from ...lazy import lazy
 torch = lazy("torch")
 nn = lazy("torch.nn")
 
+from ...errors import suggest
 from ...i18n import Msg, Text
 from ...steps import Check
 
@@ -104,9 +105,7 @@ def read_params(spec: dict[str, Param], raw: Any, path: tuple = ()) -> dict[str,
         raise ExperimentError("must be a mapping of parameters", path)
     for key in raw:
         if key not in spec:
-            import difflib
-            close = difflib.get_close_matches(str(key), list(spec), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = suggest(key, spec)
             raise ExperimentError(f"unknown parameter '{key}'{hint}; known: {', '.join(spec)}", path + (key,))
     out = {}
     for key, p in spec.items():
@@ -165,10 +164,6 @@ def ratio(x: float) -> str:
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
-
-
-def _shape(values: Any) -> str:
-    return "×".join(str(v) for v in values)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -10,7 +10,8 @@ F = lazy("torch.nn.functional")
 
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .common import Experiment, ExperimentError, Param, _SEED, _need, _ok, _shape, _small, fmt, seeded
+from ...values import shape_text
+from .common import Experiment, ExperimentError, Param, _SEED, _need, _ok, _small, fmt, seeded
 
 
 def _im2col_run(p: dict[str, Any]) -> dict[str, Any]:
@@ -30,9 +31,9 @@ def _im2col_run(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _im2col_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
-    rows = [[Msg("xp.im2col.weights"), Plain(_shape(d["weights"]))],
-            [Msg("xp.im2col.cols"), Plain(_shape(d["cols"]))],
-            [Msg("xp.im2col.product"), Plain(f"{d['weights'][0]}×{d['cols'][1]} → {_shape(d['out'])}")],
+    rows = [[Msg("xp.im2col.weights"), Plain(shape_text(d["weights"]))],
+            [Msg("xp.im2col.cols"), Plain(shape_text(d["cols"]))],
+            [Msg("xp.im2col.product"), Plain(f"{d['weights'][0]}×{d['cols'][1]} → {shape_text(d['out'])}")],
             [Msg("xp.col.maxdiff"), fmt(d["max_diff"])],
             [Msg("xp.im2col.blowup"), fmt(d["blowup"])]]
     return [Step(Msg("xp.im2col.title"),
@@ -68,7 +69,7 @@ def _im2col_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Chec
           and d["blowup"] == cols.numel() / x.numel() and diff <= tol and d["allclose"] is True
           and 0 <= d["max_diff"] <= tol)
     return [_ok("torch", part, ok, "xp.im2col.check", diff=Plain(fmt(diff)), shown=Plain(fmt(d["max_diff"])),
-                cols=Plain(_shape(cols.shape)), out=Plain(_shape(y.shape)))]
+                cols=Plain(shape_text(cols.shape)), out=Plain(shape_text(y.shape)))]
 
 
 # ================================================================ border_coverage

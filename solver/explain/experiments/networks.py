@@ -9,7 +9,8 @@ torch = lazy("torch")
 
 from ...i18n import Count, Msg, Plain
 from ...steps import Check, Step, Table
-from .common import Experiment, ExperimentError, _count, _ok, _shape
+from ...values import shape_text
+from .common import Experiment, ExperimentError, _count, _ok
 
 
 def _networks_read(ex: Any, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
@@ -56,16 +57,16 @@ def _networks_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
     rows = []
     for name, r in d["rows"].items():
         net = p["nets"][name][0]
-        cells: list[Any] = [net.label or Plain(name), Plain(" → ".join([_shape(r["input"])] + r["layers"]))]
+        cells: list[Any] = [net.label or Plain(name), Plain(" → ".join([shape_text(r["input"])] + r["layers"]))]
         for col in p["show"]:
             if col == "output_shape":
-                cells.append(Plain(_shape(r["shape"])))
+                cells.append(Plain(shape_text(r["shape"])))
             elif col == "params":
                 cells.append(Count(r['params']))
             elif col == "macs":
                 cells.append(Count(r['macs']))
             else:
-                cells.append(Plain(_shape(r["rf"]) if r["rf"] else "—"))
+                cells.append(Plain(shape_text(r["rf"]) if r["rf"] else "—"))
         rows.append(cells)
     return [Step(Msg("xp.nets.title"), text=Msg("xp.nets.text"),
                  table=Table([Msg("xp.col.network"), Msg("xp.col.layers")] + [Msg(_NET_COLS[c]) for c in p["show"]],
@@ -103,14 +104,14 @@ def _networks_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> list[Ch
               and counter.flops // 2 == r["macs"])
         label = net.label or Plain(name)
         checks.append(_ok("torch", part, ok, "xp.nets.check", name=label, params=_count(model),
-                          shape=Plain(_shape(y.shape[1:]))))
+                          shape=Plain(shape_text(y.shape[1:]))))
         if "receptive_field" in p["show"]:
             rf = _measured_rf(net, an)
             if isinstance(rf, str):
                 checks.append(_ok("torch", part, False, rf, name=label))
             else:
                 checks.append(_ok("torch", part, rf == r["rf"], "xp.nets.check.rf" if rf else "xp.nets.check.rf_none",
-                                  name=label, rf=Plain(_shape(rf) if rf else "—")))
+                                  name=label, rf=Plain(shape_text(rf) if rf else "—")))
     return checks
 
 

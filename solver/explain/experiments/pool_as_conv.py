@@ -11,7 +11,8 @@ F = lazy("torch.nn.functional")
 from ... import latex as tex
 from ...i18n import Msg, Plain
 from ...steps import Check, Step, Table
-from .common import Experiment, Param, _SEED, _latex_matrix, _need, _ok, _shape, _small, fmt, seeded
+from ...values import shape_text
+from .common import Experiment, Param, _SEED, _latex_matrix, _need, _ok, _small, fmt, seeded
 
 
 def _pool_as_conv_run(p: dict[str, Any]) -> dict[str, Any]:
@@ -38,8 +39,8 @@ def _pool_as_conv_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
                       rf"\text{{Conv2d}}({c} \to {c},\ k={k},\ s={d['stride']},\ p={p['padding']},\ "
                       rf"\text{{groups}}={c},\ \text{{bias}}=\text{{False}})"],
                 table=Table([Msg("xp.col.quantity"), Msg("xp.col.value")],
-                            [[Msg("xp.poolconv.avg_shape"), Plain(_shape(d["out_shape"]))],
-                             [Msg("xp.poolconv.conv_shape"), Plain(_shape(d["conv_shape"]))],
+                            [[Msg("xp.poolconv.avg_shape"), Plain(shape_text(d["out_shape"]))],
+                             [Msg("xp.poolconv.conv_shape"), Plain(shape_text(d["conv_shape"]))],
                              [Msg("xp.col.maxdiff"), fmt(d["max_diff"])]]),
                 rule="explain.pool_as_conv")
     return [step]
@@ -65,7 +66,7 @@ def _pool_as_conv_checks(p: dict[str, Any], d: dict[str, Any], part: str) -> lis
           and bool(torch.allclose(torch.tensor(d["first"], dtype=torch.float64).reshape(first.shape), first,
                                   rtol=1e-12, atol=1e-12)))
     return [_ok("torch", part, ok, "xp.poolconv.check", diff=Plain(fmt(diff)), shown=Plain(fmt(d["max_diff"])),
-                shape=Plain(_shape(avg.shape[1:])))]
+                shape=Plain(shape_text(avg.shape[1:])))]
 
 
 # ================================================================ pool_linearity

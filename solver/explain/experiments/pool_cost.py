@@ -10,7 +10,8 @@ F = lazy("torch.nn.functional")
 
 from ...i18n import Count, Msg, Plain
 from ...steps import Check, Step, Table
-from .common import Experiment, ExperimentError, Param, _analyse, _ok, _shape, ratio
+from ...values import shape_text
+from .common import Experiment, ExperimentError, Param, _analyse, _ok, ratio
 from .conv_cost import _cfg_label
 
 
@@ -84,7 +85,7 @@ def _pool_cost_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
                          r" \text{ MACs}"], rule="explain.pool_cost.formula")
     rows = []
     for i, (c, r) in enumerate(zip(p["configs"], d["rows"])):
-        rows.append([_cfg_label(i, c), Plain(f"{c['c']}×{c['h']}×{c['w']} → {_shape(r['out'])}"),
+        rows.append([_cfg_label(i, c), Plain(f"{c['c']}×{c['h']}×{c['w']} → {shape_text(r['out'])}"),
                      Count(r['max_cmp']), Plain(f"{r['avg_add']:,} + {r['avg_div']:,}"), Count(r['conv_macs']),
                      ratio(r["conv_macs"] / max(1, r["max_cmp"]))])
     table = Step(Msg("xp.poolcost.table.title"),

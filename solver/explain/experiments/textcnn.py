@@ -15,7 +15,8 @@ from ...i18n import Count, Msg, Plain
 from ...steps import Check, Step, Table
 if TYPE_CHECKING:                                       # torch only at run time
     from .textcnn_models import TextCNN
-from .common import BUDGET_TRAIN, Experiment, ExperimentError, Param, _SEED, _analyse, _count, _ok, _pct, _shape, _torch_model, fmt, seeded
+from ...values import shape_text
+from .common import BUDGET_TRAIN, Experiment, ExperimentError, Param, _SEED, _analyse, _count, _ok, _pct, _torch_model, fmt, seeded
 
 
 def _textcnn_validate(p: dict[str, Any]) -> None:
@@ -158,11 +159,11 @@ def _textcnn_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
     rows: list[list[Any]] = [[Plain(f"Embedding({p['vocab']}→{dim})"), Plain(f"{dim}×{L}"), Count(d['embedding_params'])]]
     for k, b in zip(p["kernel_sizes"], d["branches"]):
         for label, shape, params in zip(b["layers"], b["shapes"], b["params"]):
-            rows.append([Plain(f"[k={k}] {label}"), Plain(_shape(shape)), Count(params)])
+            rows.append([Plain(f"[k={k}] {label}"), Plain(shape_text(shape)), Count(params)])
     width = sum(b["shapes"][-1][0] for b in d["branches"])
     rows.append([Msg("xp.textcnn.concat"), Plain(str(width)), Count(0)])
     for label, shape, params in zip(d["head"]["layers"], d["head"]["shapes"], d["head"]["params"]):
-        rows.append([Plain(label), Plain(_shape(shape)), Count(params)])
+        rows.append([Plain(label), Plain(shape_text(shape)), Count(params)])
     rows.append([Msg("xp.col.total"), Plain(""), Count(d['params'])])
     conv_params = [tex.num(b["params"][0]) for b in d["branches"]]
     arch = Step(Msg("xp.textcnn.arch.title"),

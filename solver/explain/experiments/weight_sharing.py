@@ -13,7 +13,8 @@ nn = lazy("torch.nn")
 from ... import latex as tex
 from ...i18n import Count, Msg, Plain
 from ...steps import Check, Step, Table
-from .common import Experiment, ExperimentError, Param, _SEED, _analyse, _count, _need, _ok, _shape, _small, fmt, ratio, seeded
+from ...values import shape_text
+from .common import Experiment, ExperimentError, Param, _SEED, _analyse, _count, _need, _ok, _small, fmt, ratio, seeded
 
 
 def _sharing_run(p: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def _sharing_steps(p: dict[str, Any], d: dict[str, Any]) -> list[Step]:
             [Msg("xp.share.local"), Count(d['local']), ratio(d["local"] / d["conv"])],
             [Msg("xp.share.dense"), Count(d['dense']), ratio(d["dense"] / d["conv"])]]
     return [Step(Msg("xp.share.title"),
-                 text=Msg("xp.share.text", ci=ci, h=p["h"], w=p["w"], co=co, k=k, out=Plain(_shape(d["out"])),
+                 text=Msg("xp.share.text", ci=ci, h=p["h"], w=p["w"], co=co, k=k, out=Plain(shape_text(d["out"])),
                           diff=Plain(fmt(d["tied_diff"]))),
                  math=[rf"\text{{conv: }} c_o (c_i k^2 + 1) = {co} \cdot ({ci} \cdot {k * k} + 1) = {tex.num(d['conv'])}",
                        rf"\text{{locally connected: }} h_o w_o \cdot c_o (c_i k^2 + 1) = {tex.num(d['positions'])} \cdot "
