@@ -6,6 +6,7 @@ side by side in the same run (interleaved, medians): the machine is shared, abso
     python bench/bench.py --only cold,bank     # some sections: cold, verified, separate, bank, symbolic, pdf
     python bench/bench.py --only separate --separate all --verbose   # every bank exercise as its own process
                                                                      # (slow), one line each; --separate-runs N
+    python bench/bench.py --only separate --separate 24.8,24.2-general --separate-runs 7 --verbose   # some ids
 
 Subprocesses run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed, caches under a temporary
 ``PYTHONPYCACHEPREFIX``, warmed first), as an installed tool runs.
@@ -94,9 +95,11 @@ def cold_start(ex_id: str, runs: int) -> None:
 
 def separate(which: str, runs: int, verbose: bool = False) -> None:
     """Each exercise verified in its own process, against ``import torch`` timed right beside it (sequentially:
-    one process at a time). ``verbose``: one line per exercise as it is measured."""
+    one process at a time). ``which``: all, a kind, or exercise ids separated by commas. ``verbose``: one line per
+    exercise as it is measured."""
     from solver.bank import load_bank
-    ids = [ex.id for ex in load_bank() if which == "all" or ex.kind == which]
+    named = set(which.split(","))
+    ids = [ex.id for ex in load_bank() if which == "all" or ex.kind == which or ex.id in named]
     limit = 1.3 if which == "network" else 1.5
     ratios = []
     for ex_id in ids:
@@ -247,7 +250,8 @@ def main() -> None:
     parser.add_argument("--exercise", default="hw-q2")
     parser.add_argument("--only", default="cold,verified,bank,symbolic,pdf",
                         help="comma-separated sections: cold, verified, separate, bank, symbolic, pdf")
-    parser.add_argument("--separate", default="all", help="kind for the 'separate' section, or all")
+    parser.add_argument("--separate", default="all",
+                        help="kind for the 'separate' section, all, or exercise ids separated by commas")
     parser.add_argument("--separate-runs", type=int, default=1, help="runs per exercise in the 'separate' section")
     parser.add_argument("--verbose", action="store_true", help="'separate': one line per exercise as it goes")
     args = parser.parse_args()

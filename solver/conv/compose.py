@@ -33,7 +33,7 @@ def _gaussian_roots(polys: list[Any], v: Any) -> list[Any] | None:
     if g is None or g.is_zero:
         return None
     roots = []
-    for factor, _ in g.factor_list()[1]:
+    for factor, _ in ([(g, 1)] if g.degree() == 1 else g.factor_list()[1]):
         if factor.degree() != 1:
             return None
         c1, c0 = factor.all_coeffs()
