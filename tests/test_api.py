@@ -83,6 +83,7 @@ def test_version_and_python_m():
     assert out.returncode == 0 and json.loads(out.stdout.splitlines()[0])["id"]
 
 
+@pytest.mark.slow
 def test_a_notebook_displays_solutions_and_grades(tmp_path):
     """A small notebook run by a local kernel (no network): the cells' outputs carry Markdown and HTML."""
     nbformat = pytest.importorskip("nbformat")

@@ -48,6 +48,7 @@ def test_parts_never_split_an_exercise_and_keep_to_the_limit(plan):
     assert len(B.parts(plan, limit=10**9)) == 1
 
 
+@pytest.mark.slow
 def test_booklet_in_parts_reads_as_one_document(plan, tmp_path):
     one = PdfReader(io.BytesIO(compile_pdf(plan.single(), "en")))
     out = tmp_path / "parts.pdf"
@@ -86,6 +87,7 @@ def test_booklet_in_parts_reads_as_one_document(plan, tmp_path):
 
 
 @pytest.mark.skipif(not find_cjk_fonts(), reason="no CJK font on this machine (Debian: fonts-noto-cjk)")
+@pytest.mark.slow
 def test_chinese_booklet_in_parts(tmp_path):
     plan = B.plan([solve_exercise(load_exercise(i), verify=False) for i in IDS[:3]], "zh")
     out = tmp_path / "zh.pdf"
@@ -95,6 +97,7 @@ def test_chinese_booklet_in_parts(tmp_path):
         assert needle in text, needle
 
 
+@pytest.mark.slow
 def test_a_verified_booklet_is_solved_in_a_process_of_its_own(tmp_path):
     """PyTorch is imported only by the solving process, which has ended before the typesetting."""
     out = tmp_path / "b.pdf"

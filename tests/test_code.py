@@ -305,7 +305,7 @@ def _grade_hostile(source: str) -> tuple[Verdict, float]:
     ("endless loop", "while True:\n    pass\n", ["ran too long"]),
     ("endless loop in the function", CORR2D.replace("    return Y", "    while True:\n        pass"),
      ["ran too long"]),
-    ("sleep", "import time\ntime.sleep(1000)\n", ["ran too long"]),
+    pytest.param("sleep", "import time\ntime.sleep(1000)\n", ["ran too long"], marks=pytest.mark.slow),
     ("10 GB bytearray", "x = bytearray(10 * 2**30)\n", ["more than 512 MB"]),
     ("10 GB tensor", "import torch\nx = torch.empty(10 * 2**30 // 4)\n", ["more than 512 MB"]),
     ("printing gigabytes", "while True:\n    print('x' * 100000)\n", ["printed more than 64 KB"]),
@@ -407,6 +407,7 @@ def test_without_the_audit_hook_files_network_and_shell_are_still_out_of_reach(t
 
 
 @needs_root
+@pytest.mark.slow
 def test_without_the_audit_hook_a_fork_bomb_ends_with_the_run():
     start = time.monotonic()
     r = _raw("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",

@@ -38,6 +38,7 @@ print(json.dumps({"physics": sorted(m for m in sys.modules if m.startswith("symp
 """
 
 
+@pytest.mark.slow
 def test_solving_the_sympy_exercises_does_not_import_sympy_physics():
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(ROOT)

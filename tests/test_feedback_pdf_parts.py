@@ -73,6 +73,7 @@ def bookmarks(reader: PdfReader) -> list[tuple[int, str, int]]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.slow
 def test_a_class_in_parts_reads_as_the_one_piece_pdf(klass, tmp_path, monkeypatch, lang):
     one_result, one_calls = run(klass, tmp_path / "one.pdf", lang, 100, monkeypatch)
     assert one_result.exit_code == 0, one_result.stderr

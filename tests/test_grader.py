@@ -752,6 +752,7 @@ def test_symbolic_comparison_is_bounded_and_runs_in_a_worker():
     assert run_limited(pow, (2, 10), seconds=5) == (True, 1024)       # a fresh worker after the kill
 
 
+@pytest.mark.slow
 def test_hostile_symbolic_answers_are_stopped(monkeypatch):
     """Exponent towers and huge sums are cut off by the worker's time limit (shortened here to keep the test
     fast): a verdict with a reason, never a hang."""

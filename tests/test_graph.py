@@ -545,6 +545,7 @@ def test_random_graphs_with_branches_agree_with_torch(net):
     assert all(ch.ok for ch in verify(ex, sol))
 
 
+@pytest.mark.slow
 def test_nested_repeats_are_bounded_by_one_located_error():
     """1000 × 1000 × 1000 uses of a block that makes no node: stopped after a bounded amount of work."""
     import time

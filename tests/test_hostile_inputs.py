@@ -281,6 +281,7 @@ def test_grade_with_a_bank_of_bad_exercise_files(exercises, tmp_path):
     assert graded[0]["score"] == 1.0 and graded[1]["score"] == 1.0
 
 
+@pytest.mark.slow
 def test_huge_tensors_are_verified_without_being_computed(tmp_path):
     """In a subprocess: before the fix, the first allocated 240 GB and the second convolved for hours in C code,
     where no signal-based deadline can stop it."""

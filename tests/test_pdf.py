@@ -116,6 +116,7 @@ def test_reference_images(name, ids):
     assert _diff_ratio(png, ref.read_bytes()) < 0.02
 
 
+@pytest.mark.slow
 def test_whole_bank_booklet_compiles():
     """Every bank exercise typesets (names such as K3, matrices, sums, cases) — the booklet of SPEC's `solve pdf --all`."""
     from solver.bank import load_bank

@@ -16,7 +16,7 @@ import pytest
 SOLVE = [sys.executable, "-c", "import sys; from solver.cli import main; sys.argv[0] = 'solve'; main()"]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"), pytest.mark.slow]
 
 
 def free_port() -> int:

@@ -110,6 +110,7 @@ def test_ctrl_c_ends_the_session_cleanly_and_saves(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.slow
 def test_in_tmux_as_a_person_would(tmp_path):
     name = f"practice-{uuid.uuid4().hex[:8]}"
     env = _env(tmp_path)

@@ -136,6 +136,7 @@ def test_the_guard_alone_resolves_paths_with_its_own_functions(secret):
 
 
 @pytest.mark.parametrize("mode", STRONG)
+@pytest.mark.slow
 def test_nothing_a_program_starts_outlives_its_part(mode, tmp_path):
     target = tmp_path / "pwned"
     os.chmod(tmp_path, 0o777)
@@ -161,6 +162,7 @@ def test_nothing_a_program_starts_outlives_its_part(mode, tmp_path):
 
 
 @pytest.mark.parametrize("mode", STRONG)
+@pytest.mark.slow
 def test_the_grader_cannot_be_signalled_or_reached_by_network(mode):
     me = os.getpid()
     listener = socket.socket()

@@ -399,6 +399,7 @@ def _png_pixels_vary(png: bytes) -> bool:
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="no chromium")
+@pytest.mark.slow
 def test_chinese_report_renders_in_headless_chromium(klass, tmp_path):
     report = tmp_path / "r.html"
     result = grade(klass / "class", "--assignment", klass / "hw3.yaml", "--roster", klass / "roster.csv",
@@ -425,6 +426,7 @@ def screenshot(page: Path, shot: Path) -> tuple[bytes, str]:
 @pytest.mark.skipif(not shutil.which("chromium") or not shutil.which("fc-list")
                     or not subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip(),
                     reason="no chromium or no CJK font installed")
+@pytest.mark.slow
 def test_chinese_in_the_reports_fonts_is_not_tofu(tmp_path):
     from grader.class_report import FONT
     pages = {}

@@ -26,6 +26,7 @@ def _flop_counter_mode(module: nn.Module, x: torch.Tensor) -> int:
     return int(counter.get_total_flops())
 
 
+@pytest.mark.slow
 def test_a_verified_network_solve_imports_neither_dynamo_nor_sympy():
     code = ("import sys\nfrom solver.cli import main\n"
             "try:\n    main(['exercise', 'mobilenet-v2'], standalone_mode=False)\nexcept SystemExit as e:\n"

@@ -59,6 +59,7 @@ print("DYNAMO", "torch._dynamo" in sys.modules, "TORCH", "torch" in sys.modules)
                                     ["optim-momentum", "optim-sgd-weight-decay"],
                                     ["d2l-6.3-ex4-explain"],                 # conv_cost, with the backward pass
                                     ["d2l-6.5-ex3"]])                        # pool_cost
+@pytest.mark.slow
 def test_the_kinds_that_used_to_import_dynamo_no_longer_do(ex_ids):
     out = subprocess.run([sys.executable, "-c", _ONE, *ex_ids], capture_output=True, text=True, timeout=600)
     assert "DYNAMO False TORCH True" in out.stdout, out.stdout[-500:] + out.stderr[-2000:]
