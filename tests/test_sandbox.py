@@ -437,8 +437,14 @@ def test_iterating_a_dataloader_is_not_a_refusal(mode):
 
 @pytest.mark.parametrize("mode", STRONG)
 def test_the_warm_up_does_not_widen_what_a_program_may_read(mode):
-    """torch's own source files stay out of reach: reading the DataLoader's module file is still refused."""
-    source = ("import torch.utils.data.dataloader as m\nGOT = open(m.__file__).read()[:40]\n" + RETURN_F)
+    """The DataLoader warm-up widens nothing. As root the worker is chrooted into its run folder, so even torch's
+    own source files are out of reach; without root (no chroot) the Python runtime on ``sys.path`` is readable by
+    design (imports need it; README, threat model), and a file outside it — the host's /etc/passwd — is still
+    refused after the warm-up."""
+    chrooted = os.geteuid() == 0
+    target = "m.__file__" if chrooted else "'/etc/passwd'"
+    source = (f"import torch.utils.data.dataloader as m\nGOT = open({target}).read()[:40]\n" + RETURN_F)
     r = run_submission(source, "f", [{"args": [1]}], timeout_s=5, mode=mode)
     assert r.status != "ok" or r.blocked, r
-    assert any("dataloader.py" in b for b in r.blocked) or r.status == "load_error", r
+    expected = "dataloader.py" if chrooted else "/etc/passwd"
+    assert any(expected in b for b in r.blocked) or r.status == "load_error", r
