@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from solver.errors import InputError, suggest
 
 from solver.yamlio import MAX_FILE_BYTES, parse_yaml
 
+from .gold import CACHE
 from .lazy_re import lazy_re
 
 SUFFIXES = (".yaml", ".yml", ".json", ".md", ".markdown", ".txt")
@@ -140,14 +142,18 @@ def sheet_from_data(data: Any, file: str, lines: dict | None = None, texts: dict
                              or len(str(abs(seed))) > MAX_SEED_DIGITS):
         raise InputError(f"seed must be a whole number of at most {MAX_SEED_DIGITS} digits", file=file,
                          field="seed", line=(lines or {}).get(("seed",)))
+    notes: list[str] = []
+    moved: dict[tuple[str, str], str] = {}
+    out = {ex_id: _named_keys(ex_id, parts, notes, moved) for ex_id, parts in out.items()}
     line_map = {}
     for path, line in (lines or {}).items():
         if len(path) == 3 and path[0] == "answers":
-            line_map[(str(path[1]), str(path[2]))] = line
+            where = (str(path[1]), str(path[2]))
+            line_map[(where[0], moved.get(where, where[1]))] = line
     name = data.get("name")
     name = str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) else None
     student = str(student) if student is not None else name or Path(file).stem
-    return AnswerSheet(student, file, out, seed, line_map, name=name)
+    return AnswerSheet(student, file, out, seed, line_map, notes, name=name)
 
 
 _HEADING = lazy_re(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
@@ -165,7 +171,6 @@ _TABLE_SEP = lazy_re(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 def _known_exercises() -> set[str]:
     try:
         from solver.bank import bank_dir, folder_index
-        from .gold import CACHE
         ids: set[str] = set()
         for folder in [bank_dir()] + list(CACHE.extra):
             index = folder_index(folder)
@@ -176,27 +181,30 @@ def _known_exercises() -> set[str]:
 
 
 def _exercise(ex_id: str) -> Any:
-    """A known exercise (the bank and the extra banks), or None."""
+    """A known exercise (the bank and the extra banks), or None; read once per run (a class's sheets name the
+    same few exercises), forgotten with the gold answers (:meth:`grader.gold.GoldCache.clear`)."""
+    return _read_exercise(ex_id, tuple(CACHE.extra))
+
+
+@lru_cache(maxsize=256)
+def _read_exercise(ex_id: str, extra: tuple) -> Any:
     try:
         from solver.bank import load_exercise
-        from .gold import CACHE
-        return load_exercise(ex_id, list(CACHE.extra))
+        return load_exercise(ex_id, list(extra))
     except Exception:          # noqa: BLE001
         return None
 
 
-def _part_ids(ex_id: str) -> list[str] | None:
-    """The part ids of a known exercise (None for an unknown one)."""
-    ex = _exercise(ex_id)
-    return None if ex is None else [p.id for p in ex.ask]
+def _forget_exercises() -> None:
+    _read_exercise.cache_clear()
 
 
-def _part_context(ex_id: str) -> tuple[list[Any], dict[str, str], int | None]:
-    """What :func:`grader.part_words.resolve` needs of a known exercise: its ask list, its networks' labels
-    (both languages; students write 1×1 or 标准 either way) and the layer count of a flat network."""
-    ex = _exercise(ex_id)
-    if ex is None:
-        return [], {}, None
+CACHE.on_clear(_forget_exercises)
+
+
+def part_context(ex: Any) -> tuple[list[Any], dict[str, str], int | None]:
+    """What :func:`grader.part_words.resolve` needs of an exercise: its ask list, its networks' labels (both
+    languages; students write 1×1 or 标准 either way) and the layer count of a flat network."""
     given = ex.given if isinstance(ex.given, dict) else {}
     nets = given.get("networks") if isinstance(given.get("networks"), dict) else {}
     labels = {}
@@ -206,6 +214,32 @@ def _part_context(ex_id: str) -> tuple[list[Any], dict[str, str], int | None]:
     layers = given.get("layers")
     flat = isinstance(layers, list) and all(isinstance(layer, dict) and "type" in layer for layer in layers)
     return list(ex.ask), labels, len(layers) if flat else None
+
+
+def _named_keys(ex_id: str, parts: dict[str, Any], notes: list[str], moved: dict) -> dict[str, Any]:
+    """Keys of a YAML/JSON sheet that are not part ids but name a part as a Markdown line would (``Params``,
+    ``参数量``, ``1×1 卷积的参数量``: :func:`match_part`, then :mod:`grader.part_words`), moved to that part with a
+    reading note, in the order written; a part already answered keeps its answer and the key stays unknown."""
+    ex = _exercise(ex_id) if parts else None
+    if ex is None:                         # an unknown exercise (reported by the grader) or nothing answered
+        return parts
+    ids = [p.id for p in ex.ask]
+    unknown = [k for k in parts if k not in ids]
+    if not unknown:
+        return parts
+    from .part_words import resolve
+    ask, labels, n_layers = part_context(ex)
+    out = dict(parts)
+    for key in unknown:
+        part, _ = match_part(key, ids)
+        if part is None:
+            found = resolve(key, ask, set(out) & set(ids), labels, n_layers)
+            part = found[0] if found else None
+        if part is not None and part not in out:
+            out[part] = out.pop(key)
+            moved[(ex_id, key)] = part
+            notes.append(f"read “{shown_id(key)}” as part {part}")
+    return out
 
 
 def _squash(name: str) -> str:
@@ -390,8 +424,9 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
                     current, last_part = ex, None
                     answers.setdefault(current, {})
                     if current not in parts_of:
-                        parts_of[current] = _part_ids(current)
-                        contexts[current] = _part_context(current) if parts_of[current] is not None else None
+                        known_ex = _exercise(current)
+                        parts_of[current] = [p.id for p in known_ex.ask] if known_ex is not None else None
+                        contexts[current] = part_context(known_ex) if known_ex is not None else None
                 else:
                     notes.append(f"line {number}: {line.strip()}")
                 continue

@@ -312,29 +312,6 @@ def _other_variant(gold: Gold, part_id: str, raw: Any, other_seeds: tuple) -> An
     return None
 
 
-def _named_keys(answers: dict[str, Any], gold: Gold, ex_id: str, notes: list[Any]) -> dict[str, Any]:
-    """Keys of a YAML/JSON sheet that are not part ids but name a part as the Markdown reader would read them
-    (``Params``, ``param``, ``参数量``, ``1×1 卷积的参数量``; :func:`grader.answers.match_part`, then
-    :mod:`grader.part_words`), moved to that part with a note, in the order written; a part already answered
-    keeps its answer and the key stays unknown."""
-    unknown = [k for k in answers if k not in gold.parts and k != "*"]
-    if not unknown:
-        return answers
-    from .answers import _part_context, match_part
-    from .part_words import resolve
-    ask, labels, n_layers = _part_context(ex_id)
-    out = dict(answers)
-    for key in unknown:
-        part, _ = match_part(str(key), list(gold.parts))
-        if part is None and ask:
-            found = resolve(str(key), ask, set(out) & set(gold.parts), labels, n_layers)
-            part = found[0] if found else None
-        if part is not None and part not in out:
-            out[part] = out.pop(key)
-            notes.append(Msg("g.near_part", got=Plain(shown_id(key)), part=Plain(part)))
-    return out
-
-
 def _note(note: str) -> Msg:
     """A reading note of the answer file as a sentence in both languages: a near-miss part name read as the part
     (``line 3: read “param: 4640” as part params``), or text attributed to no part (``line 2: …``)."""
@@ -342,6 +319,9 @@ def _note(note: str) -> Msg:
     near = re.fullmatch(r"line (\d+): read “(.*)” as part (\S+)", note, re.S)
     if near:
         return Msg("g.near_part_line", n=int(near.group(1)), got=Plain(near.group(2)[:200]), part=Plain(near.group(3)))
+    near = re.fullmatch(r"read “(.*)” as part (\S+)", note, re.S)           # a key of a YAML/JSON sheet
+    if near:
+        return Msg("g.near_part", got=Plain(near.group(1)[:200]), part=Plain(near.group(2)))
     line = re.fullmatch(r"line (\d+): (.*)", note, re.S)
     if line:
         return Msg("g.unattributed_line", n=int(line.group(1)), text=Plain(line.group(2)[:300]))
@@ -382,7 +362,6 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
             notes.append(_note(f"{shown_id(ex_id)}: {answers.pop('*')}"))
             problems.append(Msg("g.no_part_named", ex=Plain(shown_id(ex_id)),
                                 parts=Items(tuple(Plain(shown_id(p)) for p in gold.parts))))
-        answers = _named_keys(answers, gold, ex_id, notes)
         for part_id in answers:
             if part_id not in gold.parts:
                 problems.append(Msg("g.unknown_part", ex=Plain(shown_id(ex_id)), part=Plain(shown_id(part_id))))

@@ -2,17 +2,9 @@
 
 The matching (:func:`match_points`, :func:`compile_phrasing`, …) is :mod:`solver.explain.rubric`; this
 module turns a match into a verdict with feedback. Each key point of a ``kind: explain`` exercise lists
-*phrasings* — keywords and short phrases, in English and Chinese — that show the point is covered. An
-answer covers a point when one of its phrasings occurs in it:
-
-- text is normalised first: NFKC (full-width letters and digits become ASCII), case folded, ``3 × 3``
-  and ``3x3`` written alike, punctuation removed;
-- an English phrasing matches words, not letters: each word is reduced to a crude stem (plural, -ing,
-  -ed, -ly, British -ise) and common words (the, of, …) are ignored; the words must all occur in one
-  sentence, in any order, within a short window — "gradients vanish" matches "vanishing gradient";
-- a Chinese phrasing (any phrasing with a CJK character) matches as a substring of the normalised text
-  with spaces removed;
-- ``a + b`` needs both parts in the same sentence; ``a | b`` accepts either.
+*phrasings* — keywords and short phrases, in English and Chinese — that show the point is covered; how a
+phrasing matches a text (normalisation, stems, sentences, ``a + b``, ``a | b``) is stated once, in
+:mod:`solver.explain.rubric`.
 
 The score is the covered share of the weights. The verdict is always ``needs_review``: matching
 words is evidence for a teacher, not a judgement (an answer may mention a point to deny it). The
@@ -37,10 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# The matching itself lives in the solver (which checks its reference answers with it); these names are
-# re-exported so that ``from grader.rubric import match_points`` keeps working.
-from solver.explain.rubric import (MAX_CHARS, WINDOW_EXTRA, RubricMatch, compile_phrasing,  # noqa: F401
-                                   detect_language, is_cjk, match_points, normalise, phrasing_matches, stem)
+# The matching itself lives in the solver (which checks its reference answers with it).
+from solver.explain.rubric import MAX_CHARS, detect_language, is_cjk, match_points
 from solver.i18n import Msg, Plain, Sep, Text
 
 from .compare import Verdict

@@ -269,8 +269,9 @@ def roster_identity(sheet: Any, roster: list[RosterEntry] | None) -> Any:
     ids = {entry.student for entry in roster}
     if sheet.student in ids:
         return sheet
-    wanted = " ".join(str(sheet.name or sheet.student).split()).casefold()
-    same = [entry for entry in roster if entry.name and " ".join(entry.name.split()).casefold() == wanted]
+    from solver.roster import norm_cell
+    wanted = norm_cell(sheet.name or sheet.student)
+    same = [entry for entry in roster if entry.name and norm_cell(entry.name) == wanted]
     if len(same) != 1:
         return sheet
     import dataclasses

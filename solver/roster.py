@@ -46,7 +46,12 @@ class RosterEntry:
     login: str = ""              # ``SIS Login ID``
 
 
-def _norm(cell: object) -> str:
+def norm_cell(cell: object) -> str:
+    """A roster cell as it is compared (headers, names): BOM dropped, spaces collapsed, case folded.
+
+    >>> norm_cell("\ufeff 学号 "), norm_cell("Wang  Wu")
+    ('学号', 'wang wu')
+    """
     return " ".join(str(cell if cell is not None else "").replace("\ufeff", "").split()).casefold()
 
 
@@ -65,7 +70,7 @@ def roster_from_rows(rows: list[list], file: str, allow_duplicates: bool = False
     rows = [list(r) for r in rows if any(_cell(list(r), i) for i in range(len(r)))]
     if not rows:
         raise InputError("the roster is empty", file=file)
-    header = [_norm(c) for c in rows[0]]
+    header = [norm_cell(c) for c in rows[0]]
 
     def find(names: tuple[str, ...], skip: int | None = None) -> int | None:
         for name in names:
@@ -88,7 +93,7 @@ def roster_from_rows(rows: list[list], file: str, allow_duplicates: bool = False
     seen: dict[str, int] = {}
     for n, row in enumerate(body, start=2 if body is not rows else 1):
         student = _cell(row, id_col)
-        if not student or _norm(_cell(row, name_col)) == "points possible" or _norm(student) == "points possible":
+        if not student or norm_cell(_cell(row, name_col)) == "points possible" or norm_cell(student) == "points possible":
             continue
         if student in seen and not allow_duplicates:
             raise InputError(f"student id {student!r} is on the roster twice (rows {seen[student]} and {n})",

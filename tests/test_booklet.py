@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from _pdfs import bookmarks
+
 from solver.bank import load_exercise
 from solver.cli import main
 from solver.pipeline import solve_exercise
@@ -24,19 +26,6 @@ IDS = ["24.4", "hw-q2", "24.1", "d2l-6.2-wx1", "lenet"]
 @pytest.fixture(scope="module")
 def plan():
     return B.plan([solve_exercise(load_exercise(i), verify=False) for i in IDS], "en")
-
-
-def _bookmarks(reader: PdfReader) -> list[tuple[int, str, int]]:
-    out: list[tuple[int, str, int]] = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                out.append((depth, item.title, reader.get_destination_page_number(item)))
-    walk(reader.outline, 0)
-    return out
 
 
 def test_parts_never_split_an_exercise_and_keep_to_the_limit(plan):
@@ -79,7 +68,7 @@ def test_booklet_in_parts_reads_as_one_document(plan, tmp_path):
                 targets.add(index[action["/D"][0].idnum] + 1)
     assert uris == [] and set(printed.values()) <= targets
     # the bookmarks: the same titles and nesting as the one-piece booklet, each on its heading's page
-    marks, marks_one = _bookmarks(parts), _bookmarks(one)
+    marks, marks_one = bookmarks(parts), bookmarks(one)
     assert [(d, t) for d, t, _ in marks] == [(d, t) for d, t, _ in marks_one]
     for depth, title, page in marks:
         if depth == 1:
@@ -133,6 +122,6 @@ def test_titles_that_look_like_typst_are_contents_entries_verbatim(tmp_path):
     out = tmp_path / "evil.pdf"
     B.write(str(out), B.plan(sols, "en"), "en", limit=1)                   # one part per exercise
     reader = PdfReader(out)
-    marks = [t for _, t, _ in _bookmarks(reader) if t.startswith("evil-")]
+    marks = [t for _, t, _ in bookmarks(reader) if t.startswith("evil-")]
     assert marks == [f"evil-{i} · {t}" for i, t in enumerate(titles)]
     assert "root:" not in "".join(page.extract_text() for page in reader.pages)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.rubric import (MAX_CHARS, compile_phrasing, detect_language, grade_explain_part, grade_prose,
-                           match_points, normalise, stem)
+from grader.rubric import grade_explain_part, grade_prose
 from solver.bank import bank_dir, exercise_files, load_exercise, load_file
 from solver.errors import InputError
+from solver.explain.rubric import MAX_CHARS, compile_phrasing, detect_language, match_points, normalise, stem
 from solver.pipeline import solve_exercise
 
 EXPLAIN_FILES = [p for p in exercise_files(bank_dir()) if "kind: explain" in p.read_text(encoding="utf-8")]

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from _deadline import deadline
+from _pdfs import bookmarks
 from grader.cli import main as grade_main
 
 NAMES = {"s00": "张三", "s01": "Ada Lovelace", "s02": "李四", "s03": "", "s04": "王五", "s05": "Grace",
@@ -57,19 +58,6 @@ def run(klass: Path, out: Path, lang: str, most: int, monkeypatch) -> tuple[obje
     result = grade(klass / "class", "--roster", klass / "roster.csv", "--pdf", out, "--lang", lang,
                    "--format", "json")
     return result, calls
-
-
-def bookmarks(reader: PdfReader) -> list[tuple[int, str, int]]:
-    out: list[tuple[int, str, int]] = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                out.append((depth, item.title, reader.get_destination_page_number(item)))
-    walk(reader.outline, 0)
-    return out
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

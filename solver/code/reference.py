@@ -473,10 +473,7 @@ class Reference:
         if self.program:
             return program_source(self.program)
         parts = [inspect.getsource(REFERENCES[u].fn) for u in self.uses] + [inspect.getsource(self.fn)]
-        body = "\n\n\n".join(p.rstrip() for p in parts) + "\n"
-        imports = [line for line, used in (("import math", "math." in body), ("import torch", True),
-                                           ("from torch import nn", "nn." in body)) if used]
-        return "\n".join(imports) + "\n\n\n" + body
+        return _with_imports("\n\n\n".join(p.rstrip() for p in parts) + "\n")
 
 
 _T2 = (Param("X", "tensor", 2), Param("K", "tensor", 2))
@@ -530,21 +527,28 @@ _add(Reference("pool2d", pool2d,
                 r"\frac{1}{p_h p_w} \sum_{a,b} X_{i+a,\,j+b}",)))
 
 
-def program_source(names: tuple[str, ...]) -> str:
-    """The import lines and the named top-level definitions of ``programs.py``, read with :mod:`ast` (the module
-    imports torch; reading its text does not)."""
-    import ast
-    import pathlib
-    text = (pathlib.Path(__file__).parent / "programs.py").read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    found = {node.name: ast.get_source_segment(text, node) for node in tree.body
-             if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
-    body = "\n\n\n".join(str(found[n]) for n in names) + "\n"
-    imports = [line for line, used in (("import torch", True), ("from torch import nn", "nn." in body),
+def _with_imports(body: str) -> str:
+    """A reference program as a student's file: the import lines its body uses, then the body."""
+    imports = [line for line, used in (("import math", "math." in body), ("import torch", True),
+                                       ("from torch import nn", "nn." in body),
                                        ("from torch.nn import functional as F", "F." in body),
                                        ("from torch.utils.data import DataLoader, Dataset", "DataLoader" in body))
                if used]
     return "\n".join(imports) + "\n\n\n" + body
+
+
+def program_source(names: tuple[str, ...]) -> str:
+    """The import lines and the named top-level definitions of ``programs.py`` (or of this module, for the
+    helpers both share, such as ``corr2d``), read with :mod:`ast` (programs.py imports torch; reading its text
+    does not)."""
+    import ast
+    import pathlib
+    found: dict[str, str | None] = {}
+    for name in ("reference.py", "programs.py"):          # programs.py's own definitions win
+        text = (pathlib.Path(__file__).parent / name).read_text(encoding="utf-8")
+        found.update({node.name: ast.get_source_segment(text, node) for node in ast.parse(text).body
+                      if isinstance(node, (ast.FunctionDef, ast.ClassDef))})
+    return _with_imports("\n\n\n".join(str(found[n]) for n in names) + "\n")
 
 
 def _program(name: str) -> Callable:
