@@ -279,11 +279,11 @@ def code_of(text: str, tries: int = 10) -> str:
     def parses(source: str) -> bool:
         try:
             compile(source, "<answer>", "exec", dont_inherit=True)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):    # parsed only: never run
             return False
         return True
 
-    if parses(text):
+    if len(text) > MAX_SOURCE_BYTES or parses(text):      # too long: refused as such by the sandbox
         return text
     lines = text.splitlines()
     for start in range(min(tries, len(lines))):
