@@ -20,7 +20,6 @@ Example:
 from __future__ import annotations
 
 import json
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -139,20 +138,13 @@ def warm_pairs(pairs: set[tuple[str, Any]], job: Job) -> None:
             continue
 
 
-_SHEETS: list[Any] = []                 # the work items (sheets or paths), inherited by forked workers
-_JOB: Job | None = None
-_FUNC: Callable[[Any, Any], Any] | None = None
-
-
 def init_worker() -> None:
-    """In a forked worker: PyTorch on one thread. Its OpenMP thread pool, used by the parent while the gold
-    answers were computed, does not survive a fork (the child's first parallel region would wait forever)."""
-    import sys
+    """In a forked worker: :func:`solver.forked.init_worker` (PyTorch on one thread), and the grader's own
+    processes stopped as the worker ends (for a pool made without :func:`map_forked`, as ``bench/`` does)."""
     from multiprocessing import util
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(1)
-    util.Finalize(None, _worker_exit, exitpriority=10)     # a worker ends without atexit: stop what it started
+    from solver.forked import init_worker as init
+    init()
+    util.Finalize(None, _worker_exit, exitpriority=10)
 
 
 def _worker_exit() -> None:
@@ -164,22 +156,12 @@ def _worker_exit() -> None:
     shutdown()
 
 
-def _work(indices: list[int]) -> list[Any]:
-    func = _FUNC or grade_item
-    return [func(_SHEETS[i], _JOB) for i in indices]
-
-
-def _chunks(n: int, jobs: int) -> list[list[int]]:
-    size = max(1, min(32, n // (jobs * 8) or 1))
-    return [list(range(i, min(i + size, n))) for i in range(0, n, size)]
-
-
 def grade_all(sheets: list[Any], job: Job, jobs: int = 1) -> Iterator[tuple[str, Any, str | None]]:
     """The outcome of every sheet or answer file (:func:`grade_item`), in order, graded in ``jobs`` forked
     processes. The workers are forked here, before the first outcome is asked for (so before a progress bar's
     thread starts). At most a few chunks per worker are in flight: outcomes not yet taken never pile up."""
-    import multiprocessing as mp
-    if jobs <= 1 or len(sheets) < 2 or "fork" not in mp.get_all_start_methods():
+    from solver.forked import can_fork
+    if jobs <= 1 or len(sheets) < 2 or not can_fork():
         return (grade_item(sheet, job) for sheet in sheets)
     if not all(isinstance(s, (str, Path)) for s in sheets):
         warm(sheets, job)
@@ -188,63 +170,14 @@ def grade_all(sheets: list[Any], job: Job, jobs: int = 1) -> Iterator[tuple[str,
 
 def map_forked(items: list[Any], job: Any, jobs: int, func: Callable[[Any, Any], Any],
                died: Callable[[Any], Any]) -> Iterator[Any]:
-    """``func(item, job)`` for every item, in order, in ``jobs`` forked processes (inheriting ``items`` and
-    ``job``); an item whose worker died, alone in a fresh process, and ``died(item)`` if it dies again."""
-    global _SHEETS, _JOB, _FUNC
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    """:func:`solver.forked.map_forked` for the grader: each worker starts its own symbolic-comparison worker
+    and program sandbox (stopped as it ends), none inherited from the parent."""
+    from solver.forked import map_forked as forked
     from .timeout import shutdown
     shutdown()                               # the symbolic worker is per process: each worker starts its own
-    _SHEETS, _JOB, _FUNC = items, job, func
-    ctx = mp.get_context("fork")
-    workers = min(jobs, len(items))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
-    return _collect(pool, workers, deque(_chunks(len(items), jobs)), ctx, 4 * jobs, died)
-
-
-def _collect(pool: Any, workers: int, chunks: deque, ctx: Any, window: int,
-             died: Callable[[Any], Any]) -> Iterator[Any]:
-    global _SHEETS, _JOB, _FUNC
-    from concurrent.futures.process import BrokenProcessPool
-    pending: deque = deque()
-    try:
-        while chunks or pending:
-            while chunks and len(pending) < window:
-                chunk = chunks.popleft()
-                try:
-                    pending.append((chunk, pool.submit(_work, chunk)))
-                except BrokenProcessPool:
-                    pending.append((chunk, None))
-            chunk, future = pending.popleft()
-            try:
-                if future is None:
-                    raise BrokenProcessPool("the pool broke")
-                outcomes = future.result()
-            except BrokenProcessPool:            # a worker died: its files again, one process each
-                outcomes = [_alone(i, ctx, died) for i in chunk]
-                if chunks or pending:            # the pool is broken for every chunk still to go: a new one
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    from concurrent.futures import ProcessPoolExecutor
-                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
-                    chunks.extendleft(reversed([c for c, _ in pending]))
-                    pending.clear()
-            del future
-            yield from outcomes
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        _SHEETS, _JOB, _FUNC = [], None, None
+    return forked(items, job, jobs, func, died, on_exit=_worker_exit)
 
 
 def _died(item: Any) -> tuple[str, Any, None]:
     file = str(item) if isinstance(item, (str, Path)) else item.file
     return "error", f"{file}: the process grading this file died (killed, or out of memory)", None
-
-
-def _alone(i: int, ctx: Any, died: Callable[[Any], Any]) -> Any:
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=init_worker) as pool:
-            return pool.submit(_work, [i]).result()[0]
-    except BrokenProcessPool:
-        return died(_SHEETS[i])

@@ -1,5 +1,5 @@
 """``python -m solver`` runs the ``solve`` command (where the console script is not on PATH, e.g. a notebook)."""
-from .cli import main
+from .cli import run
 
 if __name__ == "__main__":  # pragma: no cover
-    main(prog_name="solve")
+    run(prog_name="solve")

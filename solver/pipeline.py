@@ -47,3 +47,29 @@ def solve_exercise(ex: Exercise, *, verify: bool = True) -> Solution:
     solution.checks.extend(source_checks(solution.answers, ex.source_answer))
     solution.steps.extend(errata_steps(ex, solution.answers))     # every kind: what the source gets wrong
     return solution
+
+
+def prepare(kinds: set[str], *, freeze: bool = False) -> None:
+    """Import what checking exercises of these kinds needs — PyTorch and the kinds' solver and checker modules
+    (sympy for the symbolic kinds) — so that processes forked afterwards inherit it instead of each importing it
+    (``solve file`` of a folder, :mod:`solver.forked`), and put it out of the garbage collector's reach. The
+    collector is off while importing (imports make no garbage; with PyTorch loaded each full collection walks its
+    hundreds of thousands of objects, 50–80 ms a time); with ``freeze`` what was imported is then frozen
+    (:func:`gc.freeze`): later collections skip it, and a fork's pages stay shared — for a one-shot command (the
+    ``solve`` console script), not a long-lived process such as a test run or a notebook."""
+    import gc
+    import importlib
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        importlib.import_module("torch")
+        for kind in kinds:
+            if kind in KINDS:
+                load(KINDS[kind])
+            if kind in VERIFIERS:
+                load(VERIFIERS[kind])
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import operator
 import random
 import re
@@ -45,12 +46,18 @@ class VariantError(ValueError):
     """A parameter block that cannot be read or satisfied."""
 
 
-def evaluate(text: str, env: dict[str, Any]) -> Any:
-    """Evaluate a small arithmetic/boolean expression over ``env`` by walking its syntax tree (no ``eval``)."""
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> ast.Expression:
+    """The syntax tree of an expression (the same few expressions are evaluated for every layer and variant)."""
     try:
-        tree = ast.parse(text, mode="eval")
+        return ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise VariantError(f"cannot read expression {text!r}: {exc.msg}") from None
+
+
+def evaluate(text: str, env: dict[str, Any]) -> Any:
+    """Evaluate a small arithmetic/boolean expression over ``env`` by walking its syntax tree (no ``eval``)."""
+    tree = _parse(text)
 
     def ev(node: ast.AST) -> Any:
         if isinstance(node, ast.Expression):

@@ -15,6 +15,7 @@ Example:
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from dataclasses import dataclass, field
@@ -541,26 +542,40 @@ def program_source(names: tuple[str, ...]) -> str:
     """The import lines and the named top-level definitions of ``programs.py`` (or of this module, for the
     helpers both share, such as ``corr2d``), read with :mod:`ast` (programs.py imports torch; reading its text
     does not)."""
+    found = _definitions()
+    return _with_imports("\n\n\n".join(found[n] for n in names) + "\n")
+
+
+@functools.lru_cache(maxsize=1)
+def _definitions() -> dict[str, str]:
+    """Every top-level function and class of ``reference.py`` then ``programs.py`` (the latter's win), as text.
+    Each file is split into lines once (``ast.get_source_segment`` re-splits the whole file per definition)."""
     import ast
     import pathlib
-    found: dict[str, str | None] = {}
-    for name in ("reference.py", "programs.py"):          # programs.py's own definitions win
+    found: dict[str, str] = {}
+    for name in ("reference.py", "programs.py"):
         text = (pathlib.Path(__file__).parent / name).read_text(encoding="utf-8")
-        found.update({node.name: ast.get_source_segment(text, node) for node in ast.parse(text).body
-                      if isinstance(node, (ast.FunctionDef, ast.ClassDef))})
-    return _with_imports("\n\n\n".join(str(found[n]) for n in names) + "\n")
+        lines = text.splitlines()
+        for node in ast.parse(text).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.end_lineno is not None:
+                first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+                found[node.name] = "\n".join(lines[first - 1:node.end_lineno])
+    return found
 
 
-def _program(name: str) -> Callable:
-    """The reference ``name`` of programs.py, imported when it first runs."""
-    def call(**args: Any) -> Any:
+class _Program:
+    """The reference ``name`` of programs.py, imported when it first runs (a class, not a closure: a solution
+    holding it is pickled when solved in a worker process)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = self.__name__ = name
+
+    def __call__(self, **args: Any) -> Any:
         import importlib
-        return getattr(importlib.import_module("solver.code.programs"), name)(**args)
-    call.__name__ = name
-    return call
+        return getattr(importlib.import_module("solver.code.programs"), self.name)(**args)
 
 
-_add(Reference("load_batch", _program("load_batch"),
+_add(Reference("load_batch", _Program("load_batch"),
                (Param("images", "tensor", 4, dtype="uint8"), Param("labels", "tensor", 1), Param("size", "int"),
                 Param("batch_size", "int"), Param("index", "int")),
                _random_images, _truth_images, _check_images,
@@ -569,7 +584,7 @@ _add(Reference("load_batch", _program("load_batch"),
                 r"\text{batch } k = (x_{kB}, \dots, x_{\min(kB + B,\, N) - 1}), \qquad "
                 r"\text{number of batches} = \lceil N / B \rceil"),
                tolerance={"rtol": 1e-5, "atol": 1e-6}, program=("ImageDataset", "load_batch")))
-_add(Reference("batch_grid", _program("batch_grid"),
+_add(Reference("batch_grid", _Program("batch_grid"),
                (Param("X", "tensor", 4), Param("mean", "tensor", 1), Param("std", "tensor", 1), Param("nrow", "int"),
                 Param("padding", "int", default=2, optional=True)),
                _random_grid, _truth_grid, _check_grid,
@@ -579,7 +594,7 @@ _add(Reference("batch_grid", _program("batch_grid"),
                 r"\text{image } k \text{ at row } (k \,//\, n_{col})(H + p) + p,\ \text{column } "
                 r"(k \bmod n_{col})(W + p) + p"),
                program=("batch_grid",)))
-_add(Reference("conv2d_kernel_grad", _program("conv2d_kernel_grad"),
+_add(Reference("conv2d_kernel_grad", _Program("conv2d_kernel_grad"),
                (Param("X", "tensor", 4), Param("Y", "tensor", 4), Param("K", "tensor", 2)),
                _random_conv_grad, _truth_conv_grad, _check_conv_grad,
                (r"l(K) = \sum_{i,j} \left( (X \ast K)_{ij} - Y_{ij} \right)^2",
