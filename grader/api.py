@@ -89,6 +89,6 @@ def grade(path: str | Path, lang: str | None = None, *, variants: bool = False, 
         set_extra_banks([Path(b) for b in banks])
     result = grade_sheet(read_sheet(Path(path)), derive_seed=variants)
     if lang is None:
-        from solver.cli import default_lang
+        from solver.i18n import default_lang
         lang = result.lang or default_lang()
     return GradeResult(result, lang)

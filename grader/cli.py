@@ -101,7 +101,7 @@ def main(answers: tuple[str, ...], banks: tuple[str, ...], fmt: str, lang: str |
         raise InputError(gradescope_target_problem(gs_path, single))
     assignment, roster = load_inputs(assignment_path, roster_path, [Path(b) for b in banks])
     forced = lang or (assignment.lang if assignment is not None else None)    # else each student's own language
-    from solver.cli import default_lang
+    from solver.i18n import default_lang
     locale_lang = default_lang()             # without --lang or an assignment's lang, the locale's where nothing tells
     lang = forced or locale_lang
     if assignment is not None and assignment.variants is not None and not variants:
@@ -143,5 +143,12 @@ def _warn_about_the_sandbox(sheets: list, allow_weak: bool) -> None:
                "them anyway", "WARNING")
 
 
+def run(prog_name: str | None = None) -> None:
+    """The console script ``grade`` (and ``python -m grader``): :data:`main` as the process's whole life
+    (:func:`solver.errors.console_script`)."""
+    from solver.errors import console_script
+    console_script(main, prog_name)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

@@ -29,7 +29,7 @@ from typing import Any, Iterable
 
 def _lang(lang: str | None) -> str:
     if lang is None:
-        from .cli import default_lang
+        from .i18n import default_lang
         return default_lang()
     if lang not in ("en", "zh"):
         raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")

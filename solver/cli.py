@@ -17,24 +17,9 @@ from typing import Any, Callable, Iterator, NamedTuple
 import click
 
 from .errors import InputError, finish, report, reported
+from .i18n import default_lang
 
 LANGS = click.Choice(["en", "zh"])
-
-
-def default_lang(environ: Any = None) -> str:
-    """The language when --lang is not given: Chinese when the locale is Chinese (LANG=zh_CN.UTF-8), else English
-    (the first of LC_ALL, LC_MESSAGES, LANG, LANGUAGE that is set decides, as for gettext).
-
-    >>> default_lang({"LANG": "zh_CN.UTF-8"}), default_lang({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}), default_lang({})
-    ('zh', 'en', 'en')
-    """
-    import os
-    environ = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = environ.get(var)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 LANG_HELP = "Language of the output (default: from the locale, e.g. LANG=zh_CN.UTF-8 gives zh; otherwise en)."
@@ -314,7 +299,8 @@ def _error(path: Path, exc: Exception) -> tuple[str, str]:
 
 
 def _died(item: Any) -> tuple[str, str]:
-    return "error", f"{item[0]}: the process solving this file died (killed, or out of memory)"
+    return "error", (f"{item[0]}: the process solving this file died (killed, or out of memory) or could not send "
+                     "its result back")
 
 
 def _guess_id(path: Path) -> str:
@@ -455,16 +441,12 @@ _ONE_SHOT = False          # True in the console script: this process ends with 
 
 
 def run(prog_name: str | None = None) -> None:
-    """The console script ``solve`` (and ``python -m solver``): :data:`main`, then an exit that does not make
-    the garbage collector walk every object once more (:func:`gc.freeze`) — with PyTorch and sympy loaded that
-    last walk cost 0.2–0.4 s of a verified solve. Objects are still freed, files closed, ``atexit`` run."""
-    import gc
+    """The console script ``solve`` (and ``python -m solver``): :data:`main` as the process's whole life
+    (:func:`~solver.errors.console_script`; ``solve file`` may then freeze what it imported for its workers)."""
     global _ONE_SHOT
     _ONE_SHOT = True
-    try:
-        main(prog_name=prog_name)
-    finally:
-        gc.freeze()
+    from .errors import console_script
+    console_script(main, prog_name)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -160,3 +160,15 @@ def reported(command: F) -> F:
         except ToolError as exc:
             fail(exc)
     return run  # type: ignore[return-value]
+
+
+def console_script(command: Callable[..., Any], prog_name: str | None = None) -> None:
+    """Run a click command as this process's whole life (``solve``, ``grade``, ``python -m …``): it ends with the
+    command, so its exit need not make the garbage collector walk every object once more (:func:`gc.freeze`) —
+    with PyTorch and sympy loaded that last walk cost 0.2–0.4 s. Objects are still freed, files closed and
+    ``atexit`` run. Tests and notebooks call the command itself, never this."""
+    import gc
+    try:
+        command(prog_name=prog_name)
+    finally:
+        gc.freeze()

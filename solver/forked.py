@@ -85,7 +85,8 @@ def map_forked(items: list[Any], job: Any, jobs: int, func: Callable[[Any, Any],
                most: int = 32) -> Iterator[Any]:
     """``func(item, job)`` for every item, in order, in ``jobs`` forked processes (inheriting ``items``, ``job``
     and ``func``); an item whose worker died, alone in a fresh process, and ``died(item)`` if it dies again.
-    ``func`` must not raise (it returns its error as a result); ``most`` bounds a chunk (1: each item is
+    ``func`` must not raise (it returns its error as a result); a result that cannot be sent back (pickled) gives
+    ``died(item)`` too; ``most`` bounds a chunk (1: each item is
     handed out alone, the best balance when items take very different times)."""
     global _ITEMS, _JOB, _FUNC, _ON_EXIT, _PARENT
     import multiprocessing as mp
@@ -125,6 +126,8 @@ def _collect(pool: Any, workers: int, todo: deque, ctx: Any, window: int,
                     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
                     todo.extendleft(reversed([c for c, _ in pending]))
                     pending.clear()
+            except Exception:                    # noqa: BLE001 - a result that could not be sent back (pickled)
+                outcomes = [died(_ITEMS[i]) for i in chunk]
             del future
             yield from outcomes
         done = True
@@ -146,9 +149,8 @@ def _kill(pool: Any) -> None:
 
 def _alone(i: int, ctx: Any, died: Callable[[Any], Any]) -> Any:
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=init_worker) as pool:
             return pool.submit(_work, [i]).result()[0]
-    except BrokenProcessPool:
+    except Exception:                        # noqa: BLE001 - BrokenProcessPool, or a result not sent back
         return died(_ITEMS[i])

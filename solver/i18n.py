@@ -244,3 +244,19 @@ def part_label(part: Any, default: Any = None) -> Any:
     if default is not None:
         return default
     return Plain(f"({getattr(part, 'index', 0) + 1})")
+
+
+def default_lang(environ: Any = None) -> str:
+    """The language when --lang is not given: Chinese when the locale is Chinese (LANG=zh_CN.UTF-8), else English
+    (the first of LC_ALL, LC_MESSAGES, LANG, LANGUAGE that is set decides, as for gettext).
+
+    >>> default_lang({"LANG": "zh_CN.UTF-8"}), default_lang({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}), default_lang({})
+    ('zh', 'en', 'en')
+    """
+    import os
+    environ = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"

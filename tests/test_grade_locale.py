@@ -1,5 +1,5 @@
 """``grade`` without ``--lang`` follows the locale where the sheet tells no language (issue 14), through the same
-function as ``solve`` (:func:`solver.cli.default_lang`); ``--lang`` and a sheet written in a language win."""
+function as ``solve`` (:func:`solver.i18n.default_lang`); ``--lang`` and a sheet written in a language win."""
 from __future__ import annotations
 
 import json

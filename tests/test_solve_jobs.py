@@ -66,6 +66,18 @@ def test_a_worker_that_dies_costs_only_its_file(folder, monkeypatch):
     assert '"id": "hw-q3"' in result.stdout and '"id": "24.8"' in result.stdout
 
 
+def test_a_result_that_cannot_come_back_costs_only_its_file(folder, monkeypatch):
+    real = cli._rendered
+
+    def unpicklable_for_24_1(solution, *args):
+        return (lambda: 0) if solution.exercise.id == "24.1" else real(solution, *args)
+    monkeypatch.setattr(cli, "_rendered", unpicklable_for_24_1)
+    result = _solve(str(folder), "--format", "json", "--jobs", "2")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "1-24.1.yaml: the process solving this file died" in result.stderr
+    assert result.stdout.count('"answers"') == len(KINDS) - 1
+
+
 def _children(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]

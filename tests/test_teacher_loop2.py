@@ -424,7 +424,7 @@ def test_the_bundled_source_builds_and_setup_warms_the_gold_cache(autograder_zip
         names = zf.namelist()
         entry_points = next(zf.read(n).decode() for n in names if n.endswith("entry_points.txt"))
     assert "grader/autograder.py" in names and "exercises/hw-q3.yaml" in names
-    assert "grade = grader.cli:main" in entry_points
+    assert "grade = grader.cli:run" in entry_points
     env = dict(os.environ, CNN_GOLD_CACHE=str(tmp_path / "cache"))
     done = subprocess.run([GRADE, "autograder", "--warm", str(tmp_path / "source")], env=env, capture_output=True,
                           text=True, timeout=180)
