@@ -56,6 +56,7 @@ def lookup(key: str) -> tuple[str, str]:
 
 
 MATH_WORD = "math."      # catalogue keys of the words written inside formulas (\\text{…})
+_MATH_BY_ENGLISH: dict[str, list[tuple[str, str]]] = {}     # a formula word's English → (key, Chinese) registered
 
 
 def register(messages: dict[str, tuple[str, str]]) -> None:
@@ -65,10 +66,10 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
         if len(pair) != 2 or not all(pair):
             raise ValueError(f"message {key!r} needs both an English and a Chinese text")
         if key.startswith(MATH_WORD):
-            clash = next((k for k, (en, zh) in CATALOGUE.items() if k.startswith(MATH_WORD) and k != key
-                          and en == pair[0] and zh != pair[1]), None)
+            clash = next((k for k, zh in _MATH_BY_ENGLISH.get(pair[0], ()) if k != key and zh != pair[1]), None)
             if clash:
                 raise ValueError(f"math word {key!r} repeats the English of {clash!r} with another translation")
+            _MATH_BY_ENGLISH.setdefault(pair[0], []).append((key, pair[1]))
     CATALOGUE.update(messages)
 
 
@@ -260,3 +261,14 @@ def default_lang(environ: Any = None) -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def is_cjk(ch: str) -> bool:
+    """A CJK character or full-width form (U+2E80–U+9FFF, U+FF00–U+FFEF): Chinese text may break a line at it,
+    and needs no space beside another. A comparison, not a regular expression: compiling a class of these
+    ranges costs 1.5–2.5 ms, a twentieth of a quick ``solve``.
+
+    >>> [is_cjk(c) for c in "卷a。，"]
+    [True, False, True, True]
+    """
+    return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"

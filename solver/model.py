@@ -16,7 +16,7 @@ from .record import factory, record
 from typing import Any
 
 from .errors import suggest
-from .i18n import Text, label_ok
+from .i18n import Text, is_cjk, label_ok
 from .yamlio import Document
 
 TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
@@ -98,22 +98,30 @@ def check_keys(doc: Document | Exercise, mapping: dict, allowed: tuple[str, ...]
                             + (has or "allowed: " + ", ".join(allowed)), path + (key,))
 
 
-_CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
-_CJK_GAP: Any = None
-
-
 def unfold_cjk(text: str) -> str:
     """Drop the spaces YAML's folded blocks (``>-``) put between two CJK characters.
 
     >>> unfold_cjk("输入为 16×28×28。 计算该层")
     '输入为 16×28×28。计算该层'
+    >>> unfold_cjk("卷积 a 层")
+    '卷积 a 层'
     """
-    global _CJK_GAP
     if not any("\u2e80" <= ch <= "\uffef" for ch in text):
         return text
-    if _CJK_GAP is None:        # compiled on first use: the character classes cost milliseconds
-        _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
-    return _CJK_GAP.sub("", text)
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i
+        while j < n and text[j] in " \t\n":
+            j += 1
+        if j == i:
+            out.append(text[i])
+            i += 1
+            continue
+        if not (out and is_cjk(out[-1]) and j < n and is_cjk(text[j])):
+            out.append(text[i:j])
+        i = j
+    return "".join(out)
 
 
 def text_field(doc: Document, value: Any, path: tuple, required: bool) -> Text:

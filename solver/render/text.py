@@ -8,15 +8,14 @@ flat text renders several times faster than nested rich layouts.
 """
 from __future__ import annotations
 
-import re
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from rich.cells import cell_len
 
 if TYPE_CHECKING:
     from rich.console import Console
-from ..i18n import Msg
+from ..i18n import Msg, is_cjk
 from ..steps import Solution, Step
 from .common import check_by, heading, plan_items, step_marker, walk
 from .summary import conclusion, localise_latex, part_labels, show_value
@@ -24,7 +23,22 @@ from .plain_console import new_text
 from .safe_text import terminal_safe
 from .unicode_math import to_block
 
-_TOKEN = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|\s+")
+def _tokens(paragraph: str) -> Iterator[str]:
+    """Where a line may break: each CJK character alone, other words whole, runs of white space.
+
+    >>> list(_tokens("卷积 of  a3×3"))
+    ['卷', '积', ' ', 'of', '  ', 'a3×3']
+    """
+    i, n = 0, len(paragraph)
+    while i < n:
+        ch = paragraph[i]
+        j = i + 1
+        if not is_cjk(ch):
+            space = ch.isspace()
+            while j < n and paragraph[j].isspace() == space and (space or not is_cjk(paragraph[j])):
+                j += 1
+        yield paragraph[i:j]
+        i = j
 
 
 _NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)]")  # kinsoku: punctuation stays on the line before
@@ -39,7 +53,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
-        for token in _TOKEN.findall(paragraph):
+        for token in _tokens(paragraph):
             size = cell_len(token)
             if token.isspace():
                 if line:
