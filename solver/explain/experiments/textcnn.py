@@ -92,15 +92,23 @@ class Adam:
             self._step()
 
     def _step(self) -> None:
+        """m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², q ← q − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε), for every
+        parameter with a gradient at once (``torch._foreach_*``: the same element-wise operations, one call each
+        instead of one per parameter)."""
         self.t += 1
         b1, b2 = self.betas
-        for q, m, v in zip(self.params, self.m, self.v):
-            if q.grad is None:
-                continue
-            m.mul_(b1).add_(q.grad, alpha=1 - b1)
-            v.mul_(b2).addcmul_(q.grad, q.grad, value=1 - b2)
-            step = self.lr * (m / (1 - b1 ** self.t)) / ((v / (1 - b2 ** self.t)).sqrt() + self.eps)
-            q.sub_(step)
+        live = [(q, m, v) for q, m, v in zip(self.params, self.m, self.v) if q.grad is not None]
+        if not live:
+            return
+        qs, ms, vs = (list(t) for t in zip(*live))
+        grads = [q.grad for q in qs]
+        torch._foreach_mul_(ms, b1)
+        torch._foreach_add_(ms, grads, alpha=1 - b1)
+        torch._foreach_mul_(vs, b2)
+        torch._foreach_addcmul_(vs, grads, grads, value=1 - b2)
+        top = torch._foreach_mul(torch._foreach_div(ms, 1 - b1 ** self.t), self.lr)
+        bottom = torch._foreach_add(torch._foreach_sqrt(torch._foreach_div(vs, 1 - b2 ** self.t)), self.eps)
+        torch._foreach_sub_(qs, torch._foreach_div(top, bottom))
 
 
 def _train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, p: dict[str, Any]) -> tuple[float, float]:
