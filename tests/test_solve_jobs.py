@@ -129,3 +129,15 @@ def test_ctrl_c_of_solve_stops_its_workers_without_a_traceback():
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(w) for w in workers)
+
+
+@pytest.mark.slow
+def test_a_pdf_from_forked_workers_is_the_pdf_of_one_process(folder, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    (folder / "3b-broken.yaml").unlink()
+    one = _solve(str(folder), "--format", "json", "--jobs", "1", "--pdf", str(tmp_path / "one.pdf"))
+    two = _solve(str(folder), "--format", "json", "--jobs", "2", "--pdf", str(tmp_path / "two.pdf"))
+    assert one.exit_code == two.exit_code == 0 and one.stdout == two.stdout
+    a, b = (pypdf.PdfReader(str(tmp_path / f"{n}.pdf")) for n in ("one", "two"))
+    assert len(a.pages) == len(b.pages) > len(KINDS)
+    assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]
