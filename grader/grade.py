@@ -19,7 +19,7 @@ from typing import Any
 
 from solver.bank import UnknownExercise
 from solver.errors import InputError
-from solver.i18n import Items, Msg, Plain
+from solver.i18n import Items, Msg, Plain, Text
 
 from .answers import AnswerSheet, shown_id
 from .compare import Verdict, compare, shape_policy
@@ -353,7 +353,7 @@ def grade_sheet(sheet: AnswerSheet, *, derive_seed: bool = False, other_seeds: t
             problems.append(Msg("g.unknown_exercise", id=Plain(shown_id(ex_id))))
             continue
         except InputError as exc:         # the exercise file is invalid or beyond the solver's limits
-            problems.append(Msg("g.bad_exercise", id=Plain(shown_id(ex_id)), error=Plain(str(exc))))
+            problems.append(Msg("g.bad_exercise", id=Plain(shown_id(ex_id)), error=Text(exc.text("en"), exc.text("zh"))))
             continue
         answers = dict(answers)
         if "*" in answers and len(gold.parts) == 1:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from solver.errors import InputError, internal_error
+from solver.errors import InputError, internal_error, say
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def grade_item(item: Any, job: Job) -> tuple[str, Any, str | None]:
         try:
             item = read_sheet(item)
         except InputError as exc:
-            return "error", str(exc), None
+            return "error", say(exc), None
         except Exception as exc:             # noqa: BLE001 - last resort: one file never stops the class
             return "error", internal_error(str(item), exc), None
     return grade_one(item, job)
@@ -97,7 +97,7 @@ def grade_one(sheet: Any, job: Job) -> tuple[str, Any, str | None]:
         line = json.dumps(record(result, result.lang), ensure_ascii=False) if job.fmt == "json" else None
         return "ok", result, line
     except InputError as exc:
-        return "error", str(exc), None
+        return "error", say(exc), None
     except Exception as exc:                 # noqa: BLE001 - last resort: one file never stops the class
         return "error", internal_error(sheet.file, exc), None
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterator
 
-from solver.errors import InputError, internal_error
+from solver.errors import InputError, internal_error, say
 
 
 @dataclass
@@ -86,7 +86,7 @@ def scan_one(path: Path, given: bool, roster: Any, variants: bool, keep: bool = 
         return ("sheet", sheet_seed(sheet, variants), sheet_lang(sheet), tuple(sheet.answers), blob)
     except InputError as exc:
         note = not_an_answer_file(path, roster) if not given else None     # found in a class folder
-        return ("skip", note) if note else ("error", str(exc))
+        return ("skip", note) if note else ("error", say(exc))
     except Exception as exc:             # noqa: BLE001 - last resort: one file never stops the class
         return ("error", internal_error(str(path), exc))
 
@@ -390,7 +390,7 @@ def _finish(opts: Options, results: list, failures: list, state: dict, jsonl: An
             write_feedback_pdf(opts.pdf, (item.load() for row, item in state["pdf_items"] if id(row) in kept), lang,
                                opts.font_paths)
         except InputError as exc:
-            _error(str(exc))
+            _error(exc)
             state["bad"] = True
         except OSError as exc:
             _error(cannot_write(exc, opts.pdf))

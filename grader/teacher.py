@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from typing import TYPE_CHECKING
 
-from solver.errors import InputError, suggest
+from solver.errors import InputError, say, suggest
 
 from .lazy_re import lazy_re
 
@@ -121,7 +121,7 @@ def write_outputs(book: ClassBook, lang: str, *, csv_path: str | None, csv_forma
             error(cannot_write(exc, path))
             return False
         except InputError as exc:
-            error(str(exc))
+            error(say(exc))
             return False
     return True
 

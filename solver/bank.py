@@ -52,7 +52,8 @@ def load_exercise(ex_id: str, extra: list[Path] | None = None, seed: int | None 
         if path is not None:
             return load_file(path, bank=folder == bank_dir(), seed=seed)
     shown = ex_id if len(ex_id) <= 40 else ex_id[:39] + "…"
-    raise UnknownExercise(f"unknown exercise id '{shown}' (see `solve list`)")
+    from .i18n import Msg
+    raise UnknownExercise(Msg("err.unknown_id", id=shown))
 
 
 class FolderIndex:

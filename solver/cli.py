@@ -212,7 +212,8 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
     for p in map(Path, paths):
         files += exercise_files(p) if p.is_dir() else [p]
     if not files:
-        raise InputError("no exercise files (.yaml, .yml, .json) found", file=", ".join(paths))
+        from .i18n import Msg
+        raise InputError(Msg("err.no_files"), file=", ".join(paths))
     if pdf:
         _fonts_first(lang)
     bad = failed = False
@@ -294,8 +295,8 @@ def _solve_path(item: tuple[Path, Any], job: _Job) -> tuple:
 
 
 def _error(path: Path, exc: Exception) -> tuple[str, str]:
-    from .errors import internal_error
-    return "error", str(exc) if isinstance(exc, InputError) else internal_error(str(path), exc, "solving")
+    from .errors import internal_error, say
+    return "error", say(exc) if isinstance(exc, InputError) else internal_error(str(path), exc, "solving")
 
 
 def _died(item: Any) -> tuple[str, str]:

@@ -33,14 +33,19 @@ class ToolError(Exception):
 
 
 class InputError(ToolError):
-    """Bad input (unreadable or invalid file, unknown id, impossible layer configuration): exit code 2."""
+    """Bad input (unreadable or invalid file, unknown id, impossible layer configuration): exit code 2.
+
+    ``message`` is English text, or a catalogue message (:class:`~solver.i18n.Msg`, ``err.*`` keys in
+    ``solver/messages_errors.py``) that :meth:`text` gives in the run's language; ``str()`` is always English.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str, *, file: str | None = None, field: str | None = None,
+    def __init__(self, message: Any, *, file: str | None = None, field: str | None = None,
                  line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+        self.msg = None if isinstance(message, str) else message
+        self.message = message if isinstance(message, str) else message.render("en")
+        super().__init__(self.message)
         self.file = file
         self.field = field
         self.line = line
@@ -48,17 +53,27 @@ class InputError(ToolError):
     def located(self, *, file: str | None = None, field: str | None = None,
                 line: int | None = None) -> "InputError":
         """Return a copy with the location filled in where it was missing."""
-        return InputError(self.message, file=self.file or file, field=self.field or field,
+        return InputError(self.msg or self.message, file=self.file or file, field=self.field or field,
                           line=self.line or line)
 
-    def __str__(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The located message in ``lang`` (English where the message has no other wording yet).
+
+        >>> from solver.i18n import Msg
+        >>> InputError(Msg("err.empty"), file="a.yaml", line=1).text("zh")
+        'a.yaml:1: 文件是空的'
+        """
+        message = self.msg.render(lang) if self.msg is not None else self.message
         where = ""
         if self.file:
             where = self.file + (f":{self.line}" if self.line else "") + ": "
         elif self.line:
-            where = f"line {self.line}: "
+            where = (f"第 {self.line} 行：" if lang == "zh" else f"line {self.line}: ")
         field = f"{self.field}: " if self.field else ""
-        return f"{where}{field}{self.message}"
+        return f"{where}{field}{message}"
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class UnknownExercise(InputError):
@@ -70,7 +85,7 @@ class FileRefused(InputError):
     absolute name where a file inside a folder is wanted), ``missing``, ``unreadable``, ``symlink``,
     ``not_regular`` or ``too_large``."""
 
-    def __init__(self, message: str, *, reason: str = "unreadable", file: str | None = None) -> None:
+    def __init__(self, message: Any, *, reason: str = "unreadable", file: str | None = None) -> None:
         super().__init__(message, file=file)
         self.reason = reason
 
@@ -96,18 +111,37 @@ INTERNAL: dict[str, str] = {
 def suggest(word: Any, choices: Any, n: int = 1, *, quote: bool = True, cutoff: float = 0.6) -> str:
     """The `` (did you mean 'X'?)`` an error message adds after an unknown name: the ``n`` closest of ``choices``
     (:func:`difflib.get_close_matches`, ``cutoff`` its similarity floor), quoted unless ``quote=False`` (a type
-    name, ``Conv2d``); empty when none is close. Error messages are English, so is this.
+    name, ``Conv2d``); empty when none is close. In English; :func:`did_you_mean` gives it in both languages.
 
     >>> suggest("strid", ("stride", "padding")), suggest("Conv2", ["Conv2d"], quote=False)
     (" (did you mean 'stride'?)", ' (did you mean Conv2d?)')
     >>> suggest("conv", ["conv1", "conv2", "fc"], n=3, quote=False), suggest("zzz", ["stride"])
     (' (did you mean conv2, conv1?)', '')
     """
+    return did_you_mean(word, choices, n, quote=quote, cutoff=cutoff).render("en")
+
+
+class DidYouMean:
+    """The closest names to an unknown one, said in either language (a parameter of a catalogue message).
+
+    >>> d = did_you_mean("strid", ("stride", "padding"))
+    >>> d.render("en"), d.render("zh"), did_you_mean("zzz", ["stride"]).render("zh")
+    (" (did you mean 'stride'?)", "（是否是 'stride'？）", '')
+    """
+
+    def __init__(self, close: list[str], quote: bool) -> None:
+        self.names = ", ".join(f"'{c}'" if quote else c for c in close)
+
+    def render(self, lang: str) -> str:
+        if not self.names:
+            return ""
+        return f"（是否是 {self.names}？）" if lang == "zh" else f" (did you mean {self.names}?)"
+
+
+def did_you_mean(word: Any, choices: Any, n: int = 1, *, quote: bool = True, cutoff: float = 0.6) -> DidYouMean:
+    """:func:`suggest` as a :class:`DidYouMean` (both languages)."""
     import difflib
-    close = difflib.get_close_matches(str(word), list(choices), n=n, cutoff=cutoff)
-    if not close:
-        return ""
-    return " (did you mean " + ", ".join(f"'{c}'" if quote else c for c in close) + "?)"
+    return DidYouMean(difflib.get_close_matches(str(word), list(choices), n=n, cutoff=cutoff), quote)
 
 
 def internal_error(file: str, exc: BaseException, doing: str = "grading") -> str:
@@ -123,13 +157,37 @@ def internal_error(file: str, exc: BaseException, doing: str = "grading") -> str
     return f"internal error while {doing} {file}: {type(exc).__name__}" + (f": {message}" if message else "")
 
 
+_LANG = ["en"]                 # the language of error lines in this run (set by :func:`reported`)
+_LABELS = {"error": "错误", "warning": "警告", "note": "注意"}
+
+
+def speak(lang: str) -> None:
+    """Error, warning and note lines from now on in ``lang`` (``reported`` sets the command's language)."""
+    _LANG[0] = lang if lang in ("en", "zh") else "en"
+
+
+def spoken() -> str:
+    """The language of error lines in this run."""
+    return _LANG[0]
+
+
+def say(error: Any, lang: str | None = None) -> str:
+    """An error as its line reads in ``lang`` (default: the run's): an :class:`InputError` located and worded in
+    that language, anything else as ``str()``."""
+    lang = lang or _LANG[0]
+    return error.text(lang) if isinstance(error, InputError) else str(error)
+
+
 def report(message: Any, label: str = "error", record: dict | None = None) -> None:
-    """One line ``label: message`` on stderr, terminal-safe (ids, file names and answers in it cannot move the
-    cursor or recolour); with ``record`` (``--format json``), that record as one JSON line on stdout."""
+    """One line ``label: message`` on stderr in the run's language (``错误：…`` in a Chinese run), terminal-safe
+    (ids, file names and answers in it cannot move the cursor or recolour); with ``record`` (``--format json``),
+    that record as one JSON line on stdout."""
     import click
 
     from .render.safe_text import terminal_safe
-    click.echo(terminal_safe(f"{label}: {message}", one_line=True), err=True)
+    lang = _LANG[0]
+    line = f"{_LABELS.get(label, label)}：{say(message)}" if lang == "zh" else f"{label}: {say(message)}"
+    click.echo(terminal_safe(line, one_line=True), err=True)
     if record is not None:
         import json
         click.echo(json.dumps(record, ensure_ascii=False))
@@ -150,11 +208,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reported(command: F) -> F:
-    """Around a click command's function: a :class:`ToolError` raised inside ends the command with its one line
-    and its exit code (never a traceback)."""
+    """Around a click command's function: error lines in the command's ``--lang`` (else the locale's), and a
+    :class:`ToolError` raised inside ends the command with its one line and its exit code (never a traceback)."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        from .i18n import default_lang
+        speak(kwargs.get("lang") or default_lang())
         try:
             return command(*args, **kwargs)
         except ToolError as exc:

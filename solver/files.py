@@ -28,33 +28,44 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from .errors import FileRefused, InputError
+from .i18n import Msg, Plain
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link"))
+_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "char"), (stat.S_ISBLK, "block"),
+          (stat.S_ISSOCK, "socket"), (stat.S_ISLNK, "link"))
+_ERRNO = {errno.ENOENT: "missing", errno.ENOTDIR: "missing", errno.EACCES: "denied", errno.EPERM: "denied",
+          errno.EISDIR: "is_folder"}
 
 
-def file_kind(mode: int) -> str:
-    """What a non-regular file is, in words (``a FIFO``, ``a socket``…)."""
+def file_kind(mode: int) -> Msg:
+    """What a non-regular file is, in words (``a FIFO``, ``a socket``…; a catalogue message)."""
     for test, name in _KINDS:
         if test(mode):
-            return name
-    return "a special file"
+            return Msg(f"err.kind.{name}")
+    return Msg("err.kind.special")
+
+
+def _why(exc: OSError) -> Any:
+    """The reason of an operating-system error in words: the common ones in both languages, the others as the
+    system says them."""
+    key = _ERRNO.get(exc.errno or 0)
+    return Msg(f"err.errno.{key}") if key else Plain(str(exc.strerror or exc))
 
 
 def _refuse_kind(mode: int, file: str) -> None:
     if not stat.S_ISREG(mode):
-        raise FileRefused(f"not a regular file ({file_kind(mode)}): only regular files are read",
+        raise FileRefused(Msg("err.not_regular", what=file_kind(mode)),
                           reason="symlink" if stat.S_ISLNK(mode) else "not_regular", file=file)
 
 
 def _open_error(exc: OSError, file: str, follow: bool) -> FileRefused:
     if exc.errno == errno.ELOOP and not follow:
-        return FileRefused("a symbolic link: it is not followed", reason="symlink", file=file)
+        return FileRefused(Msg("err.symlink"), reason="symlink", file=file)
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return FileRefused(f"cannot read file: {exc.strerror}", reason="missing", file=file)
-    return FileRefused(f"cannot read file: {exc.strerror or exc}", reason="unreadable", file=file)
+        return FileRefused(Msg("err.cannot_read", why=_why(exc)), reason="missing", file=file)
+    return FileRefused(Msg("err.cannot_read", why=_why(exc)), reason="unreadable", file=file)
 
 
 def _read_fd(fd: int, limit: int, file: str) -> bytes:
@@ -62,7 +73,7 @@ def _read_fd(fd: int, limit: int, file: str) -> bytes:
     info = os.fstat(fd)
     _refuse_kind(info.st_mode, file)
     if info.st_size > limit:
-        raise FileRefused(f"file is larger than {limit} bytes", reason="too_large", file=file)
+        raise FileRefused(Msg("err.too_large", limit=limit), reason="too_large", file=file)
     chunks, size = [], 0
     while size <= limit:                       # at most limit + 1 bytes, should the file grow meanwhile
         chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -71,7 +82,7 @@ def _read_fd(fd: int, limit: int, file: str) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     if size > limit:
-        raise FileRefused(f"file is larger than {limit} bytes", reason="too_large", file=file)
+        raise FileRefused(Msg("err.too_large", limit=limit), reason="too_large", file=file)
     return b"".join(chunks)
 
 
@@ -84,7 +95,7 @@ def read_limited(path: str | Path, limit: int, *, follow_symlinks: bool = True) 
     swapped); with ``follow_symlinks=False`` a symbolic link is refused too."""
     file = os.fspath(path)
     if "\0" in file:
-        raise FileRefused("the file name contains a NUL character", reason="nul", file=file.replace("\0", "\\0"))
+        raise FileRefused(Msg("err.nul_name"), reason="nul", file=file.replace("\0", "\\0"))
     try:
         _refuse_kind(os.stat(file, follow_symlinks=follow_symlinks).st_mode, file)
         fd = os.open(file, _FLAGS | (0 if follow_symlinks else os.O_NOFOLLOW))
@@ -103,7 +114,7 @@ def decode_text(raw: bytes, file: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+        raise InputError(Msg("err.not_utf8", at=exc.start), file=file) from None
 
 
 def decode_any_text(raw: bytes, file: str) -> str:
@@ -119,17 +130,17 @@ def decode_any_text(raw: bytes, file: str) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-16 text (byte {exc.start})", file=file) from None
+            raise InputError(Msg("err.not_utf16", at=exc.start), file=file) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     if b"\0" in raw:
-        raise InputError(f"not a text file (a NUL byte at {raw.index(bytes(1))})", file=file)
+        raise InputError(Msg("err.nul_byte", at=raw.index(bytes(1))), file=file)
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise InputError(f"neither UTF-8 nor GB18030 text (byte {first_bad})", file=file) from None
+        raise InputError(Msg("err.not_text_cn", at=first_bad), file=file) from None
 
 
 def read_text(path: str | Path, limit: int) -> str:
@@ -146,7 +157,7 @@ def walk_folder(root: Path, suffixes: tuple[str, ...], what: str = "a folder") -
     refused: list[FileRefused] = []
 
     def unreadable(exc: OSError) -> None:
-        refused.append(FileRefused(f"cannot read folder: {exc.strerror or exc}", reason="unreadable",
+        refused.append(FileRefused(Msg("err.cannot_read_folder", why=_why(exc)), reason="unreadable",
                                    file=str(exc.filename or root)))
     for folder, dirs, names in os.walk(root, onerror=unreadable):
         for name in dirs + names:
@@ -158,12 +169,12 @@ def walk_folder(root: Path, suffixes: tuple[str, ...], what: str = "a folder") -
             wanted = path.suffix.lower() in suffixes
             if stat.S_ISLNK(mode):
                 if wanted or path.is_dir():
-                    refused.append(FileRefused(f"a symbolic link: links in {what} are not followed",
+                    refused.append(FileRefused(Msg("err.symlink_in", what=what),
                                                reason="symlink", file=str(path)))
             elif wanted and stat.S_ISREG(mode):
                 found.append(path)
             elif wanted and not stat.S_ISDIR(mode):
-                refused.append(FileRefused(f"not a regular file ({file_kind(mode)}): only regular files are read",
+                refused.append(FileRefused(Msg("err.not_regular", what=file_kind(mode)),
                                            reason="not_regular", file=str(path)))
     return sorted(found), refused
 
@@ -173,10 +184,10 @@ def read_beneath(base: str | Path, relative: str, limit: int) -> bytes:
     symbolic link, ``..`` or an absolute path (refused with reason ``outside`` or ``symlink``)."""
     shown = relative.replace("\0", "\\0")
     if "\0" in relative:
-        raise FileRefused("the file name contains a NUL character", reason="nul", file=shown)
+        raise FileRefused(Msg("err.nul_name"), reason="nul", file=shown)
     parts = [p for p in relative.replace("\\", "/").split("/") if p not in ("", ".")]
     if relative.startswith(("/", "\\")) or ".." in parts or not parts:
-        raise FileRefused("the file is outside the folder", reason="outside", file=shown)
+        raise FileRefused(Msg("err.outside"), reason="outside", file=shown)
     try:
         fd = os.open(os.fspath(base), os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -187,7 +198,7 @@ def read_beneath(base: str | Path, relative: str, limit: int) -> bytes:
             try:
                 info = os.stat(part, dir_fd=fd, follow_symlinks=False)
                 if stat.S_ISLNK(info.st_mode):
-                    raise FileRefused("a symbolic link: it is not followed", reason="symlink", file=shown)
+                    raise FileRefused(Msg("err.symlink"), reason="symlink", file=shown)
                 if last:
                     _refuse_kind(info.st_mode, shown)
                 flags = _FLAGS | os.O_NOFOLLOW | (0 if last else os.O_DIRECTORY)

@@ -26,7 +26,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {}
 
 # The modules holding the wording (dotted names), loaded by :func:`catalogue` on the first lookup it needs.
 CATALOGUES: list[str] = [
-    "solver.messages", "solver.network.messages", "solver.network.graph_messages", "solver.conv.messages",
+    "solver.messages", "solver.messages_errors", "solver.network.messages", "solver.network.graph_messages", "solver.conv.messages",
     "solver.conv.messages_identity", "solver.conv.messages_gradient", "solver.code.messages",
     "solver.explain.messages", "solver.nn_basics.messages", "solver.network.messages_proof", "solver.render.messages",
 ]

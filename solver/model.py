@@ -15,8 +15,8 @@ import re
 from .record import factory, record
 from typing import Any
 
-from .errors import suggest
-from .i18n import Text, is_cjk, label_ok
+from .errors import did_you_mean, suggest
+from .i18n import Msg, Text, is_cjk, label_ok
 from .yamlio import Document
 
 TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
@@ -67,7 +67,7 @@ class Exercise:
     errata: list = factory(list)                   # what the source says that is wrong (solver/source.py Erratum)
     grading: dict[str, Any] = factory(dict)         # exercise-wide grading: {follow_through: false | share}
 
-    def error(self, message: str, path: tuple[Any, ...] = ()):  # -> InputError
+    def error(self, message: Any, path: tuple[Any, ...] = ()):  # -> InputError
         """An input error located in this exercise's file."""
         from .errors import InputError
         if self.doc is None:
@@ -94,8 +94,10 @@ def check_keys(doc: Document | Exercise, mapping: dict, allowed: tuple[str, ...]
     """
     for key in mapping:
         if key not in allowed:
-            raise doc.error(f"unknown field '{key}'{suggest(key, allowed)}; "
-                            + (has or "allowed: " + ", ".join(allowed)), path + (key,))
+            listed = Msg("err.allowed", keys=", ".join(allowed)).render("en")
+            zh = Msg("err.allowed", keys="、".join(f"'{k}'" for k in allowed)).render("zh")   # a kind's words are English
+            raise doc.error(Msg("err.unknown_field", name=key, hint=did_you_mean(key, allowed),
+                                allowed=Text(has or listed, zh)), path + (key,))
 
 
 def unfold_cjk(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .i18n import Msg
 
 import re
 
@@ -69,7 +70,7 @@ class Document:
             path = path[:-1]
         return self.lines.get(())
 
-    def error(self, message: str, path: Path_ = ()) -> InputError:
+    def error(self, message: Any, path: Path_ = ()) -> InputError:
         """An :class:`InputError` located at ``path`` in this document."""
         return InputError(message, file=self.file, field=format_path(path) or None,
                           line=self.line_of(path))
@@ -126,6 +127,12 @@ def _unquoted(problem: str) -> str:
     return _QUOTED.sub("'…'", problem)
 
 
+def _said(text: str) -> Any:
+    """PyYAML's words for a problem (English only), in both languages where the catalogue has them."""
+    from .i18n import Plain, catalogue
+    return Msg("err.yaml." + text) if "err.yaml." + text in catalogue() else Plain(text)
+
+
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML (JSON is YAML too) text; syntax errors become one-line :class:`InputError`."""
     if len(text) > MAX_FILE_BYTES:
@@ -134,7 +141,7 @@ def parse_yaml(text: str, file: str) -> Document:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise InputError("the file is empty", file=file)
+            raise InputError(Msg("err.empty"), file=file)
         lines: dict[Path_, int] = {}
         texts: dict[Path_, str] = {}
         _record_lines(node, (), lines, texts, None, file)     # first: refuses aliases and runaway nesting
@@ -147,14 +154,16 @@ def parse_yaml(text: str, file: str) -> Document:
                 and ("flow" in context or "quoted" in context)):
             # an unclosed bracket or quote: point at the line that opened it, where the fix goes
             what = context.replace("while parsing a ", "").replace("while scanning a ", "")
-            problem = f"{problem} at line {exc.problem_mark.line + 1}: the {what} that starts here is not closed"
+            said: Any = Msg("err.yaml.unclosed", problem=_said(_unquoted(problem)), line=exc.problem_mark.line + 1,
+                            what=_said(what))
             mark = exc.context_mark
-        raise InputError(f"invalid YAML: {_unquoted(problem)}", file=file,
-                         line=mark.line + 1 if mark else None) from None
+        else:
+            said = _said(_unquoted(problem))
+        raise InputError(Msg("err.yaml", problem=said), file=file, line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise InputError(_unquoted(f"invalid YAML: {exc}".splitlines()[0]), file=file) from None
+        raise InputError(Msg("err.yaml", problem=_said(_unquoted(str(exc).splitlines()[0]))), file=file) from None
     except RecursionError:
-        raise InputError("the document is nested too deeply", file=file) from None
+        raise InputError(Msg("err.nested"), file=file) from None
     finally:
         loader.dispose()
     return Document(data, file, lines, texts)

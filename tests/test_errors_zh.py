@@ -1,0 +1,111 @@
+"""Error lines in a Chinese run read in Chinese (``错误：…``): what a student or teacher most often gets wrong — an
+unknown id, a missing or special file, a file that is not text, YAML that does not parse (each of PyYAML's common
+complaints explained), an unknown field — for ``solve`` and for ``grade``, on stderr and in the JSON record.
+English runs read exactly as before."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main as grade_main
+from solver.cli import main as solve_main
+
+ALLOWED = {"YAML", "UTF", "GB18030", "NUL", "solve", "list"}      # names of formats and of the command to type
+
+
+def english_words(line: str) -> list[str]:
+    """Latin words left in an error line once its file name, field path and quoted names are taken out."""
+    body = line.split("：", 1)[1] if line.startswith(("错误：", "警告：", "注意：")) else line
+    body = re.sub(r"^\S+?\.(?:ya?ml|json|txt|md)(?::\d+)?: ", "", body)           # the file and line
+    body = re.sub(r"^[\w.\[\]]+: ", "", body)                                        # the field
+    body = re.sub(r"'[^']*'|`[^`]*`", "", body)                                      # quoted names, commands
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", body) if w not in ALLOWED]
+
+
+BAD_FILES = {          # file name → (content, what the Chinese line must say)
+    "unknown-field.yaml": ("id: a\nkind: network\ngiven:\n  input_shape: [1, 8, 8]\n  layerz: []\n  layers: "
+                           "[{type: ReLU}]\nask: [{id: s, quantity: output_shape}]\n", "未知字段 'layerz'（是否是 'layers'？）"),
+    "colon.yaml": ("id: b\nkind: network: x\n", "这里不能写“键: 值”"),
+    "bracket.yaml": ("id: c\nkind: network\ngiven: {input_shape: [1, 8, 8}\n", "缺少 ',' 或 ']'"),
+    "tab.yaml": ("id: d\n\tkind: network\n", "制表符"),
+    "quote.yaml": ('id: "e\nkind: network\n', "文件意外结束"),
+    "empty.yaml": ("", "文件是空的"),
+    "latin1.yaml": (b"id: f\ntitle: caf\xe9\n", "不是 UTF-8 文本"),
+}
+
+
+@pytest.fixture
+def bad_folder(tmp_path: Path) -> Path:
+    for name, (content, _) in BAD_FILES.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return tmp_path
+
+
+def _lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def test_solve_file_errors_read_in_chinese(bad_folder):
+    result = CliRunner().invoke(solve_main, ["file", str(bad_folder), "--lang", "zh", "--no-verify"])
+    assert result.exit_code == 2
+    lines = _lines(result)
+    assert len(lines) == len(BAD_FILES) and all(line.startswith("错误：") for line in lines), lines
+    for name, (_, says) in BAD_FILES.items():
+        [line] = [line for line in lines if name in line]
+        assert says in line, line
+        assert english_words(line) == [], line
+
+
+def test_the_json_record_of_a_bad_file_is_in_the_run_language(bad_folder):
+    result = CliRunner().invoke(solve_main, ["file", str(bad_folder / "empty.yaml"), "--lang", "zh", "--format",
+                                             "json", "--no-verify"])
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["error"].endswith("文件是空的") and "错误：" + record["error"] == _lines(result)[0]
+
+
+def test_english_runs_are_unchanged(bad_folder):
+    result = CliRunner().invoke(solve_main, ["file", str(bad_folder), "--lang", "en", "--no-verify"])
+    lines = _lines(result)
+    assert all(line.startswith("error: ") for line in lines)
+    assert any("unknown field 'layerz' (did you mean 'layers'?); given has input_shape" in line for line in lines)
+    assert any("invalid YAML: mapping values are not allowed" in line for line in lines)
+    assert any("the file is empty" in line for line in lines) and any("not UTF-8 text (byte" in line for line in lines)
+
+
+def test_unknown_id_missing_and_special_files(tmp_path):
+    runner = CliRunner()
+    line = _lines(runner.invoke(solve_main, ["exercise", "nope", "--lang", "zh"]))[0]
+    assert line == "错误：没有编号为 'nope' 的习题（用 `solve list` 查看全部习题）"
+    line = _lines(runner.invoke(solve_main, ["file", str(tmp_path / "gone.yaml"), "--lang", "zh"]))[0]
+    assert line.endswith("无法读取文件：文件或文件夹不存在") and english_words(line) == []
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.yaml")
+        line = _lines(runner.invoke(solve_main, ["file", str(tmp_path / "pipe.yaml"), "--lang", "zh"]))[0]
+        assert line.endswith("不是普通文件（命名管道）：只读取普通文件"), line
+    line = _lines(runner.invoke(solve_main, ["file", str(tmp_path / "none"), "--lang", "zh"]))[0]
+    assert "没有找到习题文件" in line or "无法读取" in line
+
+
+def test_the_locale_decides_when_no_language_is_given(tmp_path):
+    (tmp_path / "e.yaml").write_text("", encoding="utf-8")
+    env = dict(os.environ, LANG="zh_CN.UTF-8", LC_ALL="", LC_MESSAGES="")
+    done = subprocess.run([sys.executable, "-m", "solver", "file", str(tmp_path / "e.yaml"), "--no-verify"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2 and done.stderr.strip().endswith("文件是空的") and done.stderr.startswith("错误：")
+
+
+def test_grade_reports_an_unreadable_sheet_in_chinese(tmp_path):
+    sheet = tmp_path / "s1.yaml"
+    sheet.write_text("student: s1\nanswers:\n  hw-q3:\n    params: [oops\n", encoding="utf-8")
+    result = CliRunner().invoke(grade_main, [str(sheet), "--lang", "zh"])
+    assert result.exit_code == 2
+    [line] = _lines(result)
+    assert line.startswith("错误：") and "缺少 ',' 或 ']'" in line and english_words(line) == [], line
