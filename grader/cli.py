@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from solver.errors import InputError, finish, report as report_error, reported
 
 
-def _error(line: str, label: str = "error", record: dict | None = None) -> None:
+def _error(line: Any, label: str = "error", record: dict | None = None) -> None:
     """One line on stderr, terminal-safe (ids, file names and answers in it cannot move the cursor or recolour);
     with ``record``, that JSON record on stdout (solver.errors.report)."""
     report_error(line, label, record)
@@ -133,14 +134,11 @@ def _warn_about_the_sandbox(sheets: list, allow_weak: bool) -> None:
     from .sandbox import sandbox_mode
     if sandbox_mode() != "weak":
         return
+    from solver.i18n import Msg
     if allow_weak:
-        _error("no strong sandbox here (bubblewrap is not usable and the grader is not root): student "
-               "programs run with rlimits and an audit hook only, and could read this user's files and use "
-               "the network (--allow-weak-sandbox)", "WARNING")
+        _error(Msg("gw.weak_allowed"), "WARNING")
     else:
-        _error("no strong sandbox here (bubblewrap is not usable and the grader is not root): program parts "
-               "are not run and are left for review; install bubblewrap, or pass --allow-weak-sandbox to run "
-               "them anyway", "WARNING")
+        _error(Msg("gw.weak_refused"), "WARNING")
 
 
 def run(prog_name: str | None = None) -> None:

@@ -82,3 +82,24 @@ register({
     "gpdf.title": ("Feedback", "批改反馈"),
     "gpdf.worked": ("Worked solutions of the parts to review", "需要复习的小问的详细解答"),
 })
+
+# lines on stderr during a class's grading (grader/teacher.py, grader/cli.py): in the run's language
+register({
+    "gw.missing": ("{student}: on the roster but no answer file was found (a row with 0)",
+                   "{student}：在名单上，但没有找到答题文件（成绩记为 0）"),
+    "gw.unrostered": ("{file}: student id {student} is not on the roster", "{file}：学号 {student} 不在名单上"),
+    "gw.not_answer_md": ("not an answer file (no heading with a known exercise id such as “# hw-q3”, no student: "
+                         "line): skipped", "不是答题文件（没有以习题编号为标题的行，如“# hw-q3”，也没有 student: 行）：已跳过"),
+    "gw.not_answer_yaml": ("not an answer file (a mapping without answers:, student: or seed:): skipped",
+                           "不是答题文件（没有 answers:、student: 或 seed: 字段）：已跳过"),
+    "gw.weak_allowed": ("no strong sandbox here (bubblewrap is not usable and the grader is not root): student "
+                        "programs run with rlimits and an audit hook only, and could read this user's files and use "
+                        "the network (--allow-weak-sandbox)",
+                        "这里没有可靠的沙箱（bubblewrap 不可用，批改程序也不是 root）：学生程序只受资源上限和审计钩子约束，"
+                        "可能读取当前用户的文件、访问网络（--allow-weak-sandbox）"),
+    "gw.weak_refused": ("no strong sandbox here (bubblewrap is not usable and the grader is not root): program parts "
+                        "are not run and are left for review; install bubblewrap, or pass --allow-weak-sandbox to run "
+                        "them anyway",
+                        "这里没有可靠的沙箱（bubblewrap 不可用，批改程序也不是 root）：程序题不运行，留待人工复核；"
+                        "请安装 bubblewrap，或加上 --allow-weak-sandbox 照常运行"),
+})

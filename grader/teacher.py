@@ -15,6 +15,7 @@ from typing import Any, Callable
 from typing import TYPE_CHECKING
 
 from solver.errors import InputError, say, suggest
+from solver.i18n import Msg, Plain
 
 from .lazy_re import lazy_re
 
@@ -62,10 +63,11 @@ def record(result: ClassSheet, lang: str) -> dict[str, Any]:
     return out
 
 
-def class_warnings(book: ClassBook) -> list[str]:
-    """One line per roster student without a file and per file whose student is not on the roster."""
-    lines = [f"{s}: on the roster but no answer file was found (a row with 0)" for s in book.missing]
-    lines += [f"{r.file}: student id {r.student!r} is not on the roster" for r in book.unrostered]
+def class_warnings(book: ClassBook) -> list[Msg]:
+    """One line per roster student without a file and per file whose student is not on the roster (catalogue
+    messages: the run's language)."""
+    lines = [Msg("gw.missing", student=Plain(str(s))) for s in book.missing]
+    lines += [Msg("gw.unrostered", file=Plain(str(r.file)), student=Plain(repr(r.student))) for r in book.unrostered]
     return lines
 
 
@@ -225,7 +227,7 @@ def not_an_answer_file(path: Path, roster: list[RosterEntry] | None = None) -> s
     if path.suffix.lower() in (".md", ".markdown", ".txt"):
         if _SHEET_LINE.search(text):
             return None
-        return "not an answer file (no heading with a known exercise id such as “# hw-q3”, no student: line): skipped"
+        return say(Msg("gw.not_answer_md"))
     try:
         data = parse_yaml(text, str(path)).data
     except Exception:                          # noqa: BLE001 - a broken YAML/JSON file stays a student's error
@@ -235,7 +237,7 @@ def not_an_answer_file(path: Path, roster: list[RosterEntry] | None = None) -> s
     known = ("student", "seed", "answers", "name")
     if any(k in known or suggest(k, known, cutoff=0.75) for k in map(str, data) if len(k) <= 20):
         return None
-    return "not an answer file (a mapping without answers:, student: or seed:): skipped"
+    return say(Msg("gw.not_answer_yaml"))
 
 
 def gradescope_target_problem(target: str, single: bool) -> str | None:

@@ -53,8 +53,17 @@ class InputError(ToolError):
     def located(self, *, file: str | None = None, field: str | None = None,
                 line: int | None = None) -> "InputError":
         """Return a copy with the location filled in where it was missing."""
-        return InputError(self.msg or self.message, file=self.file or file, field=self.field or field,
-                          line=self.line or line)
+        return InputError(self.said, file=self.file or file, field=self.field or field, line=self.line or line)
+
+    @property
+    def said(self) -> Any:
+        """The message as given (a catalogue message or English text): what a caller that locates the error
+        again passes on, so that its words stay in both languages."""
+        return self.msg if self.msg is not None else self.message
+
+    def words(self, lang: str = "en") -> str:
+        """The message alone (no file, line or field) in ``lang``."""
+        return self.msg.render(lang) if self.msg is not None else self.message
 
     def text(self, lang: str = "en") -> str:
         """The located message in ``lang`` (English where the message has no other wording yet).
@@ -63,7 +72,7 @@ class InputError(ToolError):
         >>> InputError(Msg("err.empty"), file="a.yaml", line=1).text("zh")
         'a.yaml:1: 文件是空的'
         """
-        message = self.msg.render(lang) if self.msg is not None else self.message
+        message = self.words(lang)
         where = ""
         if self.file:
             where = self.file + (f":{self.line}" if self.line else "") + ": "
@@ -158,7 +167,7 @@ def internal_error(file: str, exc: BaseException, doing: str = "grading") -> str
 
 
 _LANG = ["en"]                 # the language of error lines in this run (set by :func:`reported`)
-_LABELS = {"error": "错误", "warning": "警告", "note": "注意"}
+_LABELS = {"error": "错误", "warning": "警告", "WARNING": "警告", "note": "注意"}
 
 
 def speak(lang: str) -> None:
@@ -173,9 +182,11 @@ def spoken() -> str:
 
 def say(error: Any, lang: str | None = None) -> str:
     """An error as its line reads in ``lang`` (default: the run's): an :class:`InputError` located and worded in
-    that language, anything else as ``str()``."""
+    that language, a catalogue message (anything with ``render``) rendered, anything else as ``str()``."""
     lang = lang or _LANG[0]
-    return error.text(lang) if isinstance(error, InputError) else str(error)
+    if isinstance(error, InputError):
+        return error.text(lang)
+    return error.render(lang) if hasattr(error, "render") else str(error)
 
 
 def report(message: Any, label: str = "error", record: dict | None = None) -> None:

@@ -35,8 +35,8 @@ from .i18n import Msg, Plain
 
 _KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "char"), (stat.S_ISBLK, "block"),
           (stat.S_ISSOCK, "socket"), (stat.S_ISLNK, "link"))
-_ERRNO = {errno.ENOENT: "missing", errno.ENOTDIR: "missing", errno.EACCES: "denied", errno.EPERM: "denied",
-          errno.EISDIR: "is_folder"}
+_ERRNO = {errno.ENOENT: "missing", errno.ENOTDIR: "not_folder", errno.EACCES: "denied", errno.EISDIR: "is_folder",
+          errno.ENOSPC: "no_space", errno.EROFS: "read_only"}       # English: the system's own words for these
 
 
 def file_kind(mode: int) -> Msg:
@@ -47,7 +47,7 @@ def file_kind(mode: int) -> Msg:
     return Msg("err.kind.special")
 
 
-def _why(exc: OSError) -> Any:
+def os_reason(exc: OSError) -> Any:
     """The reason of an operating-system error in words: the common ones in both languages, the others as the
     system says them."""
     key = _ERRNO.get(exc.errno or 0)
@@ -64,8 +64,8 @@ def _open_error(exc: OSError, file: str, follow: bool) -> FileRefused:
     if exc.errno == errno.ELOOP and not follow:
         return FileRefused(Msg("err.symlink"), reason="symlink", file=file)
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return FileRefused(Msg("err.cannot_read", why=_why(exc)), reason="missing", file=file)
-    return FileRefused(Msg("err.cannot_read", why=_why(exc)), reason="unreadable", file=file)
+        return FileRefused(Msg("err.cannot_read", why=os_reason(exc)), reason="missing", file=file)
+    return FileRefused(Msg("err.cannot_read", why=os_reason(exc)), reason="unreadable", file=file)
 
 
 def _read_fd(fd: int, limit: int, file: str) -> bytes:
@@ -157,7 +157,7 @@ def walk_folder(root: Path, suffixes: tuple[str, ...], what: str = "a folder") -
     refused: list[FileRefused] = []
 
     def unreadable(exc: OSError) -> None:
-        refused.append(FileRefused(Msg("err.cannot_read_folder", why=_why(exc)), reason="unreadable",
+        refused.append(FileRefused(Msg("err.cannot_read_folder", why=os_reason(exc)), reason="unreadable",
                                    file=str(exc.filename or root)))
     for folder, dirs, names in os.walk(root, onerror=unreadable):
         for name in dirs + names:

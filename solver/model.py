@@ -15,8 +15,8 @@ import re
 from .record import factory, record
 from typing import Any
 
-from .errors import did_you_mean, suggest
-from .i18n import Msg, Text, is_cjk, label_ok
+from .errors import did_you_mean
+from .i18n import Msg, Plain, Text, is_cjk, label_ok
 from .yamlio import Document
 
 TOP_LEVEL_KEYS = ("id", "source", "title", "statement", "kind", "given", "ask", "source_answer",
@@ -130,7 +130,7 @@ def text_field(doc: Document, value: Any, path: tuple, required: bool) -> Text:
     """A bilingual text field (one string, or ``{en: ..., zh: ...}``) at ``path`` of ``doc``, as :class:`Text`."""
     if value is None:
         if required:
-            raise doc.error("missing (give {en: ..., zh: ...})", path)
+            raise doc.error(Msg("err.text_missing"), path)
         return Text()
     if isinstance(value, str):
         return Text(en=value, zh=unfold_cjk(value))
@@ -138,25 +138,24 @@ def text_field(doc: Document, value: Any, path: tuple, required: bool) -> Text:
         check_keys(doc, value, ("en", "zh"), path)
         for lang in ("en", "zh"):
             if lang in value and not isinstance(value[lang], str):
-                raise doc.error("must be text", path + (lang,))
+                raise doc.error(Msg("err.must_be_text"), path + (lang,))
         if not value.get("en") and not value.get("zh"):
-            raise doc.error("needs at least one of en, zh", path)
+            raise doc.error(Msg("err.text_empty"), path)
         return Text(en=value.get("en", ""), zh=unfold_cjk(value.get("zh", "")))
-    raise doc.error("must be text or a mapping {en: ..., zh: ...}", path)
+    raise doc.error(Msg("err.text_kind"), path)
 
 
 
 
 def _ident(doc: Document, value: Any, path: tuple, what: str) -> str:
     if isinstance(value, bool) or value is None:
-        raise doc.error(f"{what} is required and must be a string", path)
+        raise doc.error(Msg("err.ident_missing", what=Plain(what)), path)
     if isinstance(value, float):
         written = doc.texts.get(tuple(path), str(value))      # 24.10 as written, not the float 24.1
-        raise doc.error(f"{what} must be a string: write it in quotes (\"{written}\") so YAML "
-                        "does not read it as a number", path)
+        raise doc.error(Msg("err.ident_number", what=Plain(what), written=Plain(written)), path)
     text = str(value)
     if not ID_PATTERN.match(text):
-        raise doc.error(f"{what} '{text}' may only use letters, digits, '.', '_' and '-'", path)
+        raise doc.error(Msg("err.ident_chars", what=Plain(what), text=Plain(text)), path)
     return text
 
 
@@ -213,11 +212,11 @@ def _variant(doc: Document, data: dict, seed: int | None) -> tuple[dict, dict[st
 def _kind(doc: Document, data: dict) -> str:
     kind = data.get("kind")
     if not isinstance(kind, str):
-        raise doc.error("kind is required (e.g. kind: network)", ("kind",))
+        raise doc.error(Msg("err.kind_missing"), ("kind",))
     from .registry import KINDS
     if kind not in KINDS:
-        raise doc.error(f"unknown kind '{kind}'{suggest(kind, tuple(KINDS))}; known: "
-                        + ", ".join(KINDS), ("kind",))
+        raise doc.error(Msg("err.kind_unknown", kind=Plain(kind), hint=did_you_mean(kind, tuple(KINDS)),
+                            known=Plain(", ".join(KINDS))), ("kind",))
     return kind
 
 
@@ -226,7 +225,7 @@ def _source(doc: Document, data: dict) -> Source | None:
         return None
     src = data["source"]
     if not isinstance(src, dict):
-        raise doc.error("source must be a mapping {book, chapter, number}", ("source",))
+        raise doc.error(Msg("err.source_kind"), ("source",))
     check_keys(doc, src, ("book", "chapter", "number"), ("source",))
     return Source(str(src.get("book", "")), str(src.get("chapter", "")), str(src.get("number", "")))
 
@@ -235,7 +234,7 @@ def _bilingual(doc: Document, data: dict, key: str, bank: bool) -> Text:
     """``title`` or ``statement``: required, in both languages, in the bank."""
     text = text_field(doc, data.get(key), (key,), required=bank)
     if bank and not (text.en and text.zh):
-        raise doc.error("a bank exercise needs both en and zh", (key,))
+        raise doc.error(Msg("err.bank_bilingual"), (key,))
     return text
 
 
@@ -250,17 +249,17 @@ def _part(doc: Document, raw: Any, i: int, seen: set[str]) -> Part:
     """Part ``i`` of ``ask``; its id is added to ``seen`` (ids are unique)."""
     path = ("ask", i)
     if not isinstance(raw, dict):
-        raise doc.error("each part must be a mapping {id, quantity}", path)
+        raise doc.error(Msg("err.part_kind"), path)
     pid = _ident(doc, raw.get("id"), path + ("id",), "part id")
     if pid in seen:
-        raise doc.error(f"part id '{pid}' is used twice", path + ("id",))
+        raise doc.error(Msg("err.part_twice", pid=Plain(str(pid))), path + ("id",))
     seen.add(pid)
     quantity = raw.get("quantity")
     if not isinstance(quantity, str):
-        raise doc.error("quantity is required", path + ("quantity",))
+        raise doc.error(Msg("err.quantity_missing"), path + ("quantity",))
     points = raw.get("points", 1)
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
-        raise doc.error("points must be a non-negative number", path + ("points",))
+        raise doc.error(Msg("err.points"), path + ("points",))
     if "label" in raw and not label_ok(raw["label"]):
         raise doc.error("label is the part in the question's words: a text, or {en: …, zh: …}", path + ("label",))
     options = {k: v for k, v in raw.items() if k not in PART_KEYS + GRADING_KEYS}
@@ -271,7 +270,7 @@ def _part(doc: Document, raw: Any, i: int, seen: set[str]) -> Part:
 def _parts(doc: Document, data: dict) -> list[Part]:
     ask_raw = data.get("ask")
     if not isinstance(ask_raw, list) or not ask_raw:
-        raise doc.error("ask must be a non-empty list of parts {id, quantity}", ("ask",))
+        raise doc.error(Msg("err.ask_kind"), ("ask",))
     seen: set[str] = set()
     return [_part(doc, raw, i, seen) for i, raw in enumerate(ask_raw)]
 
@@ -279,11 +278,12 @@ def _parts(doc: Document, data: dict) -> list[Part]:
 def _source_answer(doc: Document, data: dict, parts: list[Part]) -> dict[str, Any]:
     source_answer = data.get("source_answer") or {}
     if not isinstance(source_answer, dict):
-        raise doc.error("source_answer must map part ids to values", ("source_answer",))
+        raise doc.error(Msg("err.source_answer_kind"), ("source_answer",))
     ids = sorted(p.id for p in parts)
     for key in source_answer:
         if key not in ids:
-            raise doc.error(f"'{key}' is not a part id of this exercise{suggest(key, ids)}", ("source_answer", key))
+            raise doc.error(Msg("err.not_a_part", pid=Plain(str(key)), hint=did_you_mean(key, ids)),
+                            ("source_answer", key))
     return dict(source_answer)
 
 
@@ -301,7 +301,7 @@ def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | Non
     ``doc`` is not changed: the exercise holds new values (reading a document twice gives the same exercise)."""
     data = doc.data
     if not isinstance(data, dict):
-        raise doc.error("an exercise file must be a mapping with id, kind, given, ask")
+        raise doc.error(Msg("err.file_kind"))
     check_keys(doc, data, TOP_LEVEL_KEYS, ())
     randomised = bool(data.get("params"))
     data, values = _variant(doc, data, seed)
@@ -309,7 +309,7 @@ def exercise_from_document(doc: Document, *, bank: bool = False, seed: int | Non
     kind = _kind(doc, data)
     given = data.get("given", {})
     if not isinstance(given, dict):
-        raise doc.error("given must be a mapping", ("given",))
+        raise doc.error(Msg("err.given_kind"), ("given",))
     source = _source(doc, data)
     title = _bilingual(doc, data, "title", bank)
     statement = _bilingual(doc, data, "statement", bank)

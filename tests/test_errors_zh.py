@@ -23,10 +23,10 @@ ALLOWED = {"YAML", "UTF", "GB18030", "NUL", "solve", "list"}      # names of for
 def english_words(line: str) -> list[str]:
     """Latin words left in an error line once its file name, field path and quoted names are taken out."""
     body = line.split("：", 1)[1] if line.startswith(("错误：", "警告：", "注意：")) else line
-    body = re.sub(r"^\S+?\.(?:ya?ml|json|txt|md)(?::\d+)?: ", "", body)           # the file and line
+    body = re.sub(r"^\S+?\.(?:ya?ml|json|txt|md|csv)(?::\d+)?(?:: |：)", "", body)  # the file and line
     body = re.sub(r"^[\w.\[\]]+: ", "", body)                                        # the field
     body = re.sub(r"'[^']*'|`[^`]*`", "", body)                                      # quoted names, commands
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", body) if w not in ALLOWED]
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_]+", body) if w not in ALLOWED]
 
 
 BAD_FILES = {          # file name → (content, what the Chinese line must say)
@@ -109,3 +109,70 @@ def test_grade_reports_an_unreadable_sheet_in_chinese(tmp_path):
     assert result.exit_code == 2
     [line] = _lines(result)
     assert line.startswith("错误：") and "缺少 ',' 或 ']'" in line and english_words(line) == [], line
+
+
+def test_a_chinese_class_run_warns_in_chinese(tmp_path):
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "s01.yaml").write_text("student: s01\nanswers:\n  hw-q3: {params: 4640}\n", encoding="utf-8")
+    (klass / "s99.yaml").write_text("student: s99\nanswers:\n  hw-q3: {params: 4608}\n", encoding="utf-8")
+    (klass / "README.md").write_text("# 第三次作业\n周五前提交。\n", encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("学号,姓名\ns01,张三\ns02,李四\n", encoding="utf-8")
+    result = CliRunner().invoke(grade_main, [str(klass), "--roster", str(roster), "--lang", "zh",
+                                             "--csv", str(tmp_path / "g.csv")])
+    lines = _lines(result)
+    assert any(line.startswith("注意：") and "README.md" in line and "不是答题文件" in line for line in lines), lines
+    assert "警告：s02：在名单上，但没有找到答题文件（成绩记为 0）" in lines, lines
+    assert any(line.startswith("警告：") and "学号 's99' 不在名单上" in line for line in lines), lines
+    for line in lines:
+        data = re.sub(r"\bs\d\d\b|hw-q3|student:|answers:|seed:", "", line)     # ids and the file's own keys
+        assert english_words(data) == [], line
+    blocked = tmp_path / "blocked"
+    blocked.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(grade_main, [str(klass / "s01.yaml"), "--lang", "zh",
+                                             "--csv", str(blocked / "g.csv")])
+    assert result.exit_code == 2 and "错误：无法写入" in result.stderr and "路径中有一段不是文件夹" in result.stderr, \
+        result.stderr
+
+
+NET = "id: q\nkind: network\ngiven:\n  input_shape: {shape}\n  layers: [{layer}]\nask: [{{id: s, quantity: output_shape}}]\n"
+AUTHORING = {          # an exercise a teacher writes → what the Chinese line must say
+    NET.format(shape="[1, 8, 8]", layer="{type: Conv2d, out_channels: 2, kernel_size: 30}"):
+        "卷积核 30 比第 1 层在第 1 个空间维度上填充后的输入还大：8 + 填充 0 < 30",
+    NET.format(shape="[1, 8, 8]", layer="{type: Conv2d, out_channels: 2, kernel_size: 5, dilation: 3}"):
+        "卷积核 5（膨胀后为 13）比第 1 层",
+    NET.format(shape="[1, 8, 8]", layer="{type: Conv2, out_channels: 2}"): "未知的层类型 'Conv2'（是否是 Conv2d？）",
+    NET.format(shape="[1, 8, 8]", layer="{type: Conv2d, out_channel: 2, kernel_size: 3}"):
+        "Conv2d 没有参数 'out_channel'（是否是 'out_channels'？）；它的参数有：",
+    NET.format(shape="[1, 8, 8]", layer="{type: Conv2d, kernel_size: 3}"): "Conv2d 必须写 'out_channels'",
+    NET.format(shape="[64]", layer="{type: Conv2d, out_channels: 2, kernel_size: 3}"):
+        "Conv2d 的输入应为 [C, H, W]，但第 1 层收到的是 [64]（是否把空间层放在了 Flatten 之后？）",
+    NET.format(shape="[3, 8, 8]", layer="{type: Conv2d, in_channels: 1, out_channels: 2, kernel_size: 3}"):
+        "in_channels 写的是 1，但到达第 1 层的通道数是 3",
+    NET.format(shape="[1, 8, 8]", layer="7"): "每一层都必须写成映射",
+    "id: 24.10\nkind: network\n": "id 必须是字符串：请加上引号（\"24.10\"），否则 YAML 会把它读成数字",
+    "id: a b\nkind: network\n": "id 'a b' 只能由字母、数字和 '.'、'_'、'-' 组成",
+    "id: a\nkind: netwrk\n": "未知的题型 'netwrk'（是否是 'network'？）",
+    "id: a\n": "必须写 kind（例如 kind: network）",
+    "id: a\nkind: network\ngiven: {input_shape: [1, 8, 8], layers: [{type: ReLU}]}\nask: []\n":
+        "ask 必须是由小问 {id, quantity} 组成的非空列表",
+    "- 1\n": "习题文件必须是含有 id、kind、given、ask 的映射",
+}
+
+
+@pytest.mark.parametrize("text", list(AUTHORING))
+def test_a_teachers_exercise_errors_read_in_chinese(tmp_path, text):
+    from solver.network.layers import LAYER_TYPES
+    (tmp_path / "e.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(solve_main, ["file", str(tmp_path / "e.yaml"), "--lang", "zh", "--no-verify"])
+    [line] = _lines(result)
+    assert line.startswith("错误：") and AUTHORING[text] in line, line
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)) | set(LAYER_TYPES)
+    from solver.model import TOP_LEVEL_KEYS
+    from solver.registry import KINDS
+    names |= {a for t in LAYER_TYPES.values() for a in t.args} | {"type", "id", "quantity"}   # a layer's, a part's keys
+    names |= set(KINDS) | set(TOP_LEVEL_KEYS)                      # the kinds and a file's keys: code words
+    assert [w for w in english_words(line) if w not in names and w.lower() not in names] == [], line
+    english = CliRunner().invoke(solve_main, ["file", str(tmp_path / "e.yaml"), "--lang", "en", "--no-verify"])
+    assert _lines(english)[0].startswith("error: ") and not re.search(r"[\u4e00-\u9fff]", english.stderr)

@@ -17,6 +17,7 @@ from ..record import factory, record
 from math import prod
 
 from ..errors import InputError
+from ..i18n import Msg, Plain, Text
 from ..values import shape_text
 from . import counts, sizes
 from .layers import Layer, _bad
@@ -77,12 +78,11 @@ class NetworkAnalysis:
 
 def _need_rank(layer: Layer, shape: tuple[int, ...], ranks: tuple[int, ...]) -> None:
     if len(shape) not in ranks:
-        want = " or ".join({1: "[F]", 2: "[C, L]", 3: "[C, H, W]"}[r] for r in ranks)
-        hint = ""
-        if len(shape) == 1 and layer.type.dims:
-            hint = " (a spatial layer after Flatten?)"
-        raise _bad(f"{layer.type.name} needs an input {want}, but layer {layer.number} receives "
-                   f"{list(shape)}{hint}", layer.path)
+        shapes = [{1: "[F]", 2: "[C, L]", 3: "[C, H, W]"}[r] for r in ranks]
+        want = Text(" or ".join(shapes), " 或 ".join(shapes))
+        hint = Msg("err.after_flatten") if len(shape) == 1 and layer.type.dims else Plain("")
+        raise _bad(Msg("err.layer_rank", layer=Plain(layer.type.name), want=want, n=layer.number,
+                       got=Plain(str(list(shape))), hint=hint), layer.path)
 
 
 def _infer(layer: Layer, key: str, actual: int, what: str) -> int:
@@ -90,16 +90,16 @@ def _infer(layer: Layer, key: str, actual: int, what: str) -> int:
     if given is None:
         layer.args[key] = actual
     elif given != actual:
-        raise _bad(f"{key} is {given} but the {what} reaching layer {layer.number} is {actual}",
-                   layer.path + (key,))
+        raise _bad(Msg("err.layer_infer", name=Plain(key), given=given, what=Msg(f"err.what.{what}"),
+                       n=layer.number, actual=actual), layer.path + (key,))
     return actual
 
 
 def _too_small(layer: Layer, calc: sizes.SizeCalc, dim: int) -> InputError:
     dk = calc.d * (calc.k - 1) + 1
-    kernel = f"{calc.k}" + (f" (dilated to {dk})" if calc.d > 1 else "")
-    return _bad(f"kernel {kernel} is larger than the padded input along spatial dimension {dim + 1} "
-                f"of layer {layer.number}: {calc.n_in} + {calc.p} padding < {dk}", layer.path + ("kernel_size",))
+    key = "err.kernel_larger_dilated" if calc.d > 1 else "err.kernel_larger"
+    return _bad(Msg(key, k=calc.k, dim=dim + 1, n=layer.number, n_in=calc.n_in, p=calc.p, dk=dk),
+                layer.path + ("kernel_size",))
 
 
 def _check_padding_mode(layer: Layer, mode: str, pad: int | str, k: int, d: int, n: int, dim: int) -> None:
@@ -117,7 +117,7 @@ def _conv(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
     a, dims = layer.args, layer.type.dims
     assert dims
     _need_rank(layer, shape, (dims + 1,))
-    c_in = _infer(layer, "in_channels", shape[0], "number of channels")
+    c_in = _infer(layer, "in_channels", shape[0], "channels")
     c_out, g = a["out_channels"], a["groups"]
     if c_in % g or c_out % g:
         raise _bad(f"groups={g} must divide in_channels={c_in} and out_channels={c_out}", layer.path + ("groups",))
@@ -195,7 +195,7 @@ def _adaptive(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
 
 def _batch_norm(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
     _need_rank(layer, shape, (3,) if layer.type.dims == 2 else (1, 2))
-    c = _infer(layer, "num_features", shape[0], "number of channels")
+    c = _infer(layer, "num_features", shape[0], "channels")
     la.out_shape = shape
     la.params = counts.batch_norm_params(c, layer.args["affine"])
     la.windows = (IDENTITY,) * (len(shape) - 1)
@@ -219,7 +219,7 @@ def _flatten(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
 
 
 def _linear(layer: Layer, shape: tuple[int, ...], la: LayerAnalysis) -> None:
-    f_in = _infer(layer, "in_features", shape[-1], "size of the last dimension")
+    f_in = _infer(layer, "in_features", shape[-1], "last")
     f_out = layer.args["out_features"]
     la.out_shape = shape[:-1] + (f_out,)
     la.params = counts.linear_params(f_in, f_out, layer.args["bias"])

@@ -22,6 +22,7 @@ from math import prod
 from typing import Any
 
 from ..errors import InputError, suggest
+from ..i18n import Text
 from ..model import Exercise
 from ..record import record
 from ..values import shape_text
@@ -57,8 +58,14 @@ class _Builder:
         self.visits = 0
 
     # -------------------------------------------------------------- errors and templates
-    def error(self, message: str, path: tuple, scope: _Scope | None = None) -> InputError:
-        return self.ex.error(message + (f" ({scope.use})" if scope and scope.use else ""), path)
+    def error(self, message: Any, path: tuple, scope: _Scope | None = None) -> InputError:
+        """``message`` (English text or a catalogue message) located at ``path``, naming the block use it is in."""
+        if not (scope and scope.use):
+            return self.ex.error(message, path)
+        if isinstance(message, str):
+            return self.ex.error(f"{message} ({scope.use})", path)
+        return self.ex.error(Text(f"{message.render('en')} ({scope.use})", f"{message.render('zh')}（{scope.use}）"),
+                             path)
 
     def line(self, path: tuple) -> str:
         doc = self.ex.doc
@@ -101,7 +108,8 @@ class _Builder:
         except InputError as exc:
             if exc.file:
                 raise
-            raise self.error(f"{name}: {exc.message}", getattr(exc, "path", None) or path, scope) from None
+            raise self.error(Text(f"{name}: {exc.words('en')}", f"{name}：{exc.words('zh')}"),
+                             getattr(exc, "path", None) or path, scope) from None
         self.nodes.append(n)
         self.names[name] = n.index
         for g in self.open:
@@ -195,7 +203,7 @@ class _Builder:
             try:
                 layer = parse_layer({k: v for k, v in body.items() if k != "name"}, len(self.nodes) - 1, path)
             except InputError as exc:
-                raise self.error(exc.message, getattr(exc, "path", path), scope) from None
+                raise self.error(exc.said, getattr(exc, "path", path), scope) from None
             layer.name = qname
             out = self.node(qname, "layer", (x,), path, scope, layer=layer)
         if "name" in raw or scope.anon is None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from ..record import factory, record
 from typing import Any
 
-from ..errors import InputError, suggest
+from ..errors import InputError, did_you_mean
+from ..i18n import Msg, Plain
 from ..values import shape_text
 
 
@@ -133,7 +134,7 @@ class Layer:
         return describe(self)
 
 
-def _bad(message: str, path: tuple) -> InputError:
+def _bad(message: Any, path: tuple) -> InputError:
     """An input error that remembers its path, so the caller can add file and line."""
     exc = InputError(message, field=_fmt(path))
     exc.path = path  # type: ignore[attr-defined]
@@ -240,25 +241,26 @@ def parse_layer(raw: Any, index: int, path: tuple = ()) -> Layer:
     """Validate one layer mapping. Errors are :class:`InputError` with the field path set."""
     path = path or ("layers", index)
     if not isinstance(raw, dict):
-        raise _bad("a layer must be a mapping such as {type: Conv2d, out_channels: 8, kernel_size: 3}", path)
+        raise _bad(Msg("err.layer_kind"), path)
     type_name = raw.get("type")
     if type_name not in LAYER_TYPES:
-        hint = suggest(type_name, LAYER_TYPES, quote=False)
-        raise _bad(f"unknown layer type {type_name!r}{hint}; known: {', '.join(LAYER_TYPES)}", path + ("type",))
+        raise _bad(Msg("err.layer_type", name=Plain(repr(type_name)), hint=did_you_mean(type_name, LAYER_TYPES,
+                                                                                        quote=False),
+                       known=Plain(", ".join(LAYER_TYPES))), path + ("type",))
     ltype = LAYER_TYPES[type_name]
     args: dict[str, Any] = {}
     for key, value in raw.items():
         if key in ("type", "name"):
             continue
         if key not in ltype.args:
-            hint = suggest(key, ltype.args)
-            allowed = ", ".join(ltype.args) or "none"
-            raise _bad(f"{type_name} has no argument '{key}'{hint}; its arguments: {allowed}", path + (key,))
+            allowed = Plain(", ".join(ltype.args)) if ltype.args else Msg("err.none")
+            raise _bad(Msg("err.layer_arg", layer=Plain(type_name), name=Plain(key),
+                           hint=did_you_mean(key, ltype.args), allowed=allowed), path + (key,))
         args[key] = _read_arg(ltype.args[key], key, value, ltype.dims, path + (key,))
     for key, arg in ltype.args.items():
         if key not in args:
             if arg.required:
-                raise _bad(f"{type_name} needs '{key}'", path)
+                raise _bad(Msg("err.layer_needs", layer=Plain(type_name), name=Plain(key)), path)
             default = arg.default
             if arg.kind in SPATIAL_KINDS and default is not None:
                 default = (default,) * ltype.dims  # type: ignore[operator]

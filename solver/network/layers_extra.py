@@ -140,7 +140,7 @@ def _layer_norm(layer: Layer, shape: tuple[int, ...], la: Any) -> None:
 
 def _group_norm(layer: Layer, shape: tuple[int, ...], la: Any) -> None:
     from .analysis import _infer
-    c = _infer(layer, "num_channels", shape[0], "number of channels")
+    c = _infer(layer, "num_channels", shape[0], "channels")
     g = layer.args["num_groups"]
     if c % g:
         raise _bad(f"num_groups={g} must divide the {c} channels", layer.path + ("num_groups",))

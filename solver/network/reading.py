@@ -38,7 +38,7 @@ class Network:
 def located(ex: Exercise, exc: InputError, fallback: tuple) -> InputError:
     """``exc`` located in the exercise's file: at its own path when it has one, else at ``fallback``."""
     path = getattr(exc, "path", None)
-    return ex.error(exc.message, path if path is not None else fallback)
+    return ex.error(exc.said, path if path is not None else fallback)
 
 
 def read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:

@@ -21,15 +21,17 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 MAX_NAME_BYTES = 120          # leaves room for "-<hash>", "-key.pdf" … within the usual 255-byte limit
 
 
-def cannot_write(exc: OSError, path: str | Path | None = None) -> str:
-    """The one error line (without ``error: ``) for an output that could not be written:
+def cannot_write(exc: OSError, path: str | Path | None = None) -> Any:
+    """The one error line (without ``error: ``) for an output that could not be written, in both languages:
     ``cannot write <path>: <reason>``; ``path`` is used when the exception names no file."""
-    return f"cannot write {exc.filename or path}: {exc.strerror or exc}"
+    from ..files import os_reason
+    from ..i18n import Msg, Plain
+    return Msg("err.cannot_write", path=Plain(str(exc.filename or path)), why=os_reason(exc))
 
 
 def _about(exc: OSError, target: Path) -> OSError:

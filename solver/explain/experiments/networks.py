@@ -34,7 +34,7 @@ def _networks_read(ex: Any, raw: dict[str, Any], path: tuple) -> dict[str, Any]:
             analysis = analyse(net.input_shape, net.layers)
         except InputError as exc:
             where = getattr(exc, "path", None)
-            raise ex.error(exc.message, tuple(where) if where else path + ("networks", name)) from None
+            raise ex.error(exc.said, tuple(where) if where else path + ("networks", name)) from None
         parsed[str(name)] = (net, analysis)
     return {"nets": parsed, "show": show}
 
