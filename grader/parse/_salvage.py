@@ -42,10 +42,9 @@ _PIECEWISE_ZH = re.compile(r"^(?P<v>.+?)\s*[（(]\s*(?:当|若|如果)(?P<c>.+?)
 def _pieces(text: str) -> list[tuple[str, str]]:
     """(piece, what was left out) — one level of each rewrite."""
     out: list[tuple[str, str]] = []
-    m = _PIECEWISE_ZH.match(text.strip())
-    if m:
-        cond = re.sub(r"\s*(?:且|并且|而且|，|,)\s*", " and ", m.group("c"))
-        out.append((f"{m.group('v')} if {cond} else {m.group('o')}", ""))
+    rewritten = piecewise(text)
+    if rewritten:
+        out.append((rewritten, ""))
     t = text.strip()
     undecorated = t
     for mark in ("**", "__", "`"):
@@ -83,12 +82,42 @@ def _pieces(text: str) -> list[tuple[str, str]]:
 
 
 def piecewise(text: str) -> str | None:
-    """``w_{…}（当 1≤… 且 …时），否则为 0`` rewritten as ``w_{…} if … and … else 0``."""
-    m = _PIECEWISE_ZH.match(text.strip())
-    if not m:
-        return None
-    cond = re.sub(r"\s*(?:且|并且|而且|，|,)\s*", " and ", m.group("c"))
-    return f"{m.group('v')} if {cond} else {m.group('o')}"
+    """A piecewise answer with its condition in words, rewritten in the grammar's ``… if … else …``:
+    ``w_{…}（当 1≤… 且 …时），否则为 0``; and a condition on the value's subscripts said in words, in either
+    language (``当下标在 1 到 3 之间时``, ``if the indices are between 1 and 3``), made one bound per subscript.
+
+    >>> piecewise("w_{k-i+1,l-j+1}（当下标在 1 到 3 之间时），否则为 0")
+    'w_{k-i+1,l-j+1} if 1 <= k-i+1 <= 3 and 1 <= l-j+1 <= 3 else 0'
+    >>> piecewise("w_{i-k+1, j-l+1} if the indices are between 1 and 3, else 0")
+    'w_{i-k+1, j-l+1} if 1 <= i-k+1 <= 3 and 1 <= j-l+1 <= 3 else 0'
+    """
+    t = text.strip()
+    m = _PIECEWISE_ZH.match(t)
+    if m:
+        return f"{m.group('v')} if {_condition(m.group('c'), m.group('v'))} else {m.group('o')}"
+    m = _PIECEWISE_EN.match(t)
+    if m and _INDEX_RANGE.match(m.group("c")):
+        return f"{m.group('v')} if {_condition(m.group('c'), m.group('v'))} else {m.group('o')}"
+    return None
+
+
+_PIECEWISE_EN = re.compile(r"^(?P<v>.+?)\s*[(（]?\s*(?:if|when|for)\s+(?P<c>[^,;()（）]+?)\s*[)）]?\s*[,;，；]?\s*"
+                           r"(?:else|otherwise)\s*[,:]?\s*(?:it\s+is\s+|equals?\s+)?(?P<o>[^,;]+?)\s*\.?$", re.I | re.S)
+_INDEX_RANGE = re.compile(r"^\s*(?:the\s+)?(?:下标|索引|indices|subscripts)\s*(?:are\s+)?(?:all\s+)?(?:都|均)?\s*"
+                          r"(?:在|between|in|from|within)\s*\[?\s*(?P<a>-?\d+)\s*(?:到|至|and|to|~|～|,|，|\.\.)\s*"
+                          r"(?P<b>-?\d+)\s*\]?\s*(?:之间|范围内|以内|内)?\s*$", re.I)
+_SUBSCRIPT = re.compile(r"_\{([^{}]+)\}")
+
+
+def _condition(cond: str, value: str) -> str:
+    """A condition in the grammar: ``且``/``并且``/a comma as ``and``; the value's subscripts bounded when the
+    condition says in words that they lie in a range."""
+    m = _INDEX_RANGE.match(cond)
+    sub = _SUBSCRIPT.search(value)
+    if m and sub:
+        indices = [i.strip() for i in sub.group(1).split(",") if i.strip()]
+        return " and ".join(f"{m.group('a')} <= {i} <= {m.group('b')}" for i in indices)
+    return re.sub(r"\s*(?:且|并且|而且|，|,)\s*", " and ", cond)
 
 
 def candidates(text: str, depth: int = 3) -> list[tuple[str, str]]:
