@@ -241,7 +241,9 @@ def command(assignment: str | None, output: str | None, banks: tuple[str, ...], 
         atomic_write(output, data)
     except OSError as exc:
         raise InputError(cannot_write(exc, output)) from None
-    click.echo(f"wrote {output}: upload it as the assignment's autograder on Gradescope", err=True)
+    from solver.errors import say
+    from solver.i18n import Msg, Plain
+    click.echo(say(Msg("gw.wrote_autograder", path=Plain(str(output)))), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

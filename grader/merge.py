@@ -134,6 +134,8 @@ def command(shards: tuple[str, ...], banks: tuple[str, ...], assignment_path: st
     if not write_outputs(book, lang, csv_path=csv_path, csv_format=csv_format, xlsx=xlsx_path, pdf_dir=None,
                          report=report_path, font_paths=(), error=_error):
         finish(bad=True)                     # each output that could not be written: its line already
-    click.echo(f"{len(results)} graded, {len(failures)} not graded, from {len(shards)} shard"
-               f"{'s' if len(shards) != 1 else ''}", err=True)
+    from solver.errors import say
+    from solver.i18n import Count, Msg
+    click.echo(say(Msg("gw.merged_one" if len(shards) == 1 else "gw.merged", graded=Count(len(results)), failed=Count(len(failures)),
+                       shards=Count(len(shards)))), err=True)
     finish(bad=bad)

@@ -102,4 +102,10 @@ register({
                         "them anyway",
                         "这里没有可靠的沙箱（bubblewrap 不可用，批改程序也不是 root）：程序题不运行，留待人工复核；"
                         "请安装 bubblewrap，或加上 --allow-weak-sandbox 照常运行"),
+    "gw.merged": ("{graded} graded, {failed} not graded, from {shards} shards",
+                  "已批改 {graded} 份，{failed} 份未能批改，共 {shards} 个分片"),
+    "gw.merged_one": ("{graded} graded, {failed} not graded, from {shards} shard",
+                      "已批改 {graded} 份，{failed} 份未能批改，共 {shards} 个分片"),
+    "gw.wrote_autograder": ("wrote {path}: upload it as the assignment's autograder on Gradescope",
+                            "已写入 {path}：在 Gradescope 上把它上传为这次作业的自动评分程序"),
 })

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 import click
 
-from .errors import InputError, finish, report, reported
+from .errors import InputError, finish, report, reported, say
 from .i18n import default_lang
 
 LANGS = click.Choice(["en", "zh"])
@@ -58,8 +58,8 @@ def _rendered(solution: Any, lang: str, fmt: str, verified: bool) -> str | None:
 
 def _seed_note(ex: Any, seed: int | None) -> None:
     if seed is not None and not ex.randomised:
-        click.echo(f"note: exercise {ex.id} declares no randomised parameters; --seed {seed} gives the "
-                   "original numbers", err=True)
+        from .i18n import Msg, Plain
+        report(Msg("note.no_params", id=Plain(ex.id), seed=seed), "note")
 
 
 def _solve_one(ex: Any, verify: bool) -> Any:
@@ -352,7 +352,9 @@ def pdf_cmd(ids: tuple[str, ...], all_: bool, lang: str, output: str, no_verify:
         solutions = [_solve_one(ex, not no_verify) for ex in exercises]
         _write_pdf(output, solutions, lang, booklet=False, font_paths=font_paths)
         oks = [s.ok for s in solutions]
-    click.echo(f"wrote {output} ({len(oks)} exercise{'s' if len(oks) != 1 else ''})", err=True)
+    from .i18n import Count, Msg, Plain
+    key = "note.wrote_pdf_one" if len(oks) == 1 else "note.wrote_pdf"
+    click.echo(say(Msg(key, path=Plain(output), n=Count(len(oks)))), err=True)
     finish(failed=not all(oks))
 
 
@@ -399,7 +401,8 @@ def _class_sheets(roster: str, ids: tuple[str, ...], all_: bool, lang: str, fold
         atomic_write(out / "class.json", json.dumps(index, ensure_ascii=False, indent=1))
     except OSError as exc:
         raise InputError(cannot_write(exc)) from None
-    click.echo(f"wrote {len(index)} sheets and answer keys to {out}", err=True)
+    from .i18n import Count, Msg, Plain
+    click.echo(say(Msg("note.wrote_sheets", n=Count(len(index)), path=Plain(str(out)))), err=True)
 
 
 @main.command("schema")

@@ -127,4 +127,10 @@ register({
                                   "dimension {dim} of layer {n}: {n_in} + {p} padding < {dk}",
                                   "卷积核 {k}（膨胀后为 {dk}）比第 {n} 层在第 {dim} 个空间维度上填充后的输入还大："
                                   "{n_in} + 填充 {p} < {dk}"),
+    # notes and what was written (solver/cli.py)
+    "note.no_params": ("exercise {id} declares no randomised parameters; --seed {seed} gives the original numbers",
+                       "习题 {id} 没有可随机化的参数：--seed {seed} 给出的是原题的数据"),
+    "note.wrote_pdf": ("wrote {path} ({n} exercises)", "已写入 {path}（{n} 道习题）"),
+    "note.wrote_pdf_one": ("wrote {path} (1 exercise)", "已写入 {path}（1 道习题）"),
+    "note.wrote_sheets": ("wrote {n} sheets and answer keys to {path}", "已把 {n} 份习题单和答案写入 {path}"),
 })

@@ -176,3 +176,13 @@ def test_a_teachers_exercise_errors_read_in_chinese(tmp_path, text):
     assert [w for w in english_words(line) if w not in names and w.lower() not in names] == [], line
     english = CliRunner().invoke(solve_main, ["file", str(tmp_path / "e.yaml"), "--lang", "en", "--no-verify"])
     assert _lines(english)[0].startswith("error: ") and not re.search(r"[\u4e00-\u9fff]", english.stderr)
+
+
+def test_notes_and_what_was_written_read_in_chinese(tmp_path):
+    runner = CliRunner()
+    line = _lines(runner.invoke(solve_main, ["exercise", "24.1", "--seed", "3", "--lang", "zh", "--no-verify"]))[0]
+    assert line == "注意：习题 24.1 没有可随机化的参数：--seed 3 给出的是原题的数据"
+    result = runner.invoke(solve_main, ["pdf", "hw-q2", "-o", str(tmp_path / "a.pdf"), "--lang", "zh", "--no-verify"])
+    assert result.exit_code == 0 and _lines(result) == [f"已写入 {tmp_path / 'a.pdf'}（1 道习题）"]
+    line = _lines(runner.invoke(solve_main, ["exercise", "24.1", "--seed", "3", "--lang", "en", "--no-verify"]))[0]
+    assert line == "note: exercise 24.1 declares no randomised parameters; --seed 3 gives the original numbers"
