@@ -33,7 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from solver.errors import InputError, suggest
+from solver.errors import InputError, did_you_mean, suggest
+from solver.i18n import Msg, Plain
 
 from solver.yamlio import MAX_FILE_BYTES, parse_yaml
 
@@ -72,10 +73,10 @@ def _unknown_field(keys: list[Any], file: str, lines: dict) -> InputError:
     for key in keys:
         hint = suggest(key, _TOP_LEVEL, cutoff=0.75) if len(str(key)) <= 20 else ""
         if hint:
-            return InputError(f"unknown field '{key}'{hint}; an answer file has student, "
-                              "seed, answers", file=file, field=str(key), line=lines.get((key,)))
-    return InputError("unknown field at the top level: an answer file is a mapping with student, seed, answers",
-                      file=file, line=min((lines.get((k,)) or 0 for k in keys), default=0) or None)
+            return InputError(Msg("ga.unknown_field", name=Plain(str(key)),
+                                  hint=did_you_mean(key, _TOP_LEVEL, cutoff=0.75)),
+                              file=file, field=str(key), line=lines.get((key,)))
+    return InputError(Msg("ga.unknown_top"), file=file, line=min((lines.get((k,)) or 0 for k in keys), default=0) or None)
 
 
 def shown_id(value: Any) -> str:
@@ -120,17 +121,17 @@ def sheet_from_data(data: Any, file: str, lines: dict | None = None, texts: dict
     """Validate the YAML/JSON structure: ``{student, seed, answers: {exercise: {part: value}}}``. With ``texts``
     (the scalars as written, from :func:`solver.yamlio.parse_yaml`), numbers are graded as written."""
     if not isinstance(data, dict):
-        raise InputError("an answer file is a mapping with 'answers' (and optionally 'student', 'seed')", file=file)
+        raise InputError(Msg("ga.not_mapping"), file=file)
     unknown = [k for k in data if k not in ("student", "seed", "answers", "name", "class")]
     if unknown:
         raise _unknown_field(unknown, file, lines or {})
     answers = data.get("answers")
     if not isinstance(answers, dict):
-        raise InputError("'answers' must map exercise ids to {part: value}", file=file, field="answers")
+        raise InputError(Msg("ga.answers_kind"), file=file, field="answers")
     out: dict[str, dict[str, Any]] = {}
     for ex_id, parts in answers.items():
         if not isinstance(parts, dict):
-            raise InputError(f"answers of {shown_id(ex_id)} must map part ids to values", file=file,
+            raise InputError(Msg("ga.parts_kind", id=Plain(shown_id(ex_id))), file=file,
                              field=f"answers.{shown_id(ex_id)}", line=(lines or {}).get(("answers", ex_id)))
         where = ("answers", ex_id)
         texts = dict(texts or {})
@@ -140,8 +141,8 @@ def sheet_from_data(data: Any, file: str, lines: dict | None = None, texts: dict
     seed = data.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)
                              or len(str(abs(seed))) > MAX_SEED_DIGITS):
-        raise InputError(f"seed must be a whole number of at most {MAX_SEED_DIGITS} digits", file=file,
-                         field="seed", line=(lines or {}).get(("seed",)))
+        raise InputError(Msg("ga.seed", n=MAX_SEED_DIGITS), file=file, field="seed",
+                         line=(lines or {}).get(("seed",)))
     notes: list[str] = []
     moved: dict[tuple[str, str], str] = {}
     out = {ex_id: _named_keys(ex_id, parts, notes, moved) for ex_id, parts in out.items()}
@@ -435,8 +436,7 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
                 key, value = meta.group(1).lower(), meta.group(2)
                 if key == "seed":
                     if not (value.isascii() and value.isdigit()) or len(value) > MAX_SEED_DIGITS:
-                        raise InputError(f"seed must be a whole number of at most {MAX_SEED_DIGITS} digits",
-                                         file=file, line=number, field="seed")
+                        raise InputError(Msg("ga.seed", n=MAX_SEED_DIGITS), file=file, line=number, field="seed")
                     seed = int(value)
                 elif key in ("name", "姓名"):
                     name = value
@@ -480,8 +480,7 @@ def sheet_from_markdown(text: str, file: str) -> AnswerSheet:
         else:
             notes += [f"{ex_id}: {p}" for p in paragraphs]
     if not answers:
-        raise InputError("no exercise recognised: expected a heading with an exercise id (# hw-q3) and "
-                         "part: value lines", file=file)
+        raise InputError(Msg("ga.no_exercise"), file=file)
     from .language import detect_lang           # headings (## 第1题) and full-width colons tell too
     return AnswerSheet(student or name or Path(file).stem, file, answers, seed, lines, notes, detect_lang([text]),
                        name)
@@ -494,14 +493,13 @@ def read_sheet(path: str | Path) -> AnswerSheet:
     if p.suffix.lower() in (".md", ".markdown", ".txt"):
         sheet = sheet_from_markdown(text, str(p))
         if sheet.seed is not None and len(str(abs(sheet.seed))) > MAX_SEED_DIGITS:
-            raise InputError(f"seed must be a whole number of at most {MAX_SEED_DIGITS} digits", file=str(p),
-                             field="seed")
+            raise InputError(Msg("ga.seed", n=MAX_SEED_DIGITS), file=str(p), field="seed")
         return sheet
     _refuse_aliases(text, str(p))
     try:
         doc = parse_yaml(text, str(p))
     except RecursionError:
-        raise InputError("the file is nested too deeply", file=str(p)) from None
+        raise InputError(Msg("err.nested"), file=str(p)) from None
     except InputError as yaml_error:
         if p.suffix.lower() != ".json":
             raise
@@ -531,7 +529,7 @@ def _refuse_aliases(text: str, file: str) -> None:
     try:                                     # libyaml's scanner where there is one: ten times the pure one's speed
         for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if isinstance(token, yaml.AliasToken):
-                raise InputError("YAML aliases (*name) are not allowed in an answer file", file=file,
+                raise InputError(Msg("ga.aliases"), file=file,
                                  line=token.start_mark.line + 1)
     except yaml.YAMLError:
         return          # parse_yaml reports the syntax error with its line

@@ -111,7 +111,7 @@ def _histogram_svg(scores: list[float], maximum: float, lang: str) -> str:
     return "".join(out)
 
 
-def _stack_svg(counts: Counter, total: int) -> str:
+def _stack_svg(counts: Counter, total: int, lang: str) -> str:
     width, height = 240, 16
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="plot stack" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}">']
@@ -121,7 +121,8 @@ def _stack_svg(counts: Counter, total: int) -> str:
             continue
         w = width * counts[cat] / total
         out.append(f'<rect class="share {cat}" x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" '
-                   f'fill="{COLOURS[cat]}"><title>{cat}: {counts[cat]}</title></rect>')
+                   f'fill="{COLOURS[cat]}"><title>{escape(_w(cat, lang))}{"：" if lang == "zh" else ": "}{counts[cat]}'
+                   f'</title></rect>')
         x += w
     out.append("</svg>")
     return "".join(out)
@@ -189,7 +190,7 @@ def class_report_html(book: ClassBook, lang: str = "en") -> str:
     n = len(graded)
     for (ex, part), counts, part_shares in zip(columns, counts_by, shares_by):
         disc = discrimination(part_shares, totals)
-        rows.append([f"{e(ex)} / {e(part)}", _stack_svg(counts, n), _pct(counts["correct"], n),
+        rows.append([f"{e(ex)} / {e(part)}", _stack_svg(counts, n, lang), _pct(counts["correct"], n),
                      _pct(counts["partial"], n), _pct(counts["incorrect"], n), _pct(counts["missing_v"], n),
                      "—" if disc is None else f"{disc:+.2f}"])
     body.append(_table([e(_w("part", lang)), "", e(_w("correct", lang)), e(_w("partial", lang)),

@@ -108,4 +108,17 @@ register({
                       "已批改 {graded} 份，{failed} 份未能批改，共 {shards} 个分片"),
     "gw.wrote_autograder": ("wrote {path}: upload it as the assignment's autograder on Gradescope",
                             "已写入 {path}：在 Gradescope 上把它上传为这次作业的自动评分程序"),
+    # an answer file that cannot be read (grader/answers.py)
+    "ga.unknown_field": ("unknown field '{name}'{hint}; an answer file has student, seed, answers",
+                         "未知字段 '{name}'{hint}；答题文件只有 student、seed、answers 三个字段"),
+    "ga.unknown_top": ("unknown field at the top level: an answer file is a mapping with student, seed, answers",
+                       "顶层有未知字段：答题文件是含有 student、seed、answers 的映射"),
+    "ga.not_mapping": ("an answer file is a mapping with 'answers' (and optionally 'student', 'seed')",
+                       "答题文件必须是含有 'answers' 的映射（可以再写 'student'、'seed'）"),
+    "ga.answers_kind": ("'answers' must map exercise ids to {{part: value}}", "'answers' 必须是“习题编号: {{小问: 答案}}”的映射"),
+    "ga.parts_kind": ("answers of {id} must map part ids to values", "{id} 的答案必须是“小问编号: 答案”的映射"),
+    "ga.seed": ("seed must be a whole number of at most {n} digits", "seed 必须是不超过 {n} 位的整数"),
+    "ga.no_exercise": ("no exercise recognised: expected a heading with an exercise id (# hw-q3) and part: value lines",
+                       "没有认出任何习题：应当有以习题编号为标题的行（# hw-q3）和“小问: 答案”行"),
+    "ga.aliases": ("YAML aliases (*name) are not allowed in an answer file", "答题文件中不能使用 YAML 别名（*名字）"),
 })

@@ -186,3 +186,35 @@ def test_notes_and_what_was_written_read_in_chinese(tmp_path):
     assert result.exit_code == 0 and _lines(result) == [f"已写入 {tmp_path / 'a.pdf'}（1 道习题）"]
     line = _lines(runner.invoke(solve_main, ["exercise", "24.1", "--seed", "3", "--lang", "en", "--no-verify"]))[0]
     assert line == "note: exercise 24.1 declares no randomised parameters; --seed 3 gives the original numbers"
+
+
+SHEETS = {             # an answer file a student hands in → what the Chinese line must say
+    "a.yaml": ("studnt: s1\nanswers: {hw-q3: {params: 1}}\n", "未知字段 'studnt'（是否是 'student'？）"),
+    "b.yaml": ("- 1\n", "答题文件必须是含有 'answers' 的映射"),
+    "c.yaml": ("student: s1\nanswers: 3\n", "'answers' 必须是“习题编号: {小问: 答案}”的映射"),
+    "d.yaml": ("student: s1\nanswers:\n  hw-q3: 4640\n", "hw-q3 的答案必须是“小问编号: 答案”的映射"),
+    "e.md": ("just words\n", "没有认出任何习题"),
+    "f.yaml": ("student: s1\nseed: 12345678901234567890123\nanswers: {hw-q3: {params: 1}}\n", "seed 必须是不超过"),
+}
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_an_unreadable_answer_file_reads_in_chinese(tmp_path, name):
+    text, says = SHEETS[name]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(grade_main, [str(tmp_path / name), "--lang", "zh"])
+    [line] = _lines(result)
+    assert line.startswith("错误：") and says in line, line
+    data = re.sub(r"\bhw-q3\b|\b(?:student|seed|answers|studnt)\b", "", line)
+    assert english_words(data) == [], line
+
+
+def test_the_class_reports_tooltips_are_words_of_its_language(tmp_path):
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "s01.yaml").write_text("student: s01\nanswers:\n  hw-q3: {params: 4640}\n", encoding="utf-8")
+    for lang, words in (("zh", ("正确：1", "未作答：1")), ("en", ("correct: 1", "missing: 1"))):
+        report = tmp_path / f"{lang}.html"
+        CliRunner().invoke(grade_main, [str(klass), "--lang", lang, "--report", str(report)])
+        titles = set(re.findall(r"<title>([^<]*)</title>", report.read_text(encoding="utf-8")))
+        assert set(words) <= titles and not any("missing_v" in t for t in titles), titles

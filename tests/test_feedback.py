@@ -137,7 +137,7 @@ def test_chinese_mistake_sentences_are_not_glued():
 
 
 def test_chinese_says_where_reading_stopped():
-    r, en, zh = graded("24.8", "dy_dx", "w_{k-i+1,l-j+1}（当下标在 1 到 3 之间时），否则为 0")
+    r, en, zh = graded("24.8", "dy_dx", "w_{k-i+1,l-j+1}（当下面的条件成立时），否则为 0")   # a condition not read
     assert r.verdict == "unparsable"
     assert "stopped at character 18: '下'" in en
     assert "读到第 18 个字符“下”处停止" in zh and "表达式中不能出现“下”" in zh
