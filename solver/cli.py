@@ -12,7 +12,7 @@ solver importing the grader.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable
 
 import click
 
@@ -27,33 +27,14 @@ FORMATS = click.Choice(["text", "markdown", "json"])
 
 
 def _emit(solution: Any, lang: str, fmt: str, verified: bool) -> None:
-    text = _rendered(solution, lang, fmt, verified)
+    from .render.output import rendered
+    text = rendered(solution, lang, fmt, verified)
     if text is None:
         from .render.plain_console import console_for_stdout   # rich's console only when styles are drawn
         from .render.text import render as render_text
         render_text(solution, lang, console_for_stdout(), verified)
     else:
         click.echo(text, nl=False)
-
-
-def _rendered(solution: Any, lang: str, fmt: str, verified: bool) -> str | None:
-    """What ``solve`` prints for one solution, as a string — or None for the terminal text on a styled console,
-    which rich draws itself (a worker process renders the others, :func:`_solve_files`)."""
-    import json
-    if fmt == "json":
-        from .render.json import to_dict
-        return json.dumps(to_dict(solution, lang), ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        from .render.markdown import render
-        return render(solution, lang, verified) + "\n"
-    import io
-    from .render.plain_console import PlainConsole, console_for_stdout
-    if not isinstance(console_for_stdout(), PlainConsole):
-        return None
-    from .render.text import render as render_text
-    out = io.StringIO()
-    render_text(solution, lang, PlainConsole(out), verified)
-    return out.getvalue()
 
 
 def _seed_note(ex: Any, seed: int | None) -> None:
@@ -218,8 +199,9 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
         _fonts_first(lang)
     bad = failed = False
     solved = []
-    job = _Job(seed, not no_verify, lang, fmt, bool(pdf))
-    for path, outcome in zip(files, _solve_files(files, job, jobs)):
+    from .batch import Job, solve_files
+    job = Job(seed, not no_verify, lang, fmt, bool(pdf))
+    for path, outcome in zip(files, solve_files(files, job, jobs, freeze=_ONE_SHOT)):
         if outcome[0] == "error":
             bad = True
             report(outcome[1], record={"id": _guess_id(path), "file": str(path), "error": outcome[1]}
@@ -236,72 +218,6 @@ def file_cmd(paths: tuple[str, ...], lang: str, fmt: str, no_verify: bool, seed:
     if pdf and solved:
         _write_pdf(pdf, solved, lang, len(solved) > 1)
     finish(bad=bad, failed=failed)
-
-
-class _Job(NamedTuple):
-    """What every file of ``solve file`` is solved and written with."""
-    seed: int | None
-    verify: bool
-    lang: str
-    fmt: str
-    keep: bool                               # the solutions are wanted back (--pdf)
-
-
-def _solve_files(files: list[Path], job: _Job, jobs: int) -> Iterator[tuple]:
-    """The outcome of each file, in order (:func:`_solve_path`). Checked runs of several files are solved and
-    rendered in forked processes (:mod:`solver.forked`) after this one has imported what the checks need
-    (:func:`~solver.pipeline.prepare`): they share one PyTorch import instead of paying for it each, and only
-    the rendered text comes back."""
-    from .forked import can_fork
-    jobs = jobs or _cpus()
-    if not job.verify or jobs < 2 or len(files) < 4 or not can_fork():
-        return (_solve_path((path, None), job) for path in files)
-    from .bank import load_file
-    from .forked import map_forked
-    from .pipeline import prepare
-    loaded: list[Any] = []
-    for path in files:
-        try:
-            loaded.append((path, load_file(path, seed=job.seed)))
-        except Exception as exc:             # noqa: BLE001 - reported in its place, the others go on
-            loaded.append((path, _error(path, exc)))
-    prepare({ex.kind for _, ex in loaded if not isinstance(ex, tuple)}, freeze=_ONE_SHOT)
-    return map_forked(loaded, job, jobs, _solve_path, died=_died, most=1)
-
-
-def _cpus() -> int:
-    import os
-    try:
-        return min(len(os.sched_getaffinity(0)), 4)
-    except AttributeError:                   # not on Linux
-        return min(os.cpu_count() or 1, 4)
-
-
-def _solve_path(item: tuple[Path, Any], job: _Job) -> tuple:
-    """Solve and render one exercise file, ``(path, its Exercise, its load error, or None: load it here)``:
-    ``("ok", checks passed, the text to print or None, the solution or None)`` or ``("error", one line)``.
-    The solution is given back when it is kept or when rich draws the text itself (a styled terminal). Never
-    raises: an error is an outcome."""
-    from .bank import load_file
-    path, ex = item
-    if isinstance(ex, tuple):
-        return ex                            # the file could not be loaded: its error
-    try:
-        solution = _solve_one(ex if ex is not None else load_file(path, seed=job.seed), job.verify)
-        text = _rendered(solution, job.lang, job.fmt, job.verify)
-    except Exception as exc:                 # noqa: BLE001 - one bad file never stops the others
-        return _error(path, exc)
-    return "ok", solution.ok, text, solution if job.keep or text is None else None
-
-
-def _error(path: Path, exc: Exception) -> tuple[str, str]:
-    from .errors import internal_error, say
-    return "error", say(exc) if isinstance(exc, InputError) else internal_error(str(path), exc, "solving")
-
-
-def _died(item: Any) -> tuple[str, str]:
-    return "error", (f"{item[0]}: the process solving this file died (killed, or out of memory) or could not send "
-                     "its result back")
 
 
 def _guess_id(path: Path) -> str:

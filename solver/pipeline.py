@@ -62,12 +62,12 @@ def prepare(kinds: set[str], *, freeze: bool = False) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        importlib.import_module("torch")
-        for kind in kinds:
-            if kind in KINDS:
-                load(KINDS[kind])
-            if kind in VERIFIERS:
-                load(VERIFIERS[kind])
+        modules = ["torch"] + [t[k].partition(":")[0] for k in sorted(kinds) for t in (KINDS, VERIFIERS) if k in t]
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except Exception:            # noqa: BLE001 - each file meets it again where it is reported, alone
+                continue
     finally:
         if freeze:
             gc.freeze()

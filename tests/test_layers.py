@@ -23,6 +23,7 @@ FORBIDDEN = {"solver": ("grader", "practice"), "grader": ("practice",), "practic
 # the solver's modules outside solver/render/ that may import a renderer, and why: each one's job is output
 RENDER_CALLERS = {
     "solver/cli.py": "the command line: renders the solution in the format asked (text, Markdown, JSON, PDF)",
+    "solver/batch.py": "solve file's workers render each solution in the format asked, and send back the text",
     "solver/api.py": "SolveResult.text()/markdown()/to_dict()/pdf() render the solution",
     "solver/class_sheets.py": "writes a class's variant sheets and keys as Typst source, with the Typst renderer",
     "solver/errors.py": "report() prints the error line, made terminal-safe by render.safe_text",

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import solver.batch as batch
 import solver.cli as cli
 from solver.bank import bank_dir
 
@@ -52,13 +53,13 @@ def test_the_order_of_the_files_is_kept(folder):
 
 
 def test_a_worker_that_dies_costs_only_its_file(folder, monkeypatch):
-    real = cli._solve_one
+    real = batch.solve_exercise
 
     def dies_on_24_1(ex, verify):
         if ex.id == "24.1":
             os._exit(9)                                            # killed, out of memory
-        return real(ex, verify)
-    monkeypatch.setattr(cli, "_solve_one", dies_on_24_1)        # inherited by the forked workers
+        return real(ex, verify=verify)
+    monkeypatch.setattr(batch, "solve_exercise", dies_on_24_1)  # inherited by the forked workers
     result = _solve(str(folder), "--format", "json", "--jobs", "2")
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.strip()]
@@ -67,11 +68,11 @@ def test_a_worker_that_dies_costs_only_its_file(folder, monkeypatch):
 
 
 def test_a_result_that_cannot_come_back_costs_only_its_file(folder, monkeypatch):
-    real = cli._rendered
+    real = batch.rendered
 
     def unpicklable_for_24_1(solution, *args):
         return (lambda: 0) if solution.exercise.id == "24.1" else real(solution, *args)
-    monkeypatch.setattr(cli, "_rendered", unpicklable_for_24_1)
+    monkeypatch.setattr(batch, "rendered", unpicklable_for_24_1)
     result = _solve(str(folder), "--format", "json", "--jobs", "2")
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert "1-24.1.yaml: the process solving this file died" in result.stderr
