@@ -85,10 +85,12 @@ def grade(path: str | Path, lang: str | None = None, *, variants: bool = False, 
     from .answers import read_sheet
     from .gold import set_extra_banks
     from .grade import grade_sheet
+    from solver.api import errors_in
+    from solver.i18n import default_lang
     if banks:
         set_extra_banks([Path(b) for b in banks])
-    result = grade_sheet(read_sheet(Path(path)), derive_seed=variants)
+    with errors_in(lang or default_lang()):
+        result = grade_sheet(read_sheet(Path(path)), derive_seed=variants)
     if lang is None:
-        from solver.i18n import default_lang
         lang = result.lang or default_lang()
     return GradeResult(result, lang)

@@ -11,10 +11,14 @@ Example:
     (4640, True, 'zh')
     >>> "综上" in r._repr_markdown_() and "参数量：4,640 个" in r.text()
     True
-    >>> solve("no-such-id")
+    >>> solve("no-such-id", lang="en")
     Traceback (most recent call last):
     ...
     solver.errors.UnknownExercise: unknown exercise id 'no-such-id' (see `solve list`)
+    >>> solve("no-such-id", lang="zh")
+    Traceback (most recent call last):
+    ...
+    solver.errors.UnknownExercise: 没有编号为 'no-such-id' 的习题（用 `solve list` 查看全部习题）
 
 The same from a file of one's own: ``solve_file("my-exercise.yaml", lang="en")``. Grading:
 ``from grader import grade; grade("answers.yaml")`` (:mod:`grader.api`).
@@ -24,7 +28,20 @@ from __future__ import annotations
 import html
 import io
 from pathlib import Path
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
+
+
+@contextmanager
+def errors_in(lang: str) -> Iterator[None]:
+    """An :class:`~solver.errors.InputError` raised inside is raised again worded in ``lang`` (the caller's)."""
+    from .errors import InputError
+    try:
+        yield
+    except InputError as exc:
+        if lang == "en":
+            raise
+        raise exc.in_language(lang) from None
 
 
 def _lang(lang: str | None) -> str:
@@ -113,8 +130,9 @@ def solve(ex_id: str, lang: str | None = None, *, seed: int | None = None, verif
     from .bank import load_exercise
     from .pipeline import solve_exercise
     lang = _lang(lang)
-    ex = load_exercise(ex_id, [Path(b) for b in banks], seed=seed)
-    return SolveResult(solve_exercise(ex, verify=verify), lang, verify)
+    with errors_in(lang):
+        ex = load_exercise(ex_id, [Path(b) for b in banks], seed=seed)
+        return SolveResult(solve_exercise(ex, verify=verify), lang, verify)
 
 
 def solve_file(path: str | Path, lang: str | None = None, *, seed: int | None = None,
@@ -123,4 +141,5 @@ def solve_file(path: str | Path, lang: str | None = None, *, seed: int | None = 
     from .bank import load_file
     from .pipeline import solve_exercise
     lang = _lang(lang)
-    return SolveResult(solve_exercise(load_file(Path(path), seed=seed), verify=verify), lang, verify)
+    with errors_in(lang):
+        return SolveResult(solve_exercise(load_file(Path(path), seed=seed), verify=verify), lang, verify)

@@ -65,6 +65,20 @@ class InputError(ToolError):
         """The message alone (no file, line or field) in ``lang``."""
         return self.msg.render(lang) if self.msg is not None else self.message
 
+    def in_language(self, lang: str) -> "InputError":
+        """A copy whose message (``str()`` too) is in ``lang``: what the Python API raises for a caller who asked
+        for that language (a notebook shows ``str()`` after the call has returned).
+
+        >>> from solver.i18n import Msg
+        >>> str(InputError(Msg("err.empty"), file="a.yaml").in_language("zh"))
+        'a.yaml: 文件是空的'
+        """
+        import copy
+        other = copy.copy(self)
+        other.msg, other.message = None, self.words(lang)
+        other.args = (other.message,)
+        return other
+
     def text(self, lang: str = "en") -> str:
         """The located message in ``lang`` (English where the message has no other wording yet).
 

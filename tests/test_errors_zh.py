@@ -218,3 +218,19 @@ def test_the_class_reports_tooltips_are_words_of_its_language(tmp_path):
         CliRunner().invoke(grade_main, [str(klass), "--lang", lang, "--report", str(report)])
         titles = set(re.findall(r"<title>([^<]*)</title>", report.read_text(encoding="utf-8")))
         assert set(words) <= titles and not any("missing_v" in t for t in titles), titles
+
+
+def test_the_python_api_raises_in_the_language_asked(tmp_path):
+    from grader import grade
+    from solver import solve
+    from solver.errors import InputError, UnknownExercise
+    with pytest.raises(UnknownExercise) as zh:
+        solve("nope", lang="zh")
+    assert str(zh.value) == "没有编号为 'nope' 的习题（用 `solve list` 查看全部习题）"
+    with pytest.raises(UnknownExercise) as en:
+        solve("nope", lang="en")
+    assert str(en.value) == "unknown exercise id 'nope' (see `solve list`)"
+    (tmp_path / "s.yaml").write_text("- 1\n", encoding="utf-8")
+    with pytest.raises(InputError) as sheet:
+        grade(tmp_path / "s.yaml", lang="zh")
+    assert str(sheet.value).endswith("答题文件必须是含有 'answers' 的映射（可以再写 'student'、'seed'）")
