@@ -133,4 +133,27 @@ register({
     "note.wrote_pdf": ("wrote {path} ({n} exercises)", "已写入 {path}（{n} 道习题）"),
     "note.wrote_pdf_one": ("wrote {path} (1 exercise)", "已写入 {path}（1 道习题）"),
     "note.wrote_sheets": ("wrote {n} sheets and answer keys to {path}", "已把 {n} 份习题单和答案写入 {path}"),
+    # networks and their parts (solver/network/reading.py)
+    "err.net_kind": ("a network is a mapping {{input_shape, layers}}", "网络必须写成 {{input_shape, layers}}"),
+    "err.input_shape": ("input_shape must be [C, L] (1-D), [C, H, W] (2-D) or [F] (features), without the batch "
+                        "dimension; got {got}", "input_shape 必须是 [C, L]（一维）、[C, H, W]（二维）或 [F]（特征），"
+                        "不含批量维度；现在是 {got}"),
+    "err.input_positive": ("input_shape must be positive, got {got}", "input_shape 必须都是正数；现在是 {got}"),
+    "err.layers_kind": ("layers must be a non-empty list", "layers 必须是非空列表"),
+    "err.too_many_layers": ("{n} layers: an exercise is limited to {most}", "共 {n} 层：一道习题最多 {most} 层"),
+    "err.beside_networks": ("unknown field '{name}' next to networks", "networks 旁边有未知字段 '{name}'"),
+    "err.networks_kind": ("networks must map names to {{input_shape, layers}}",
+                          "networks 必须是“名字: {{input_shape, layers}}”的映射"),
+    "err.no_layer_named": ("no layer is named '{name}'; names: {names}", "没有名为 '{name}' 的层；已有的名字：{names}"),
+    "err.at": ("at must be a layer number from 1 to {n} (or a layer name), got {got}",
+               "at 必须是 1 到 {n} 之间的层号（或层的名字）；现在是 {got}"),
+    "err.which_network": ("this exercise has several networks ({nets}): say which with {key}:",
+                          "本题有多个网络（{nets}）：请用 {key}: 指明是哪一个"),
+    "err.no_network": ("no network named '{name}'; networks: {nets}", "没有名为 '{name}' 的网络；已有的网络：{nets}"),
+    "err.quantity": ("unknown quantity '{name}'{hint} for kind network; known: {known}",
+                     "network 题型没有量 '{name}'{hint}；可用的量：{known}"),
+    "err.part_option": ("unknown option '{name}'{hint}; a network part may have {known}",
+                        "未知选项 '{name}'{hint}；network 题的小问可以有：{known}"),
+    "err.ratio_of": ("a ratio needs of: params, macs or flops", "比值需要写 of: params、macs 或 flops"),
+    "err.ratio_needs": ("a ratio needs {key}: a network name", "比值需要写 {key}: 网络名"),
 })

@@ -158,6 +158,12 @@ AUTHORING = {          # an exercise a teacher writes → what the Chinese line 
     "id: a\nkind: network\ngiven: {input_shape: [1, 8, 8], layers: [{type: ReLU}]}\nask: []\n":
         "ask 必须是由小问 {id, quantity} 组成的非空列表",
     "- 1\n": "习题文件必须是含有 id、kind、given、ask 的映射",
+    NET.format(shape="[0, 8, 8]", layer="{type: ReLU}"): "input_shape 必须都是正数；现在是 [0, 8, 8]",
+    NET.format(shape="5", layer="{type: ReLU}"): "不含批量维度；现在是 5",
+    NET.format(shape="[1, 8, 8]", layer="{type: ReLU}").replace("output_shape", "output_shap"):
+        "network 题型没有量 'output_shap'（是否是 'output_shape'？）",
+    NET.format(shape="[1, 8, 8]", layer="{type: ReLU}").replace("output_shape}", "params, at: 5}"):
+        "at 必须是 1 到 1 之间的层号（或层的名字）；现在是 5",
 }
 
 
@@ -173,6 +179,8 @@ def test_a_teachers_exercise_errors_read_in_chinese(tmp_path, text):
     from solver.registry import KINDS
     names |= {a for t in LAYER_TYPES.values() for a in t.args} | {"type", "id", "quantity"}   # a layer's, a part's keys
     names |= set(KINDS) | set(TOP_LEVEL_KEYS)                      # the kinds and a file's keys: code words
+    from solver.network.reading import PART_OPTIONS, QUANTITIES
+    names |= set(QUANTITIES) | set(PART_OPTIONS)
     assert [w for w in english_words(line) if w not in names and w.lower() not in names] == [], line
     english = CliRunner().invoke(solve_main, ["file", str(tmp_path / "e.yaml"), "--lang", "en", "--no-verify"])
     assert _lines(english)[0].startswith("error: ") and not re.search(r"[\u4e00-\u9fff]", english.stderr)

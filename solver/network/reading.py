@@ -12,7 +12,8 @@ from __future__ import annotations
 from math import prod
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, did_you_mean
+from ..i18n import Msg, Plain
 from ..model import COMMON_OPTIONS, Exercise, Part, check_keys
 from ..record import record
 from .analysis import MAX_LAYERS, check_tensor
@@ -44,23 +45,22 @@ def located(ex: Exercise, exc: InputError, fallback: tuple) -> InputError:
 def read_network(ex: Exercise, name: str, raw: Any, path: tuple) -> Network:
     """One network ``{input_shape, layers, label}`` read from ``raw`` (at ``path`` of the exercise)."""
     if not isinstance(raw, dict):
-        raise ex.error("a network is a mapping {input_shape, layers}", path)
+        raise ex.error(Msg("err.net_kind"), path)
     check_keys(ex, raw, ("input_shape", "layers", "label"), path, has="a network has input_shape, layers, label")
     shape = raw.get("input_shape")
     if not isinstance(shape, list) or not 1 <= len(shape) <= 3 or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in shape):
-        raise ex.error("input_shape must be [C, L] (1-D), [C, H, W] (2-D) or [F] (features), without the "
-                       f"batch dimension; got {shape!r}", path + ("input_shape",))
+        raise ex.error(Msg("err.input_shape", got=Plain(repr(shape))), path + ("input_shape",))
     if any(v < 1 for v in shape):
-        raise ex.error(f"input_shape must be positive, got {shape}", path + ("input_shape",))
+        raise ex.error(Msg("err.input_positive", got=Plain(str(shape))), path + ("input_shape",))
     too_large = check_tensor("the input", tuple(shape), prod(shape))
     if too_large:
         raise ex.error(too_large, path + ("input_shape",))
     raw_layers = raw.get("layers")
     if not isinstance(raw_layers, list) or not raw_layers:
-        raise ex.error("layers must be a non-empty list", path + ("layers",))
+        raise ex.error(Msg("err.layers_kind"), path + ("layers",))
     if len(raw_layers) > MAX_LAYERS:
-        raise ex.error(f"{len(raw_layers):,} layers: an exercise is limited to {MAX_LAYERS:,}", path + ("layers",))
+        raise ex.error(Msg("err.too_many_layers", n=len(raw_layers), most=MAX_LAYERS), path + ("layers",))
     layers = []
     for i, item in enumerate(raw_layers):
         try:
@@ -81,13 +81,13 @@ def read_networks(ex: Exercise) -> dict[str, Network]:
     if "networks" in g:
         extra = set(g) - {"networks"}
         if extra:
-            raise ex.error(f"unknown field '{sorted(extra)[0]}' next to networks", ("given", sorted(extra)[0]))
+            raise ex.error(Msg("err.beside_networks", name=Plain(str(sorted(extra)[0]))), ("given", sorted(extra)[0]))
         if not isinstance(g["networks"], dict) or not g["networks"]:
-            raise ex.error("networks must map names to {input_shape, layers}", ("given", "networks"))
+            raise ex.error(Msg("err.networks_kind"), ("given", "networks"))
         total = sum(len(v["layers"]) for v in g["networks"].values() if isinstance(v, dict)
                     and isinstance(v.get("layers"), list))
         if total > MAX_LAYERS:
-            raise ex.error(f"{total:,} layers in all: an exercise is limited to {MAX_LAYERS:,}", ("given", "networks"))
+            raise ex.error(Msg("err.too_many_layers", n=total, most=MAX_LAYERS), ("given", "networks"))
         return {str(k): read_network(ex, str(k), v, ("given", "networks", k)) for k, v in g["networks"].items()}
     check_keys(ex, g, ("input_shape", "layers"), ("given",), has="given has input_shape and layers (or networks)")
     return {DEFAULT: read_network(ex, DEFAULT, g, ("given",))}
@@ -104,9 +104,9 @@ def layer_index(ex: Exercise, part: Part, net: Network) -> int | None:
             if layer.name == at:
                 return layer.number
         names = [l.name for l in net.layers if l.name]
-        raise ex.error(f"no layer is named '{at}'" + (f"; names: {', '.join(names)}" if names else ""), path)
+        raise ex.error(Msg("err.no_layer_named", name=Plain(at), names=Plain(", ".join(names) or "—")), path)
     if isinstance(at, bool) or not isinstance(at, int) or not 1 <= at <= len(net.layers):
-        raise ex.error(f"at must be a layer number from 1 to {len(net.layers)} (or a layer name), got {at!r}", path)
+        raise ex.error(Msg("err.at", n=len(net.layers), got=Plain(repr(at))), path)
     return at
 
 
@@ -117,25 +117,25 @@ def network_of(ex: Exercise, part: Part, nets: dict[str, Network], key: str = "n
     if name is None:
         if len(nets) == 1:
             return next(iter(nets.values()))
-        raise ex.error(f"this exercise has several networks ({', '.join(nets)}): say which with {key}:",
-                       ("ask", part.index))
+        raise ex.error(Msg("err.which_network", nets=Plain(", ".join(nets)), key=Plain(key)), ("ask", part.index))
     if str(name) not in nets:
-        raise ex.error(f"no network named '{name}'; networks: {', '.join(nets)}", ("ask", part.index, key))
+        raise ex.error(Msg("err.no_network", name=Plain(str(name)), nets=Plain(", ".join(nets))),
+                       ("ask", part.index, key))
     return nets[str(name)]
 
 
 def check_part(ex: Exercise, part: Part) -> None:
     """A part's quantity and options are ones a network exercise knows."""
     if part.quantity not in QUANTITIES:
-        raise ex.error(f"unknown quantity '{part.quantity}' for kind network; known: {', '.join(QUANTITIES)}",
-                       ("ask", part.index, "quantity"))
+        raise ex.error(Msg("err.quantity", name=Plain(str(part.quantity)), hint=did_you_mean(part.quantity, QUANTITIES),
+                           known=Plain(", ".join(QUANTITIES))), ("ask", part.index, "quantity"))
     for key in part.options:
         if key not in PART_OPTIONS and key not in COMMON_OPTIONS:
-            raise ex.error(f"unknown option '{key}'; a network part may have {', '.join(sorted(PART_OPTIONS))}",
-                           ("ask", part.index, key))
+            raise ex.error(Msg("err.part_option", name=Plain(str(key)), hint=did_you_mean(key, PART_OPTIONS),
+                               known=Plain(", ".join(sorted(PART_OPTIONS)))), ("ask", part.index, key))
     if part.quantity == "ratio":
         if part.options.get("of") not in ("params", "macs", "flops"):
-            raise ex.error("a ratio needs of: params, macs or flops", ("ask", part.index, "of"))
+            raise ex.error(Msg("err.ratio_of"), ("ask", part.index, "of"))
         for key in ("numerator", "denominator"):
             if key not in part.options:
-                raise ex.error(f"a ratio needs {key}: a network name", ("ask", part.index))
+                raise ex.error(Msg("err.ratio_needs", key=Plain(key)), ("ask", part.index))
