@@ -156,4 +156,18 @@ register({
                         "未知选项 '{name}'{hint}；network 题的小问可以有：{known}"),
     "err.ratio_of": ("a ratio needs of: params, macs or flops", "比值需要写 of: params、macs 或 flops"),
     "err.ratio_needs": ("a ratio needs {key}: a network name", "比值需要写 {key}: 网络名"),
+    # a layer's arguments (solver/network/layers.py)
+    "err.arg_must": ("{name} must be {what}, got {got}", "{name} 必须是{what}；现在是 {got}"),
+    "err.arg_large": ("{name} is too large: layer arguments are limited to {most}", "{name} 太大：层的参数最大为 {most}"),
+    "err.an_int": ("an integer", "整数"),
+    "err.int_or_list": ("an integer or a list of {n} integers", "整数或 {n} 个整数的列表"),
+    "err.positive": ("positive", "正数"),
+    "err.non_negative": ("non-negative", "非负数"),
+    "err.positive_int": ("a positive integer", "正整数"),
+    "err.positive_int_or_null": ("a positive integer or null", "正整数或 null"),
+    "err.bool": ("true or false", " true 或 false"),                  # after 必须是: a space before Latin
+    "err.a_number": ("a number", "数"),
+    "err.probability": ("between 0 and 1", " 0 到 1 之间的数"),
+    "err.one_of": ("one of {allowed}", "以下之一：{allowed}"),
+    "err.padding_words": ("an integer, a list, 'same' or 'valid'", "整数、列表、'same' 或 'valid'"),
 })

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from grader.cli import main as grade_main
 from solver.cli import main as solve_main
 
-ALLOWED = {"YAML", "UTF", "GB18030", "NUL", "solve", "list"}      # names of formats and of the command to type
+ALLOWED = {"YAML", "UTF", "GB18030", "NUL", "solve", "list", "true", "false", "null"}   # formats, a command, YAML words
 
 
 def english_words(line: str) -> list[str]:
@@ -164,6 +164,13 @@ AUTHORING = {          # an exercise a teacher writes → what the Chinese line 
         "network 题型没有量 'output_shap'（是否是 'output_shape'？）",
     NET.format(shape="[1, 8, 8]", layer="{type: ReLU}").replace("output_shape}", "params, at: 5}"):
         "at 必须是 1 到 1 之间的层号（或层的名字）；现在是 5",
+    NET.format(shape="[1, 8, 8]", layer="{type: Conv2d, out_channels: 0, kernel_size: 3}"):
+        "out_channels 必须是正整数；现在是 0",
+    NET.format(shape="[1, 8, 8]", layer="{type: Conv2d, out_channels: 2, kernel_size: 3, stride: -1}"):
+        "stride 必须是正数；现在是 -1",
+    NET.format(shape="[1, 8, 8]", layer="{type: Dropout, p: 2}"): "p 必须是 0 到 1 之间的数；现在是 2",
+    NET.format(shape="[1, 8, 8]", layer="{type: Conv2d, out_channels: 2, kernel_size: 3, bias: maybe}"):
+        "bias 必须是 true 或 false；现在是 'maybe'",
 }
 
 

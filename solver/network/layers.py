@@ -155,7 +155,7 @@ MAX_ARG = 2 ** 31 - 1       # a size, stride, padding, dilation or channel count
 
 def _at_most(name: str, values: tuple[int, ...] | list[int], path: tuple) -> None:
     if any(v > MAX_ARG for v in values):
-        raise _bad(f"{name} is too large: layer arguments are limited to {MAX_ARG:,}", path)
+        raise _bad(Msg("err.arg_large", name=Plain(name), most=MAX_ARG), path)
 
 
 def _spatial(value: Any, dims: int, name: str, path: tuple, minimum: int) -> tuple[int, ...]:
@@ -164,11 +164,11 @@ def _spatial(value: Any, dims: int, name: str, path: tuple, minimum: int) -> tup
     elif isinstance(value, (list, tuple)) and len(value) == dims and all(_is_int(v) for v in value):
         values = tuple(value)
     else:
-        shape = "an integer" if dims == 1 else f"an integer or a list of {dims} integers"
-        raise _bad(f"{name} must be {shape}, got {value!r}", path)
+        shape = Msg("err.an_int") if dims == 1 else Msg("err.int_or_list", n=dims)
+        raise _bad(Msg("err.arg_must", name=Plain(name), what=shape, got=Plain(repr(value))), path)
     if any(v < minimum for v in values):
-        what = "positive" if minimum == 1 else "non-negative"
-        raise _bad(f"{name} must be {what}, got {value!r}", path)
+        what = Msg("err.positive" if minimum == 1 else "err.non_negative")
+        raise _bad(Msg("err.arg_must", name=Plain(name), what=what, got=Plain(repr(value))), path)
     _at_most(name, values, path)
     return values
 
@@ -181,27 +181,29 @@ def _read_arg(arg: Arg, name: str, value: Any, dims: int | None, path: tuple) ->
         assert dims is not None
         if kind == "conv_padding" and isinstance(value, str):
             if value not in ("same", "valid"):
-                raise _bad(f"padding must be an integer, a list, 'same' or 'valid', got '{value}'", path)
+                raise _bad(Msg("err.arg_must", name=Plain("padding"), what=Msg("err.padding_words"),
+                               got=Plain(repr(value))), path)
             return value
         if name == "stride" and value is None:
             return None
         return _spatial(value, dims, name, path, 1 if kind == "size" else 0)
     if kind in ("channels", "positive"):
         if not _is_int(value) or value < 1:
-            raise _bad(f"{name} must be a positive integer, got {value!r}", path)
+            raise _bad(Msg("err.arg_must", name=Plain(name), what=Msg("err.positive_int"), got=Plain(repr(value))), path)
         _at_most(name, [value], path)
         return value
     if kind == "optional_positive":
         if value is not None and (not _is_int(value) or value < 1):
-            raise _bad(f"{name} must be a positive integer or null, got {value!r}", path)
+            raise _bad(Msg("err.arg_must", name=Plain(name), what=Msg("err.positive_int_or_null"),
+                           got=Plain(repr(value))), path)
         return value
     if kind == "int":
         if not _is_int(value):
-            raise _bad(f"{name} must be an integer, got {value!r}", path)
+            raise _bad(Msg("err.arg_must", name=Plain(name), what=Msg("err.an_int"), got=Plain(repr(value))), path)
         return value
     if kind == "flag":
         if not isinstance(value, bool):
-            raise _bad(f"{name} must be true or false, got {value!r}", path)
+            raise _bad(Msg("err.arg_must", name=Plain(name), what=Msg("err.bool"), got=Plain(repr(value))), path)
         return value
     if kind == "false":
         if value is not False:
@@ -211,14 +213,16 @@ def _read_arg(arg: Arg, name: str, value: Any, dims: int | None, path: tuple) ->
         if value is None and kind == "optional_number":
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _bad(f"{name} must be a number, got {value!r}", path)
+            raise _bad(Msg("err.arg_must", name=Plain(name), what=Msg("err.a_number"), got=Plain(repr(value))), path)
         if kind == "probability" and not 0 <= value <= 1:
-            raise _bad(f"{name} must lie between 0 and 1, got {value!r}", path)
+            raise _bad(Msg("err.arg_must", name=Plain(name), what=Msg("err.probability"), got=Plain(repr(value))),
+                       path)
         return value
     if kind in ("padding_mode", "padding_mode_zeros"):
         allowed = ("zeros",) if kind == "padding_mode_zeros" else ("zeros", "reflect", "replicate", "circular")
         if value not in allowed:
-            raise _bad(f"{name} must be one of {', '.join(allowed)}, got {value!r}", path)
+            raise _bad(Msg("err.arg_must", name=Plain(name), what=Msg("err.one_of", allowed=Plain(", ".join(allowed))),
+                           got=Plain(repr(value))), path)
         return value
     if kind == "gelu":
         if value not in ("none", "tanh"):
