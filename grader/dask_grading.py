@@ -75,7 +75,9 @@ def __getattr__(name: str) -> Any:
 
 def grade_chunk(paths: list[str], job: Any) -> list[tuple[str, Any, str | None]]:
     """What a task does on a worker: read and grade each file (:func:`grader.parallel.grade_item`)."""
+    from solver.errors import speak
     from .parallel import grade_item
+    speak(job.speaks)                        # a remote worker did not inherit the run's language of error lines
     return [grade_item(Path(p), job) for p in paths]
 
 

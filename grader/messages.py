@@ -121,4 +121,8 @@ register({
     "ga.no_exercise": ("no exercise recognised: expected a heading with an exercise id (# hw-q3) and part: value lines",
                        "没有认出任何习题：应当有以习题编号为标题的行（# hw-q3）和“小问: 答案”行"),
     "ga.aliases": ("YAML aliases (*name) are not allowed in an answer file", "答题文件中不能使用 YAML 别名（*名字）"),
+    "gw.no_answer_files": ("{where}: no answer files found ({n} other files skipped)",
+                           "{where}：没有找到答题文件（跳过了 {n} 个其他文件）"),
+    "gw.no_answer_files_one": ("{where}: no answer files found (1 other file skipped)",
+                               "{where}：没有找到答题文件（跳过了 1 个其他文件）"),
 })

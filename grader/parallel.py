@@ -37,6 +37,7 @@ class Job:
     forced: str | None            # --lang or the assignment's; None: each student's own language
     fmt: str                      # text | json (json: the record is made in the worker too)
     default: str = "en"           # the language of a sheet that tells none: the class's (grader.language.class_lang)
+    speaks: str = "en"            # the language of the run's error lines (solver.errors.spoken), for remote workers
 
 
 class Spilled:

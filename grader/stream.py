@@ -33,7 +33,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterator
 
-from solver.errors import InputError, internal_error, say
+from solver.errors import InputError, internal_error, say, spoken
 
 
 @dataclass
@@ -223,12 +223,13 @@ def _graded(opts: Options, files: list[Path], given: set[Path], spill: Any, repo
             pairs.update((ex, seed) for ex in exercises)
     warn_sandbox([SimpleNamespace(answers=dict.fromkeys(ex for ex, _ in pairs))], opts.allow_weak)
     if skipped and not paths and not failures:
-        raise InputError(f"{', '.join(opts.answers)}: no answer files found ({skipped} other file"
-                         f"{'s' if skipped > 1 else ''} skipped)")
+        from solver.i18n import Count, Msg, Plain
+        raise InputError(Msg("gw.no_answer_files_one" if skipped == 1 else "gw.no_answer_files",
+                             where=Plain(", ".join(opts.answers)), n=Count(skipped)))
     forced = opts.forced
     default = class_lang(_standins(langs), fallback=opts.locale_lang) if not forced else forced
     job = Job(opts.variants, tuple(sorted(seeds)), opts.assignment, opts.roster, forced,
-              "json" if (opts.fmt == "json" or jsonl is not None) else "text", default)
+              "json" if (opts.fmt == "json" or jsonl is not None) else "text", default, spoken())
     keep_full = opts.single              # one sheet: kept whole (a class: compact rows; PDFs streamed or spilled)
     stats = ClassStats()
     results: list[Any] = []

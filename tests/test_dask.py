@@ -70,3 +70,15 @@ def test_a_local_cluster_is_started_and_closed(tmp_path):
     run = grade(klass, "--format", "json", "--dask", "local:1")
     assert run.exit_code == 0, run.output
     assert [json.loads(line)["student"] for line in run.stdout.splitlines()] == ["s1", "s2"]
+
+
+def test_a_chinese_run_on_dask_says_what_one_process_says(tmp_path, cluster):
+    """The same error lines in a Chinese run with and without a cluster (the scan reads every file in this
+    process; a remote worker, which inherits nothing, gets the run's language with the job)."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "s1.json").write_text(json.dumps({"student": "s1", "answers": SHEETS["s1"]}), encoding="utf-8")
+    (klass / "s7.yaml").write_text("student: s7\nanswers: 3\n", encoding="utf-8")          # answers not a mapping
+    one = grade(klass, "--format", "json", "--lang", "zh")
+    dask = grade(klass, "--format", "json", "--lang", "zh", "--dask", cluster.scheduler_address)
+    assert one.stderr == dask.stderr and "错误：" in dask.stderr and "'answers' 必须是" in dask.stderr, dask.stderr
