@@ -125,4 +125,5 @@ register({
                            "{where}：没有找到答题文件（跳过了 {n} 个其他文件）"),
     "gw.no_answer_files_one": ("{where}: no answer files found (1 other file skipped)",
                                "{where}：没有找到答题文件（跳过了 1 个其他文件）"),
+    "gw.grading": ("grading", "批改中"),
 })

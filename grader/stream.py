@@ -320,7 +320,8 @@ def _progress(total: int) -> Any:
         from rich.console import Console
         from rich.progress import Progress
         with Progress(console=Console(stderr=True, highlight=False), transient=True) as progress:
-            task = progress.add_task("grading", total=total)
+            from solver.i18n import Msg
+            task = progress.add_task(say(Msg("gw.grading")), total=total)
             yield lambda: progress.advance(task)
     return bar()
 

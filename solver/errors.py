@@ -239,11 +239,14 @@ def reported(command: F) -> F:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         from .i18n import default_lang
+        before = _LANG[0]
         speak(kwargs.get("lang") or default_lang())
         try:
             return command(*args, **kwargs)
         except ToolError as exc:
             fail(exc)
+        finally:
+            _LANG[0] = before                # the command's language ends with it (a test runs many commands)
     return run  # type: ignore[return-value]
 
 

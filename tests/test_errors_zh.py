@@ -249,3 +249,10 @@ def test_the_python_api_raises_in_the_language_asked(tmp_path):
     with pytest.raises(InputError) as sheet:
         grade(tmp_path / "s.yaml", lang="zh")
     assert str(sheet.value).endswith("答题文件必须是含有 'answers' 的映射（可以再写 'student'、'seed'）")
+
+
+def test_a_chinese_command_leaves_the_next_one_english(tmp_path):
+    from solver.errors import spoken
+    CliRunner().invoke(solve_main, ["exercise", "nope", "--lang", "zh"])
+    assert spoken() == "en"
+    assert _lines(CliRunner().invoke(solve_main, ["exercise", "nope", "--lang", "en"]))[0].startswith("error: ")
