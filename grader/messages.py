@@ -126,4 +126,8 @@ register({
     "gw.no_answer_files_one": ("{where}: no answer files found (1 other file skipped)",
                                "{where}：没有找到答题文件（跳过了 1 个其他文件）"),
     "gw.grading": ("grading", "批改中"),
+    "gw.died_grading": ("{file}: the process grading this file died (killed, or out of memory)",
+                        "{file}：批改这个文件的进程中途退出了（被终止或内存不足）"),
+    "gw.died_reading": ("{file}: the process reading this file died (killed, or out of memory)",
+                        "{file}：读取这个文件的进程中途退出了（被终止或内存不足）"),
 })

@@ -181,4 +181,5 @@ def map_forked(items: list[Any], job: Any, jobs: int, func: Callable[[Any, Any],
 
 def _died(item: Any) -> tuple[str, Any, None]:
     file = str(item) if isinstance(item, (str, Path)) else item.file
-    return "error", f"{file}: the process grading this file died (killed, or out of memory)", None
+    from solver.i18n import Msg, Plain
+    return "error", say(Msg("gw.died_grading", file=Plain(file))), None

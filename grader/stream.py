@@ -97,7 +97,8 @@ def _scan_item(path: Path, job: tuple) -> tuple:
 
 
 def _scan_died(path: Any) -> tuple:
-    return ("error", f"{path}: the process reading this file died (killed, or out of memory)")
+    from solver.i18n import Msg, Plain
+    return ("error", say(Msg("gw.died_reading", file=Plain(str(path)))))
 
 
 def scan_files(files: list[Path], given: set[Path], roster: Any, variants: bool, jobs: int = 1,

@@ -16,7 +16,8 @@ from typing import Any, Iterator, NamedTuple
 
 from .bank import load_file
 from .errors import InputError, internal_error, say
-from .pipeline import solve_exercise
+from .i18n import Msg, Plain
+from .pipeline import prepare, solve_exercise
 from .render.output import rendered
 
 
@@ -39,7 +40,6 @@ def solve_files(files: list[Path], job: Job, jobs: int, *, freeze: bool = False)
     if not job.verify or jobs < 2 or len(files) < 4 or not can_fork():
         return (solve_path((path, None), job) for path in files)
     from .forked import map_forked
-    from .pipeline import prepare
     loaded: list[Any] = []
     for path in files:
         try:
@@ -79,5 +79,4 @@ def _error(path: Path, exc: Exception) -> tuple[str, str]:
 
 
 def _died(item: Any) -> tuple[str, str]:
-    return "error", (f"{item[0]}: the process solving this file died (killed, or out of memory) or could not send "
-                     "its result back")
+    return "error", say(Msg("err.worker_died", file=Plain(str(item[0]))))

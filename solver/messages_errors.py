@@ -170,4 +170,6 @@ register({
     "err.probability": ("between 0 and 1", " 0 到 1 之间的数"),
     "err.one_of": ("one of {allowed}", "以下之一：{allowed}"),
     "err.padding_words": ("an integer, a list, 'same' or 'valid'", "整数、列表、'same' 或 'valid'"),
+    "err.worker_died": ("{file}: the process solving this file died (killed, or out of memory) or could not send its "
+                        "result back", "{file}：求解这个文件的进程中途退出了（被终止或内存不足），或无法送回结果"),
 })

@@ -65,6 +65,8 @@ def test_a_worker_that_dies_costs_only_its_file(folder, monkeypatch):
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 2 and "1-24.1.yaml: the process solving this file died" in result.stderr
     assert '"id": "hw-q3"' in result.stdout and '"id": "24.8"' in result.stdout
+    zh = _solve(str(folder), "--format", "json", "--jobs", "2", "--lang", "zh")
+    assert "1-24.1.yaml：求解这个文件的进程中途退出了（被终止或内存不足），或无法送回结果" in zh.stderr, zh.stderr
 
 
 def test_a_result_that_cannot_come_back_costs_only_its_file(folder, monkeypatch):
