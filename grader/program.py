@@ -265,6 +265,14 @@ def program_source(raw: Any, base_dir: Any = None, owners: tuple[str, ...] = ())
     return code_of(raw), None
 
 
+def _words_line(line: str) -> bool:
+    """A line of Chinese words with no Latin letter or digit, and not a comment: words around a program."""
+    from solver.i18n import is_cjk
+    t = line.strip()
+    return (not t.startswith("#") and any(is_cjk(c) for c in t)
+            and not any(c.isascii() and c.isalnum() for c in t))
+
+
 def code_of(text: str, tries: int = 10) -> str:
     """The program in an inline answer that has words around it (``我的实现如下：`` before the code, ``以上`` after
     it — the Markdown reader drops the fences): the text itself when it parses as Python, else the longest run of
@@ -275,7 +283,21 @@ def code_of(text: str, tries: int = 10) -> str:
     'def f(x):\\n    return x'
     >>> code_of("x = (")
     'x = ('
+
+    A first or last line of Chinese words alone (``完成``, ``代码如下``) is words even though Python would read it as a
+    name (and fail on it when run):
+
+    >>> code_of("代码如下\\ndef f(x):\\n    return x\\n完成")
+    'def f(x):\\n    return x'
     """
+    lines = text.splitlines()
+    while lines and (not lines[0].strip() or _words_line(lines[0])):
+        lines.pop(0)
+    while lines and (not lines[-1].strip() or _words_line(lines[-1])):
+        lines.pop()
+    if lines and len(text) <= MAX_SOURCE_BYTES and "\n".join(lines) != text.strip("\n"):
+        text = "\n".join(lines)
+
     def parses(source: str) -> bool:
         try:
             compile(source, "<answer>", "exec", dont_inherit=True)
