@@ -266,11 +266,18 @@ def program_source(raw: Any, base_dir: Any = None, owners: tuple[str, ...] = ())
 
 
 def _words_line(line: str) -> bool:
-    """A line of Chinese words with no Latin letter or digit, and not a comment: words around a program."""
+    """Words around a program, not code: a line of Chinese words with no Latin letter or digit (and not a
+    comment), or one bare word (``Done``, ``完成``) — as a statement only a name that Python looks up and, undefined,
+    fails on; dropped, it changes nothing else."""
+    import keyword
     from solver.i18n import is_cjk
     t = line.strip()
-    return (not t.startswith("#") and any(is_cjk(c) for c in t)
-            and not any(c.isascii() and c.isalnum() for c in t))
+    if t.startswith("#"):
+        return False
+    word = t.rstrip(".!。！")
+    if word.isidentifier() and not keyword.iskeyword(word):
+        return True
+    return any(is_cjk(c) for c in t) and not any(c.isascii() and c.isalnum() for c in t)
 
 
 def code_of(text: str, tries: int = 10) -> str:
@@ -284,8 +291,8 @@ def code_of(text: str, tries: int = 10) -> str:
     >>> code_of("x = (")
     'x = ('
 
-    A first or last line of Chinese words alone (``完成``, ``代码如下``) is words even though Python would read it as a
-    name (and fail on it when run):
+    A first or last line of words alone (``完成``, ``代码如下``, ``Done.``) is words even though Python would read it as
+    a name (and fail on it when run):
 
     >>> code_of("代码如下\\ndef f(x):\\n    return x\\n完成")
     'def f(x):\\n    return x'

@@ -452,6 +452,7 @@ def test_program_source_inline_or_file_next_to_the_answers(tmp_path):
     ("```\n", "```\n以上就是我的代码，用两重循环实现。\n"),
     ("代码如下\n```python\n", "```\n完成\n"),        # lines of words alone: Python would read them as names
     ("```python\n", "```\n以上\n"),
+    ("Solution\n```python\n", "```\nDone.\n"),
 ])
 def test_inline_code_among_words_in_a_markdown_sheet_keeps_its_indentation(tmp_path, before, after):
     """As students hand it in: a sentence, a fenced block, maybe a closing sentence — the code is graded, its
