@@ -294,6 +294,15 @@ def parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = (), quanti
     >>> parse_answer("9x fewer", "real", quantity="ratio").factor
     True
     """
+    if expected == "shape" and isinstance(raw, str) and len(raw) <= 200:
+        from ._salvage import shape_words          # 32 个 28×28 的特征图: before the grammar reads 32, 28×28 as a list
+        said = shape_words(raw)
+        if said is not None:
+            got = _parse_answer(said, expected, symbols=symbols)
+            if got.kind != "unparsable":
+                got.text = raw.strip()
+                got.notes.insert(0, f"read {short(raw.strip())} as {short(said)}")
+                return got
     first = _parse_answer(raw, expected, symbols=symbols)
     if first.kind != "unparsable" or not isinstance(raw, str) or expected not in _SALVAGED:
         return first

@@ -120,6 +120,35 @@ def _condition(cond: str, value: str) -> str:
     return re.sub(r"\s*(?:且|并且|而且|，|,)\s*", " and ", cond)
 
 
+_MAPS = r"(?:个|张|路|幅)?\s*(?:特征图|通道|输出通道|feature\s*maps?|channels?|maps|filters?|activation\s*maps?)"
+_HW = r"(?P<h>\d+)\s*[×xX*✕]\s*(?P<w>\d+)"
+_SHAPE_WORDS = (
+    # 32 个 28×28 的特征图 · 32 张 28×28 · 32 通道，每个 28×28 · 32 feature maps of 28×28 · 32 channels, each 28 x 28
+    re.compile(r"^(?P<c>\d+)\s*" + _MAPS + r"?\s*(?:个|张)?\s*[，,、:：]?\s*(?:每个|每张|每一个|大小为|尺寸为|大小|尺寸|"
+               r"each(?:\s+of)?|of\s+size|of|sized?|at)?\s*" + _HW + r"\s*(?:的)?\s*" + _MAPS + r"?\s*[。.]?$", re.I),
+    # 28×28 的特征图 32 个 · 28×28, 32 channels · 28×28 with 32 feature maps
+    re.compile(r"^" + _HW + r"\s*(?:的)?\s*(?:特征图|feature\s*maps?)?\s*[，,、]?\s*(?:共|有|with|and|x|×)?\s*(?P<c>\d+)\s*"
+               r"(?:" + _MAPS + r"|个|张)\s*(?:个|张)?\s*[。.]?$", re.I),
+)
+
+
+def shape_words(text: str) -> str | None:
+    """A channels-by-size shape said in words, as ``C×H×W`` — only with a word that says which number counts the
+    maps (个, 张, 通道, 特征图, feature maps, channels), so that ``32 28×28`` stays unread.
+
+    >>> shape_words("32 个 28×28 的特征图"), shape_words("32 feature maps of 28×28"), shape_words("28×28 的特征图 32 个")
+    ('32×28×28', '32×28×28', '32×28×28')
+    >>> shape_words("32通道，28×28"), shape_words("32 28×28"), shape_words("28×28×32")
+    ('32×28×28', None, None)
+    """
+    t = text.strip()
+    for pattern in _SHAPE_WORDS:
+        m = pattern.match(t)
+        if m and re.search(r"[个张通道图]|maps?\b|channels?\b|filters?\b", t, re.I):
+            return f"{m.group('c')}×{m.group('h')}×{m.group('w')}"
+    return None
+
+
 def candidates(text: str, depth: int = 3) -> list[tuple[str, str]]:
     """Pieces of ``text`` that may be the answer, best first, with a note on what was left out."""
     seen = {text.strip()}
