@@ -28,7 +28,9 @@ _CLAUSE = re.compile(r"[，；。]|,\s+(?=[A-Za-z\u4e00-\u9fff]{2})")
 _COPULA = re.compile(r"^.{0,60}?(?:为|是|等于|得到|得|:|：|\bis\b|\bare\b|\bwas\b|\bequals?\b|\bgives\b|\bbecomes\b)\s*"
                      r"(?=[-+−\d\[(（.≈~约$\\]|[A-Za-z]+\()", re.S | re.I)
 _NEGATION = re.compile(r"\bnot\b|n't\b|\binstead\b|\brather\b|不|非|没|而是|wrong", re.I)
-_UNIT_TAIL = re.compile(r"\s*(?:pixels?|px|像素|个像素|units?|单元)\s*[.。]?$", re.I)
+_UNIT_TAIL = re.compile(r"\s*(?:(?:pixels?|px|像素|个像素|units?|单元)(?:\s*(?:wide|across|宽|见方))?|"
+                        r"(?:region|area|window|patch|区域|窗口)(?:\s+(?:of|in|on)\s+(?:the\s+)?"
+                        r"(?:input|image|original\s+image))?)\s*[.。]?$", re.I)
 
 
 def _negates(dropped: str) -> bool:
@@ -65,8 +67,9 @@ def _pieces(text: str) -> list[tuple[str, str]]:
         out.append((lines[0], ""))
     no_remark = _WIDE_REMARK.sub("", text)
     no_remark = _REMARK.sub("", no_remark).strip()
-    if no_remark and no_remark != text.strip():
-        out.append((no_remark, text))
+    if no_remark and no_remark != text.strip():        # what was left out: the remarks only (不含偏置 negates no number)
+        removed = _WIDE_REMARK.findall(text) + [m.group(0) for m in _REMARK.finditer(_WIDE_REMARK.sub("", text))]
+        out.append((no_remark, " ".join(r.strip() for r in removed)))
     if "\n" not in text.strip():
         clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
         if len(clauses) > 1:
