@@ -135,16 +135,27 @@ _SHAPE_WORDS = (
 )
 
 
+_VECTOR_WORDS = re.compile(r"^(?P<n>\d+)\s*(?:-\s*)?(?:维(?:的)?(?:向量|特征|输出)?|个(?:神经元|特征|输出|单元|元素)|"
+                           r"dim(?:ensional|s?)?(?:\s+(?:vector|features?|output))?|(?:neurons|features|units|outputs|"
+                           r"elements)|(?:element|entry)\s+vector)\s*[。.]?$", re.I)
+
+
 def shape_words(text: str) -> str | None:
-    """A channels-by-size shape said in words, as ``C×H×W`` — only with a word that says which number counts the
-    maps (个, 张, 通道, 特征图, feature maps, channels), so that ``32 28×28`` stays unread.
+    """A shape said in words: channels by size as ``C×H×W`` — only with a word that says which number counts the
+    maps (个, 张, 通道, 特征图, feature maps, channels), so that ``32 28×28`` stays unread —, or a vector's length
+    said with its unit (维, 个神经元, neurons, -dimensional).
 
     >>> shape_words("32 个 28×28 的特征图"), shape_words("32 feature maps of 28×28"), shape_words("28×28 的特征图 32 个")
     ('32×28×28', '32×28×28', '32×28×28')
     >>> shape_words("32通道，28×28"), shape_words("32 28×28"), shape_words("28×28×32")
     ('32×28×28', None, None)
+    >>> shape_words("400 维向量"), shape_words("120 个神经元"), shape_words("400-dimensional vector")
+    ('400', '120', '400')
     """
     t = text.strip()
+    m = _VECTOR_WORDS.match(t)                      # 400 维向量, 120 个神经元, 400-dimensional vector, 120 neurons
+    if m:
+        return m.group("n")
     for pattern in _SHAPE_WORDS:
         m = pattern.match(t)
         if m and re.search(r"[个张通道图]|maps?\b|channels?\b|filters?\b", t, re.I):

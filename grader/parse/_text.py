@@ -174,7 +174,8 @@ def _nfkc(ch: str) -> str:
 
 def normalize(src: Src, *, greek: bool = True) -> Src:
     """Fold what people type into one spelling: full-width forms (NFKC), Unicode minus and dashes → ``-``,
-    superscripts ``2¹⁰`` → ``2^(10)``, subscripts ``x₁`` → ``x_{1}``, ``$…$``/``\\(…\\)``/``\\[…\\]`` dropped,
+    superscripts ``2¹⁰`` → ``2^(10)``, subscripts ``x₁`` → ``x_{1}``, ``√2``/``√(…)`` → ``sqrt(…)``,
+    ``$…$``/``\\(…\\)``/``\\[…\\]`` dropped,
     ``\\text{…}``-like wrappers unwrapped, LaTeX operators (``\\cdot``, ``\\le``, ``\\lfloor``…) → Unicode, ``\\left``/
     ``\\right``/sizes dropped, Greek letters (``δ``, ``\\delta``) → their names (``delta``)."""
     s = src.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+", lambda m: "^(" + m.group(0).translate(_SUPER) + ")")
@@ -182,6 +183,8 @@ def normalize(src: Src, *, greek: bool = True) -> Src:
     s = s.sub("Σ(?=\\s*_)", "\\\\sum ")
     s = s.map_chars(_nfkc if greek else (lambda ch: _CHARS.get(ch) or (ch if ch.isascii() else
                                                                       unicodedata.normalize("NFKC", ch))))
+    s = s.sub(r"√\s*\(", "sqrt(")                                     # √(2/144) → sqrt(2/144)
+    s = s.sub(r"√\s*(\d+(?:\.\d+)?|[A-Za-z][A-Za-z0-9]*)", r"sqrt(\1)")   # √2, 6√2, 1/√144, √n
     s = s.strip()
     for a, b in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
         if s.text.startswith(a) and s.text.endswith(b) and len(s.text) >= len(a) + len(b):
