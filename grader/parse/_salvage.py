@@ -41,9 +41,34 @@ _PIECEWISE_ZH = re.compile(r"^(?P<v>.+?)\s*[（(]\s*(?:当|若|如果)(?P<c>.+?)
                            r"(?:为|是|等于)?\s*(?P<o>.+?)\s*[。.]?$", re.S)
 
 
+_ROW = re.compile(r"(?:第\s*[一二三四五六七八九十\d]+\s*行|row\s*\d+|the\s+(?:first|second|third|fourth|fifth)\s+row)"
+                  r"\s*(?:is|为|是)?\s*[:：]?\s*", re.I)
+
+
+def matrix_rows(text: str) -> str | None:
+    """A matrix said row by row (``第一行 4 1.75，第二行 1.5 7``, ``row 1: 4 1.75; row 2: 1.5 7``) as ``[[…], […]]``.
+
+    >>> matrix_rows("第一行 4 1.75，第二行 1.5 7"), matrix_rows("row 1: 1, 2; row 2: 3, 4"), matrix_rows("4 1.75")
+    ('[[4, 1.75], [1.5, 7]]', '[[1, 2], [3, 4]]', None)
+    """
+    parts = _ROW.split(text.strip())
+    if len(parts) < 3 or parts[0].strip():
+        return None
+    rows = []
+    for part in parts[1:]:
+        cells = re.findall(r"[-+−]?(?:\d+(?:\.\d+)?|\.\d+)(?:/\d+)?", part)
+        if not cells or re.sub(r"[-+−\d./\s,，;；、。]", "", part):
+            return None
+        rows.append("[" + ", ".join(c.replace("−", "-") for c in cells) + "]")
+    return "[" + ", ".join(rows) + "]"
+
+
 def _pieces(text: str) -> list[tuple[str, str]]:
     """(piece, what was left out) — one level of each rewrite."""
     out: list[tuple[str, str]] = []
+    rows = matrix_rows(text)
+    if rows:
+        out.append((rows, ""))
     rewritten = piecewise(text)
     if rewritten:
         out.append((rewritten, ""))
