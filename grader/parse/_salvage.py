@@ -25,7 +25,8 @@ _SINGLE_STAR = re.compile(r"^\*(?!\*)(.+?)\*$|^_(?!_)(.+?)_$", re.S)
 _WIDE_REMARK = re.compile(r"\s*（[^（）]*）")
 _REMARK = re.compile(r"(?:(?<=\s)|^)\(([^()]*[A-Za-z\u4e00-\u9fff][^()]*)\)|\s+\(([^()]*[A-Za-z\u4e00-\u9fff][^()]*)\)$")
 _CLAUSE = re.compile(r"[，；。]|,\s+(?=[A-Za-z\u4e00-\u9fff]{2})")
-_COPULA = re.compile(r"^.{0,60}?(?:为|是|等于|得到|得|:|：|\bis\b|\bare\b|\bwas\b|\bequals?\b|\bgives\b|\bbecomes\b)\s*"
+_COPULA = re.compile(r"^.{0,60}?(?:为|是|等于|得到|得|多了|多出|多|相差|:|：|\bis\b|\bare\b|\bwas\b|\bequals?\b|"
+                     r"\bgives\b|\bbecomes\b|\bmore\s+by\b|\bdiffer\s+by\b)\s*"
                      r"(?=[-+−\d\[(（.≈~约$\\]|[A-Za-z]+\()", re.S | re.I)
 _NEGATION = re.compile(r"\bnot\b|n't\b|\binstead\b|\brather\b|不|非|没|而是|wrong", re.I)
 _UNIT_TAIL = re.compile(r"\s*(?:(?:pixels?|px|像素|个像素|units?|单元)(?:\s*(?:wide|across|宽|见方))?|"
