@@ -108,7 +108,7 @@ def unfold_cjk(text: str) -> str:
     >>> unfold_cjk("卷积 a 层")
     '卷积 a 层'
     """
-    if not any("\u2e80" <= ch <= "\uffef" for ch in text):
+    if not any(is_cjk(ch) for ch in text):
         return text
     out: list[str] = []
     i, n = 0, len(text)

@@ -297,12 +297,9 @@ def parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = (), quanti
     if expected == "shape" and isinstance(raw, str) and len(raw) <= 200:
         from ._salvage import shape_words          # 32 个 28×28 的特征图: before the grammar reads 32, 28×28 as a list
         said = shape_words(raw)
-        if said is not None:
-            got = _parse_answer(said, expected, symbols=symbols)
-            if got.kind != "unparsable":
-                got.text = raw.strip()
-                got.notes.insert(0, f"read {short(raw.strip())} as {short(said)}")
-                return got
+        got = _reread(raw.strip(), said, expected, symbols) if said is not None else None
+        if got is not None:
+            return got
     first = _parse_answer(raw, expected, symbols=symbols)
     if first.kind != "unparsable" or not isinstance(raw, str) or expected not in _SALVAGED:
         return first
@@ -312,36 +309,38 @@ def parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = (), quanti
     from ._salvage import candidates, piecewise, ratio_form
     if expected == "expr":                       # expressions: only the piecewise form in words
         rewritten = piecewise(text)
-        if rewritten is None:
-            return first
-        got = _parse_answer(rewritten, expected, symbols=symbols)
-        if got.kind != "unparsable":
-            got.text = text
-            got.notes.insert(0, f"read {short(text)} as {short(rewritten)}")
+        return (_reread(text, rewritten, expected, symbols) if rewritten is not None else None) or first
+    ratio = quantity == "ratio" or expected == "real"
+    form = ratio_form(text) if ratio else None
+    if form is not None:
+        got = _reread(text, form[0], expected, symbols, form[2])
+        if got is not None:
+            got.factor = form[1]
             return got
-        return first
-    if quantity == "ratio" or expected == "real":
-        form = ratio_form(text)
-        if form is not None:
-            value, factor, note = form
-            got = _parse_answer(value, expected, symbols=symbols)
-            if got.kind != "unparsable":
-                got.text, got.factor = text, factor
-                got.notes.insert(0, note)
-                return got
     for piece, left in candidates(text):
-        got = _parse_answer(piece, expected, symbols=symbols)
-        if got.kind == "unparsable" and (quantity == "ratio" or expected == "real"):
-            form = ratio_form(piece)
-            if form is not None:
-                got = _parse_answer(form[0], expected, symbols=symbols)
+        note = f"read {short(piece)} and left out {short(left)}" if left else ""
+        got = _reread(text, piece, expected, symbols, note)
+        form = ratio_form(piece) if got is None and ratio else None
+        if form is not None:
+            got = _reread(text, form[0], expected, symbols, note)
+            if got is not None:
                 got.factor = form[1]
-        if got.kind != "unparsable":
-            got.text = text
-            if left:
-                got.notes.insert(0, f"read {short(piece)} and left out {short(left)}")
+        if got is not None:
             return got
     return first
+
+
+def _reread(text: str, said: str, expected: str, symbols: Iterable[str], note: str | None = None) -> Parsed | None:
+    """``said`` — what was found in the student's ``text`` — read as ``expected``: the result keeps the student's
+    text and, first among its notes, ``note`` (by default "read TEXT as SAID"); None when ``said`` does not read."""
+    got = _parse_answer(said, expected, symbols=symbols)
+    if got.kind == "unparsable":
+        return None
+    got.text = text
+    note = f"read {short(text)} as {short(said)}" if note is None else note
+    if note:
+        got.notes.insert(0, note)
+    return got
 
 
 def _parse_answer(raw: Any, expected: str, *, symbols: Iterable[str] = ()) -> Parsed:
